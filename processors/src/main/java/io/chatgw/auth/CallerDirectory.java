@@ -1,0 +1,76 @@
+package io.chatgw.auth;
+
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.GatewayException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Users and orgs as the database knows them. A verified token for a user or org the database has not
+ * seen yet provisions them (with no explicit mode), as gateways behind an identity provider do.
+ */
+@Component
+public class CallerDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(CallerDirectory.class);
+    /** Same rule as the CHECK constraints in sql/V1__core_schema.sql. */
+    public static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:@-]{1,128}$");
+
+    private final JdbcTemplate jdbc;
+
+    public CallerDirectory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Caller resolve(String userId, String tokenOrg, Set<String> roles) {
+        if (userId == null || !ID.matcher(userId).matches()) {
+            throw GatewayException.unauthorized("token subject is not a valid user id");
+        }
+        if (tokenOrg != null && !ID.matcher(tokenOrg).matches()) {
+            throw GatewayException.unauthorized("token org is not a valid org id");
+        }
+        Optional<Caller> known = find(userId, roles);
+        if (known.isEmpty()) {
+            if (tokenOrg == null) {
+                throw GatewayException.unauthorized("token has no org claim and the user is not known yet");
+            }
+            provision(userId, tokenOrg);
+            known = find(userId, roles);
+        }
+        Caller caller = known.orElseThrow(() -> new IllegalStateException("user " + userId + " vanished"));
+        if (tokenOrg != null && !tokenOrg.equals(caller.orgId())) {
+            throw new GatewayException(403, "org_mismatch", "the token's org does not match the user's org");
+        }
+        return caller;
+    }
+
+    private Optional<Caller> find(String userId, Set<String> roles) {
+        List<Caller> rows = jdbc.query("""
+                SELECT u.org_id, u.execution_mode AS user_mode, o.execution_mode AS org_mode
+                FROM users u JOIN organizations o ON o.id = u.org_id
+                WHERE u.id = ?""",
+                (rs, i) -> new Caller(userId, rs.getString("org_id"), roles,
+                        ExecutionMode.parse(rs.getString("org_mode")),
+                        ExecutionMode.parse(rs.getString("user_mode"))),
+                userId);
+        return rows.stream().findFirst();
+    }
+
+    private void provision(String userId, String orgId) {
+        int orgs = jdbc.update("INSERT INTO organizations (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orgId);
+        int users = jdbc.update("INSERT INTO users (id, org_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", userId, orgId);
+        if (users > 0) {
+            jdbc.update("""
+                    INSERT INTO audit_log (actor, org_id, action, target, details)
+                    VALUES ('system', ?, 'user.provisioned', ?, jsonb_build_object('org_created', ?))""",
+                    orgId, userId, orgs > 0);
+            log.info("provisioned user {} in org {} on first use (org created: {})", userId, orgId, orgs > 0);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.chatgw.core;
+
+/** Names of the exchange properties and headers the chat routes share. */
+public final class ExchangeKeys {
+    /** {@link io.chatgw.auth.Caller} set by authenticateCaller. */
+    public static final String CALLER = "caller";
+    /** {@link io.chatgw.session.ChatSession} set by loadOwnedSession / createSession. */
+    public static final String SESSION = "session";
+    /** The user's message text, set by parseChatMessage. */
+    public static final String MESSAGE = "chatMessage";
+    /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
+    public static final String DECISION = "modeDecision";
+    /** The chosen mode's wire name, for the router's choice. */
+    public static final String EXECUTION_MODE = "executionMode";
+    /** Why that mode was chosen. */
+    public static final String ROUTE_REASON = "routeReason";
+    /** {@link io.chatgw.turn.Turn} set by openTurn. */
+    public static final String TURN = "turn";
+
+    /** Headers the HTTP layer hands to the routes. */
+    public static final String HTTP_AUTHORIZATION = "Authorization";
+    public static final String HTTP_CONTENT_TYPE = "Content-Type";
+    public static final String SESSION_ID_HEADER = "sessionId";
+
+    private ExchangeKeys() {
+    }
+}

@@ -1,0 +1,69 @@
+package io.chatgw.paths;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.config.GatewayProperties;
+import io.chatgw.core.GatewayException;
+import io.chatgw.turn.Turn;
+import io.chatgw.upstream.SseEvent;
+import io.chatgw.upstream.UpstreamSseCall;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code legacy} path: POSTs the message to the old runtime's {@code /api/v1/execute/stream} and
+ * relays its SSE answer, mapped to chat events by {@link LegacyEventMapping}.
+ */
+@Component("streamFromLegacyRuntime")
+public class StreamFromLegacyRuntime extends StreamIntoTurn {
+
+    private final GatewayProperties.Upstream config;
+    private final HttpClient client;
+    private final ObjectMapper json;
+    private final LegacyEventMapping mapping;
+
+    public StreamFromLegacyRuntime(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
+        super(vertx, meters);
+        this.config = properties.legacy();
+        this.client = UpstreamClients.create(vertx, config);
+        this.json = json;
+        this.mapping = new LegacyEventMapping(json);
+    }
+
+    @Override
+    protected Future<Void> call(Turn turn, UpstreamSseCall.Listener listener) {
+        if (config.baseUrl() == null || config.baseUrl().isBlank()) {
+            throw GatewayException.upstream("path_unavailable", "gateway.legacy.base-url is not configured");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session_id", turn.session().id().toString());
+        body.put("user_id", turn.caller().userId());
+        body.put("org_id", turn.caller().orgId());
+        body.put("request_id", turn.requestId().toString());
+        body.put("message", turn.message());
+        Buffer payload;
+        try {
+            payload = Buffer.buffer(json.writeValueAsBytes(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
+                stripSlash(config.baseUrl()) + "/api/v1/execute/stream",
+                Map.of("X-Request-Id", turn.requestId().toString()), payload, listener);
+    }
+
+    @Override
+    protected List<PathOutcome> map(SseEvent event) {
+        return mapping.map(event);
+    }
+
+    static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,77 @@
+package io.chatgw.paths;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.config.GatewayProperties;
+import io.chatgw.core.GatewayException;
+import io.chatgw.turn.Turn;
+import io.chatgw.upstream.SseEvent;
+import io.chatgw.upstream.UpstreamSseCall;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code direct_llm} path: an OpenAI-compatible streamed chat completion, always asking for usage
+ * ({@code stream_options.include_usage}); deltas become {@code text} events via {@link LlmChunkMapping}.
+ */
+@Component("streamFromLlm")
+public class StreamFromLlm extends StreamIntoTurn {
+
+    private final GatewayProperties.Llm config;
+    private final HttpClient client;
+    private final ObjectMapper json;
+    private final LlmChunkMapping mapping;
+
+    public StreamFromLlm(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
+        super(vertx, meters);
+        this.config = properties.llm();
+        this.client = UpstreamClients.create(vertx, config.asUpstream());
+        this.json = json;
+        this.mapping = new LlmChunkMapping(json);
+    }
+
+    @Override
+    protected Future<Void> call(Turn turn, UpstreamSseCall.Listener listener) {
+        if (config.baseUrl() == null || config.baseUrl().isBlank()) {
+            throw GatewayException.upstream("path_unavailable", "gateway.llm.base-url is not configured");
+        }
+        List<Map<String, String>> messages = new ArrayList<>();
+        if (config.systemPrompt() != null && !config.systemPrompt().isBlank()) {
+            messages.add(Map.of("role", "system", "content", config.systemPrompt()));
+        }
+        messages.add(Map.of("role", "user", "content", turn.message()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", config.model());
+        body.put("messages", messages);
+        body.put("stream", true);
+        body.put("stream_options", Map.of("include_usage", true));
+        body.put("user", turn.caller().userId());
+        Map<String, String> headers = new HashMap<>();
+        headers.put("X-Request-Id", turn.requestId().toString());
+        if (config.apiKey() != null && !config.apiKey().isBlank()) {
+            headers.put("Authorization", "Bearer " + config.apiKey());
+        }
+        Buffer payload;
+        try {
+            payload = Buffer.buffer(json.writeValueAsBytes(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        turn.reportModel(config.model());
+        return UpstreamSseCall.post(vertx, client, config.asUpstream(), "LLM",
+                StreamFromLegacyRuntime.stripSlash(config.baseUrl()) + "/v1/chat/completions", headers, payload, listener);
+    }
+
+    @Override
+    protected List<PathOutcome> map(SseEvent event) {
+        return mapping.map(event);
+    }
+}

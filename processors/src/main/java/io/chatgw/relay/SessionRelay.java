@@ -1,0 +1,128 @@
+package io.chatgw.relay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.config.GatewayProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+/**
+ * The SSE relay: the only way events reach clients, whatever path produced them. Keeps one
+ * {@link SessionStream} per active session (ring buffer + live clients) and releases idle ones.
+ */
+@Component
+public class SessionRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRelay.class);
+
+    private final Map<UUID, SessionStream> streams = new ConcurrentHashMap<>();
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final GatewayProperties.Relay config;
+    private final AtomicInteger openClients = new AtomicInteger();
+    private final Counter slowClientsDropped;
+
+    public SessionRelay(JdbcTemplate jdbc, ObjectMapper json, GatewayProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.config = properties.relay();
+        Gauge.builder("gateway.sse.streams.open", openClients, AtomicInteger::get)
+                .description("SSE client streams currently open").register(meters);
+        Gauge.builder("gateway.relay.sessions", streams, Map::size)
+                .description("sessions whose events the relay holds in memory").register(meters);
+        this.slowClientsDropped = Counter.builder("gateway.sse.slow.clients.dropped")
+                .description("clients dropped because they read slower than their session produced events")
+                .register(meters);
+    }
+
+    /** The session's stream, created (with a new id epoch) if the relay holds none. */
+    public SessionStream stream(UUID sessionId) {
+        while (true) {
+            SessionStream existing = streams.get(sessionId);
+            if (existing != null && !existing.isClosed()) {
+                return existing;
+            }
+            if (existing != null) {
+                streams.remove(sessionId, existing);
+            }
+            long epoch = nextEpoch(sessionId);
+            SessionStream created = new SessionStream(sessionId, epoch, config.bufferSize(), openClients::decrementAndGet);
+            SessionStream raced = streams.putIfAbsent(sessionId, created);
+            if (raced == null) {
+                return created;
+            }
+        }
+    }
+
+    /**
+     * Attaches a client to the session's events after {@code afterId} (negative = live only).
+     * The returned subscription's flux replays first, then follows live.
+     */
+    public RelaySubscription subscribe(UUID sessionId, long afterId) {
+        while (true) {
+            SessionStream stream = stream(sessionId);
+            RelaySubscription subscription = stream.attach(afterId, config.clientQueueSize(), this::resyncData);
+            if (!stream.isClosed()) {
+                openClients.incrementAndGet();
+                return subscription;
+            }
+            // the sweeper closed it between lookup and attach: take a fresh one
+        }
+    }
+
+    /** Counts a subscription's flux as an open SSE stream for its lifetime. */
+    public Flux<RelayEvent> track(RelaySubscription subscription, Runnable closeConnection) {
+        subscription.onDrop(() -> {
+            slowClientsDropped.increment();
+            closeConnection.run();
+        });
+        return subscription.events();
+    }
+
+    public int openClientStreams() {
+        return openClients.get();
+    }
+
+    /** Releases the memory of sessions nobody has used for the configured idle time. */
+    @Scheduled(fixedDelayString = "${gateway.relay.sweep-interval:60s}")
+    public void releaseIdleSessions() {
+        long now = System.nanoTime();
+        long idle = config.idleSessionTtl().toNanos();
+        streams.entrySet().removeIf(e -> e.getValue().closeIfIdle(idle, now));
+    }
+
+    private long nextEpoch(UUID sessionId) {
+        Long epoch = jdbc.queryForObject(
+                "UPDATE sessions SET relay_epoch = relay_epoch + 1 WHERE id = ? RETURNING relay_epoch",
+                Long.class, sessionId);
+        if (epoch == null) {
+            throw new IllegalStateException("session " + sessionId + " does not exist");
+        }
+        log.debug("relay for session {} opened at epoch {}", sessionId, epoch);
+        return epoch;
+    }
+
+    private String resyncData(long requestedAfter, long oldestHeld, long lastId) {
+        try {
+            return json.writeValueAsString(Map.of(
+                    "reason", "events_expired",
+                    "message", "events after " + requestedAfter + " are no longer held; replaying from "
+                            + oldestHeld + ". Reload the conversation state if you need what was lost.",
+                    "requested_after", requestedAfter,
+                    "oldest_available", oldestHeld,
+                    "last_event_id", lastId));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.chatgw.relay;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One session's events: a bounded ring buffer for replay plus the clients following it live.
+ * Event ids are {@code epoch * 1_000_000_000 + seq}: the epoch is bumped in the database every time a
+ * relay is (re)created for the session, so ids keep increasing across gateway restarts and an id from
+ * a lost buffer is always recognised as too old (resync) rather than confused with a new event.
+ */
+public final class SessionStream {
+
+    static final long EPOCH_SPAN = 1_000_000_000L;
+
+    private final UUID sessionId;
+    private final long firstId;
+    private final int capacity;
+    private final ArrayDeque<RelayEvent> buffer;
+    private final List<RelaySubscription> clients = new ArrayList<>();
+    private final Runnable onClientDetached;
+    private long lastId;
+    private String activeTurn;
+    private boolean closed;
+    private volatile long lastTouchedNanos = System.nanoTime();
+
+    SessionStream(UUID sessionId, long epoch, int capacity, Runnable onClientDetached) {
+        this.onClientDetached = onClientDetached;
+        this.sessionId = sessionId;
+        this.firstId = epoch * EPOCH_SPAN + 1;
+        this.lastId = firstId - 1;
+        this.capacity = capacity;
+        this.buffer = new ArrayDeque<>(Math.min(capacity, 64));
+    }
+
+    public UUID sessionId() {
+        return sessionId;
+    }
+
+    /** Appends an event and hands it to every live client; never blocks on a client. */
+    public synchronized RelayEvent publish(String type, String data, String turnId) {
+        RelayEvent event = new RelayEvent(++lastId, type, data, turnId);
+        if (buffer.size() == capacity) {
+            buffer.removeFirst();
+        }
+        buffer.addLast(event);
+        if (event.endsTurn() && turnId != null && turnId.equals(activeTurn)) {
+            activeTurn = null;
+        }
+        clients.removeIf(client -> !client.offer(event));
+        lastTouchedNanos = System.nanoTime();
+        return event;
+    }
+
+    /** Claims the session for one turn at a time. @return false if another turn is still running */
+    public synchronized boolean beginTurn(String turnId) {
+        if (activeTurn != null || closed) {
+            return false;
+        }
+        activeTurn = turnId;
+        lastTouchedNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Releases the turn without an event (only when it never started streaming). */
+    public synchronized void abandonTurn(String turnId) {
+        if (turnId.equals(activeTurn)) {
+            activeTurn = null;
+        }
+    }
+
+    public synchronized String activeTurn() {
+        return activeTurn;
+    }
+
+    public synchronized long lastEventId() {
+        return lastId;
+    }
+
+    /**
+     * Attaches a client that has seen everything up to {@code afterId}: replays what the buffer holds after
+     * it (preceded by a {@code resync} event when the buffer no longer holds all of it) and follows live.
+     * Replay and registration happen under one lock, so nothing is missed or sent twice.
+     *
+     * @param afterId the last id the client has, or a negative number to follow live only
+     */
+    synchronized RelaySubscription attach(long afterId, int queueSize, ResyncNotice resyncNotice) {
+        RelaySubscription client = new RelaySubscription(this, queueSize);
+        List<RelayEvent> replay = new ArrayList<>();
+        if (afterId >= 0 && afterId < lastId) {
+            long oldestHeld = buffer.isEmpty() ? lastId + 1 : buffer.peekFirst().id();
+            if (afterId < oldestHeld - 1) {
+                replay.add(new RelayEvent(RelayEvent.NO_ID, RelayEvent.RESYNC,
+                        resyncNotice.describe(afterId, oldestHeld, lastId), null));
+            }
+            for (RelayEvent e : buffer) {
+                if (e.id() > afterId) {
+                    replay.add(e);
+                }
+            }
+        }
+        client.setReplay(replay);
+        clients.add(client);
+        lastTouchedNanos = System.nanoTime();
+        return client;
+    }
+
+    void detach(RelaySubscription client) {
+        synchronized (this) {
+            clients.remove(client);
+            lastTouchedNanos = System.nanoTime();
+        }
+        onClientDetached.run();
+    }
+
+    synchronized int clientCount() {
+        return clients.size();
+    }
+
+    /** Closes the stream if nobody uses it and it has been idle longer than {@code idleNanos}. */
+    synchronized boolean closeIfIdle(long idleNanos, long nowNanos) {
+        if (clients.isEmpty() && activeTurn == null && nowNanos - lastTouchedNanos > idleNanos) {
+            closed = true;
+        }
+        return closed;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Text of the resync event. */
+    @FunctionalInterface
+    interface ResyncNotice {
+        String describe(long requestedAfter, long oldestHeld, long lastId);
+    }
+}

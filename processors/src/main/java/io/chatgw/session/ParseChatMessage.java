@@ -1,0 +1,67 @@
+package io.chatgw.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.core.ExchangeKeys;
+import io.chatgw.core.GatewayException;
+import java.io.IOException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Validates a chat message body: JSON content type, a JSON object, a non-empty string {@code message}.
+ * (The body size limit is enforced while reading it, before the route runs.)
+ */
+@Component("parseChatMessage")
+public class ParseChatMessage implements Processor {
+
+    private final ObjectMapper json;
+
+    public ParseChatMessage(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        requireJson(exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class));
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw GatewayException.badRequest("missing_body", "request body is empty; expected {\"message\": \"...\"}");
+        }
+        JsonNode message = readObject(json, body).get("message");
+        if (message == null || message.isNull()) {
+            throw GatewayException.badRequest("missing_message", "field 'message' is required");
+        }
+        if (!message.isTextual()) {
+            throw GatewayException.badRequest("invalid_message", "field 'message' must be a string");
+        }
+        if (message.asText().isBlank()) {
+            throw GatewayException.badRequest("empty_message", "field 'message' must not be empty");
+        }
+        exchange.setProperty(ExchangeKeys.MESSAGE, message.asText());
+    }
+
+    static void requireJson(String contentType) {
+        if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
+            throw new GatewayException(415, "unsupported_media_type",
+                    "Content-Type must be application/json, was " + (contentType == null ? "absent" : contentType));
+        }
+    }
+
+    static JsonNode readObject(ObjectMapper json, byte[] body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
+        }
+        return node;
+    }
+}

@@ -1,0 +1,68 @@
+package io.chatgw.session;
+
+import io.chatgw.auth.Caller;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.GatewayException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Sessions in PostgreSQL. Another user's session is indistinguishable from a missing one (404). */
+@Component
+public class SessionStore {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public SessionStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    public ChatSession create(Caller caller, String agentId) {
+        return tx.execute(status -> {
+            Optional<ExecutionMode> agentDefault = Optional.empty();
+            if (agentId != null) {
+                List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
+                        (rs, i) -> String.valueOf(rs.getString(1)), agentId);
+                if (modes.isEmpty()) {
+                    throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
+                }
+            }
+            UUID id = jdbc.queryForObject(
+                    "INSERT INTO sessions (user_id, org_id, agent_id) VALUES (?, ?, ?) RETURNING id",
+                    UUID.class, caller.userId(), caller.orgId(), agentId);
+            jdbc.update("""
+                    INSERT INTO audit_log (actor, org_id, action, target) VALUES (?, ?, 'session.created', ?)""",
+                    caller.userId(), caller.orgId(), String.valueOf(id));
+            return findOwned(String.valueOf(id), caller).orElseThrow();
+        });
+    }
+
+    public Optional<ChatSession> findOwned(String sessionId, Caller caller) {
+        UUID id;
+        try {
+            id = UUID.fromString(sessionId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+        return jdbc.query("""
+                SELECT s.id, s.user_id, s.org_id, s.agent_id, a.default_execution_mode AS agent_mode,
+                       (SELECT p.execution_mode FROM route_policies p
+                         WHERE p.scope = 'global' AND p.enabled) AS global_mode
+                FROM sessions s LEFT JOIN agents a ON a.id = s.agent_id
+                WHERE s.id = ? AND s.user_id = ?""",
+                (rs, i) -> new ChatSession(rs.getObject("id", UUID.class), rs.getString("user_id"),
+                        rs.getString("org_id"), rs.getString("agent_id"),
+                        ExecutionMode.parse(rs.getString("agent_mode")),
+                        ExecutionMode.parse(rs.getString("global_mode"))),
+                id, caller.userId()).stream().findFirst();
+    }
+
+    public void touch(UUID sessionId) {
+        jdbc.update("UPDATE sessions SET last_active_at = now() WHERE id = ?", sessionId);
+    }
+}

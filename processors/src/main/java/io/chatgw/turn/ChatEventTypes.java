@@ -1,0 +1,19 @@
+package io.chatgw.turn;
+
+/** The event types of the chat API's SSE stream (docs/chat-api.md describes each one's data). */
+public final class ChatEventTypes {
+    public static final String ROUTE = "route";
+    public static final String TEXT = "text";
+    public static final String PLAN_STEP = "plan_step";
+    public static final String SKILL_CALL = "skill_call";
+    public static final String SKILL_RESULT = "skill_result";
+    public static final String MCP_CALL = "mcp_call";
+    public static final String MCP_RESULT = "mcp_result";
+    public static final String STATUS = "status";
+    public static final String ERROR = "error";
+    public static final String DONE = "done";
+    public static final String RESYNC = "resync";
+
+    private ChatEventTypes() {
+    }
+}

@@ -1,0 +1,112 @@
+package io.chatgw.turn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.auth.Caller;
+import io.chatgw.core.GatewayException;
+import io.chatgw.relay.RelayEvent;
+import io.chatgw.relay.SessionRelay;
+import io.chatgw.relay.SessionStream;
+import io.chatgw.routing.ModeDecision;
+import io.chatgw.session.ChatSession;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens and ends turns: the {@code route} event first, exactly one {@code done} or {@code error} last,
+ * and the request's metrics and log lines around them.
+ */
+@Component
+public class Turns {
+
+    private static final Logger log = LoggerFactory.getLogger(Turns.class);
+
+    private final SessionRelay relay;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+
+    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters) {
+        this.relay = relay;
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /** Claims the session (409 if a turn is already running there) and announces the chosen path. */
+    public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message) {
+        SessionStream stream = relay.stream(session.id());
+        UUID requestId = UUID.randomUUID();
+        if (!stream.beginTurn(requestId.toString())) {
+            throw new GatewayException(409, "turn_in_progress",
+                    "this session is still answering a previous message; wait for its done/error event");
+        }
+        Turn turn = new Turn(requestId, caller, session, decision, message, stream, json);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("path", decision.mode().wire());
+        data.put("reason", decision.reason());
+        data.put("request_id", requestId.toString());
+        RelayEvent route = turn.publish(ChatEventTypes.ROUTE, data);
+        turn.routeEventId(route.id());
+        Counter.builder("gateway.route.decisions").description("routing decisions by chosen path and reason")
+                .tag("path", decision.mode().wire()).tag("reason", decision.reason())
+                .register(meters).increment();
+        log.info("chat turn request_id={} session={} user={} org={} path={} reason={}", requestId, session.id(),
+                caller.userId(), caller.orgId(), decision.mode().wire(), decision.reason());
+        return turn;
+    }
+
+    /** Ends the turn with {@code done}. */
+    public void complete(Turn turn) {
+        if (!turn.markEnded()) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("path", turn.path());
+        data.put("request_id", turn.requestId().toString());
+        data.put("model", turn.model());
+        data.put("usage", turn.usage().toJson());
+        turn.publishEnd(ChatEventTypes.DONE, data);
+        record(turn, "completed", null);
+    }
+
+    /** Ends the turn with an in-band {@code error} event (partial usage included). */
+    public void fail(Turn turn, String code, String message) {
+        if (!turn.markEnded()) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", code);
+        data.put("message", message);
+        data.put("path", turn.path());
+        data.put("request_id", turn.requestId().toString());
+        data.put("usage", turn.usage().toJson());
+        turn.publishEnd(ChatEventTypes.ERROR, data);
+        record(turn, "failed", code);
+    }
+
+    private void record(Turn turn, String outcome, String errorCode) {
+        long now = System.nanoTime();
+        String path = turn.path();
+        Counter.builder("gateway.requests").description("chat turns by path and outcome")
+                .tag("path", path).tag("outcome", outcome).register(meters).increment();
+        Timer.builder("gateway.turn.duration").description("from routing decision to done/error")
+                .tag("path", path).publishPercentileHistogram().register(meters)
+                .record(Duration.ofNanos(now - turn.startedNanos()));
+        if (turn.firstEventNanos() != 0) {
+            Timer.builder("gateway.time.to.first.event").description("from routing decision to the path's first event")
+                    .tag("path", path).publishPercentileHistogram().register(meters)
+                    .record(Duration.ofNanos(turn.firstEventNanos() - turn.startedNanos()));
+        }
+        log.info("chat turn request_id={} path={} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}",
+                turn.requestId(), path, outcome, errorCode == null ? "" : " error=" + errorCode,
+                (now - turn.startedNanos()) / 1_000_000,
+                turn.firstEventNanos() == 0 ? -1 : (turn.firstEventNanos() - turn.startedNanos()) / 1_000_000,
+                turn.usage().promptTokens(), turn.usage().completionTokens());
+    }
+}

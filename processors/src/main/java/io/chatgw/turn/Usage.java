@@ -1,0 +1,22 @@
+package io.chatgw.turn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Token usage as the provider reported it (never estimated). */
+public record Usage(int promptTokens, int completionTokens) {
+
+    public static final Usage NONE = new Usage(0, 0);
+
+    public int totalTokens() {
+        return promptTokens + completionTokens;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prompt_tokens", promptTokens);
+        m.put("completion_tokens", completionTokens);
+        m.put("total_tokens", totalTokens());
+        return m;
+    }
+}

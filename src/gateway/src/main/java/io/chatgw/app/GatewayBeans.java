@@ -1,0 +1,43 @@
+package io.chatgw.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Infrastructure beans of the application shell. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayBeans {
+
+    /** The event loops the upstream clients (and later the execution-plane socket) run on. */
+    @Bean(destroyMethod = "close")
+    Vertx vertx(@Value("${gateway.vertx.event-loops:0}") int eventLoops) {
+        VertxOptions options = new VertxOptions();
+        if (eventLoops > 0) {
+            options.setEventLoopPoolSize(eventLoops);
+        }
+        return Vertx.vertx(options);
+    }
+
+    /**
+     * Runs the start of each path (the wire-tap in routes/chat.yaml). Paths are asynchronous, so a thread is
+     * held only until the upstream request is sent; when all are busy the caller runs it (never rejected).
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService turnDispatchPool(@Value("${gateway.dispatch.threads:8}") int threads,
+                                     @Value("${gateway.dispatch.queue:10000}") int queue) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue),
+                r -> {
+                    Thread t = new Thread(r, "turn-dispatch-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+}

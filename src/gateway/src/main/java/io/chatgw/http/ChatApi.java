@@ -1,0 +1,219 @@
+package io.chatgw.http;
+
+import io.chatgw.config.GatewayProperties;
+import io.chatgw.core.ExchangeKeys;
+import io.chatgw.core.GatewayException;
+import io.chatgw.relay.RelayEvent;
+import io.chatgw.relay.RelaySubscription;
+import io.chatgw.relay.SessionRelay;
+import io.chatgw.session.ChatSession;
+import io.chatgw.turn.Turn;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.NettyOutbound;
+
+/**
+ * The chat API's HTTP layer, deliberately thin: it reads the request (enforcing the body size limit),
+ * hands it to the routes in routes/chat.yaml, and turns the result into either a JSON error or an SSE
+ * stream from the relay. Every decision (auth, validation, routing) happens in the routes.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ChatApi {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatApi.class);
+
+    private final ProducerTemplate routes;
+    private final SessionRelay relay;
+    private final GatewayProperties.Chat config;
+
+    public ChatApi(ProducerTemplate routes, SessionRelay relay, GatewayProperties properties) {
+        this.routes = routes;
+        this.relay = relay;
+        this.config = properties.chat();
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> chatRoutes() {
+        return RouterFunctions.route()
+                .POST("/api/v1/sessions", this::createSession)
+                .POST("/api/v1/sessions/{sessionId}/messages", this::postMessage)
+                .GET("/api/v1/sessions/{sessionId}/events", this::followEvents)
+                .build();
+    }
+
+    Mono<ServerResponse> createSession(ServerRequest request) {
+        return readBody(request)
+                .flatMap(body -> callRoute("direct:create-session", request, body))
+                .flatMap(exchange -> ServerResponse.status(HttpStatus.CREATED)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(exchange.getMessage().getBody()))
+                .onErrorResume(this::errorResponse);
+    }
+
+    Mono<ServerResponse> postMessage(ServerRequest request) {
+        return readBody(request)
+                .flatMap(body -> callRoute("direct:chat-message", request, body))
+                .flatMap(exchange -> {
+                    Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
+                    String turnId = turn.requestId().toString();
+                    RelaySubscription subscription = relay.subscribe(turn.session().id(), turn.routeEventId() - 1);
+                    Flux<RelayEvent> events = relay.track(subscription, () -> closeConnection(request))
+                            .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId()));
+                    return sse(events);
+                })
+                .onErrorResume(this::errorResponse);
+    }
+
+    Mono<ServerResponse> followEvents(ServerRequest request) {
+        long afterId;
+        try {
+            afterId = lastEventId(request);
+        } catch (GatewayException e) {
+            return ErrorBodies.of(e);
+        }
+        return callRoute("direct:open-event-stream", request, new byte[0])
+                .flatMap(exchange -> {
+                    ChatSession session = exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class);
+                    RelaySubscription subscription = relay.subscribe(session.id(), afterId);
+                    return sse(relay.track(subscription, () -> closeConnection(request)));
+                })
+                .onErrorResume(this::errorResponse);
+    }
+
+    /** Runs a route off the event loop (routes may touch the database) and fails with its exception, if any. */
+    private Mono<Exchange> callRoute(String uri, ServerRequest request, byte[] body) {
+        return Mono.fromCallable(() -> {
+            Exchange exchange = new DefaultExchange(routes.getCamelContext());
+            exchange.getIn().setBody(body);
+            setHeader(exchange, ExchangeKeys.HTTP_AUTHORIZATION, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+            setHeader(exchange, ExchangeKeys.HTTP_CONTENT_TYPE, request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+            request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));
+            Exchange result = routes.send(uri, exchange);
+            if (result.getException() != null) {
+                throw result.getException();
+            }
+            return result;
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static void setHeader(Exchange exchange, String name, String value) {
+        if (value != null) {
+            exchange.getIn().setHeader(name, value);
+        }
+    }
+
+    /** Reads the whole body, refusing more than the configured limit (413) without buffering the excess. */
+    private Mono<byte[]> readBody(ServerRequest request) {
+        long declared = request.headers().contentLength().orElse(-1);
+        int limit = config.maxBodyBytes();
+        if (declared > limit) {
+            return Mono.error(tooLarge(limit));
+        }
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> tooLarge(limit));
+    }
+
+    private static GatewayException tooLarge(int limit) {
+        return new GatewayException(413, "body_too_large", "request body exceeds " + limit + " bytes");
+    }
+
+    private static long lastEventId(ServerRequest request) {
+        String raw = request.headers().firstHeader("Last-Event-ID");
+        if (raw == null) {
+            raw = request.queryParam("last_event_id").orElse(null);
+        }
+        if (raw == null || raw.isBlank()) {
+            return -1;
+        }
+        try {
+            long id = Long.parseLong(raw.trim());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("invalid_last_event_id", "Last-Event-ID must be a non-negative integer");
+        }
+    }
+
+    /** The SSE response: events as they come, a comment line when the stream has been idle, no buffering. */
+    private Mono<ServerResponse> sse(Flux<RelayEvent> events) {
+        Duration keepalive = config.keepaliveInterval();
+        AtomicLong lastWrite = new AtomicLong(System.nanoTime());
+        Sinks.One<Boolean> ended = Sinks.one();
+        Flux<ServerSentEvent<String>> body = events
+                .map(e -> {
+                    lastWrite.set(System.nanoTime());
+                    ServerSentEvent.Builder<String> b = ServerSentEvent.<String>builder(e.data()).event(e.type());
+                    if (e.id() != RelayEvent.NO_ID) {
+                        b.id(Long.toString(e.id()));
+                    }
+                    return b.build();
+                })
+                .doFinally(s -> ended.tryEmitValue(true));
+        Flux<ServerSentEvent<String>> comments = Flux.interval(keepalive, keepalive)
+                .filter(tick -> System.nanoTime() - lastWrite.get() >= keepalive.toNanos() - 50_000_000L)
+                .map(tick -> {
+                    lastWrite.set(System.nanoTime());
+                    return ServerSentEvent.<String>builder().comment("keep-alive").build();
+                })
+                .takeUntilOther(ended.asMono());
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
+                .header("X-Accel-Buffering", "no")
+                .body(BodyInserters.fromServerSentEvents(Flux.merge(body, comments)));
+    }
+
+    /** Drops a client that cannot keep up: close its connection; it may resume with Last-Event-ID. */
+    private static void closeConnection(ServerRequest request) {
+        ServerHttpResponse response = request.exchange().getResponse();
+        Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+        if (nativeResponse instanceof NettyOutbound outbound) {
+            outbound.withConnection(connection -> connection.dispose());
+        } else {
+            log.warn("cannot close a slow client's connection of type {}", nativeResponse.getClass());
+        }
+    }
+
+    private Mono<ServerResponse> errorResponse(Throwable e) {
+        if (e instanceof GatewayException g) {
+            return ErrorBodies.of(g);
+        }
+        log.error("chat API request failed", e);
+        return ErrorBodies.of(500, "internal_error", "the gateway could not handle this request");
+    }
+
+}

@@ -1,0 +1,68 @@
+package io.chatgw.http;
+
+import io.chatgw.auth.CallerDirectory;
+import io.chatgw.auth.JwtVerifier;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code GET /dev/token?sub=u-alice[&org=...][&roles=admin][&ttl=3600]}: a user JWT for local development,
+ * signed with the configured secret. Only exists when {@code gateway.dev.token-endpoint-enabled=true}
+ * (the {@code dev} profile); never enable it in production.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "gateway.dev.token-endpoint-enabled", havingValue = "true")
+public class DevTokenEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(DevTokenEndpoint.class);
+
+    private final JwtVerifier jwt;
+    private final JdbcTemplate jdbc;
+
+    public DevTokenEndpoint(JwtVerifier jwt, JdbcTemplate jdbc) {
+        this.jwt = jwt;
+        this.jdbc = jdbc;
+        log.warn("gateway.dev.token-endpoint-enabled=true: GET /dev/token issues tokens to anyone. Development only.");
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> devTokenRoute() {
+        return RouterFunctions.route().GET("/dev/token", this::issue).build();
+    }
+
+    private Mono<ServerResponse> issue(ServerRequest request) {
+        String sub = request.queryParam("sub").orElse(null);
+        if (sub == null || !CallerDirectory.ID.matcher(sub).matches()) {
+            return ErrorBodies.of(400, "invalid_sub", "query parameter 'sub' (a user id) is required");
+        }
+        long ttl;
+        try {
+            ttl = Long.parseLong(request.queryParam("ttl").orElse("3600"));
+        } catch (NumberFormatException e) {
+            return ErrorBodies.of(400, "invalid_ttl", "ttl must be a number of seconds");
+        }
+        List<String> roles = request.queryParam("roles").map(r -> Arrays.asList(r.split(","))).orElse(List.of());
+        return Mono.fromCallable(() -> request.queryParam("org").orElseGet(() -> jdbc.query(
+                        "SELECT org_id FROM users WHERE id = ?", (rs, i) -> rs.getString(1), sub)
+                        .stream().findFirst().orElse(null)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(org -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN)
+                        .bodyValue(jwt.issue(sub, org, roles, Duration.ofSeconds(ttl), Map.of()) + "\n"))
+                .switchIfEmpty(ErrorBodies.of(400, "unknown_user", "user '" + sub + "' is not known: pass org=<org id> to provision one"));
+    }
+}

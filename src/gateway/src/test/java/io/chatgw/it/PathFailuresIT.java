@@ -1,0 +1,88 @@
+package io.chatgw.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.SseClient.Event;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream failures become an in-band error event with a precise code; whatever was streamed before
+ * stays delivered, the session is free for the next message. (The test profile sets 2 s timeouts.)
+ */
+class PathFailuresIT extends GatewayTestBase {
+
+    private final String token = tokenFor("u-alice", "org-acme");
+    private final String llmToken = tokenFor("u-carol", "org-acme");
+
+    @Test
+    void runtimeAnsweringWithAnHttpErrorIsAnUpstreamError() throws Exception {
+        List<Event> events = chat(token, newSession(token), "[[runtime fail=http_503]] hi");
+
+        Event last = events.get(events.size() - 1);
+        assertThat(last.type()).isEqualTo("error");
+        assertThat(last.json().get("code").asText()).isEqualTo("upstream_error");
+        assertThat(last.json().get("message").asText()).contains("503");
+    }
+
+    @Test
+    void runtimeSilentBeforeItsFirstEventHitsTheFirstEventTimeout() throws Exception {
+        long t0 = System.nanoTime();
+        List<Event> events = chat(token, newSession(token), "[[runtime first_event_delay_ms=10000]] hi");
+
+        Event last = events.get(events.size() - 1);
+        assertThat(last.json().get("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(last.json().get("message").asText()).contains("first event");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(9_000);
+    }
+
+    @Test
+    void runtimeStallingMidAnswerHitsTheIdleTimeoutAndKeepsWhatWasSent() throws Exception {
+        List<Event> events = chat(token, newSession(token), "[[runtime stall_after=3]] hi");
+
+        Event last = events.get(events.size() - 1);
+        assertThat(last.json().get("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(last.json().get("message").asText()).contains("no event");
+        assertThat(events).filteredOn(e -> e.type().equals("text")).isNotEmpty();
+    }
+
+    @Test
+    void llmFailureReportedByTheRuntimeIsARuntimeError() throws Exception {
+        List<Event> events = chat(token, newSession(token), "[[standin fail=http_500]] hi");
+
+        Event last = events.get(events.size() - 1);
+        assertThat(last.type()).isEqualTo("error");
+        assertThat(last.json().get("code").asText()).isEqualTo("runtime_error");
+    }
+
+    @Test
+    void llmBreakingMidStreamOnTheDirectPathIsADisconnectWithPartialUsage() throws Exception {
+        List<Event> events = chat(llmToken, newSession(llmToken), "[[standin chunks=10 fail=mid_stream_after_3]] hi");
+
+        assertThat(events).filteredOn(e -> e.type().equals("text")).hasSize(3);
+        Event last = events.get(events.size() - 1);
+        assertThat(last.type()).isEqualTo("error");
+        assertThat(last.json().get("code").asText()).isEqualTo("upstream_disconnected");
+        assertThat(last.json().has("usage")).isTrue();
+    }
+
+    @Test
+    void llmRateLimitOnTheDirectPathIsAnUpstreamError() throws Exception {
+        List<Event> events = chat(llmToken, newSession(llmToken), "[[standin fail=http_429]] hi");
+
+        Event last = events.get(events.size() - 1);
+        assertThat(last.json().get("code").asText()).isEqualTo("upstream_error");
+        assertThat(last.json().get("message").asText()).contains("429");
+    }
+
+    @Test
+    void afterAFailedTurnTheSessionAnswersTheNextMessage() throws Exception {
+        String session = newSession(token);
+        chat(token, session, "[[runtime fail=http_503]] hi");
+
+        List<Event> events = chat(token, session, "hi again");
+
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+    }
+}

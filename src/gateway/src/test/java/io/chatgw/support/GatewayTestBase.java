@@ -1,0 +1,79 @@
+package io.chatgw.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.auth.JwtVerifier;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole gateway on a random port with real PostgreSQL, a real KRaft Kafka broker, the reference
+ * legacy runtime and the stand-in LLM over real HTTP (all started by the embedded defaults). One Spring
+ * context shared by every integration test class.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({"dev", "test"})
+public abstract class GatewayTestBase {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected JwtVerifier jwt;
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    protected SseClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new SseClient(port);
+    }
+
+    protected String tokenFor(String user, String org, String... roles) {
+        return jwt.issue(user, org, List.of(roles), Duration.ofMinutes(10), Map.of());
+    }
+
+    protected String newSession(String token) throws IOException, InterruptedException {
+        return newSession(token, null);
+    }
+
+    protected String newSession(String token, String agentId) throws IOException, InterruptedException {
+        byte[] body = agentId == null ? null : ("{\"agent_id\":\"" + agentId + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = client.send("POST", "/api/v1/sessions", token, body == null ? null : "application/json", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).get("session_id").asText();
+    }
+
+    protected SseClient.Stream sendMessage(String token, String sessionId, String message) throws Exception {
+        return client.post("/api/v1/sessions/" + sessionId + "/messages", token,
+                JSON.writeValueAsString(Map.of("message", message)));
+    }
+
+    /** Sends a message and reads its stream to the end (done or error). */
+    protected List<SseClient.Event> chat(String token, String sessionId, String message) throws Exception {
+        try (SseClient.Stream s = sendMessage(token, sessionId, message)) {
+            assertThat(s.status()).isEqualTo(200);
+            return s.all();
+        }
+    }
+
+    protected static JsonNode errorOf(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body()).get("error");
+    }
+}

@@ -1,0 +1,101 @@
+package io.chatgw.runtime;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One execution of the legacy runtime: emits {@code run_started}, the tool demo when asked for,
+ * then streams the LLM's answer as {@code token} events and ends with {@code run_finished} or
+ * {@code run_failed}. Pauses the LLM stream while the client is slow and cancels it when the
+ * client goes away (or the stream stalls on purpose).
+ */
+final class LegacyRun implements LlmStreamListener {
+
+  static final String LLM_ERROR = "llm_error";
+
+  private final String runId;
+  private final String model;
+  private final ExecuteRequest request;
+  private final String llmMessage;
+  private final NativeEventWriter events;
+  private final LlmChatClient llm;
+  private LlmChatClient.LlmCall call;
+  private boolean stopped;
+
+  /**
+   * @param llmMessage the user's message as it goes to the LLM (runtime directives removed)
+   */
+  LegacyRun(String runId, String model, ExecuteRequest request, String llmMessage, NativeEventWriter events,
+      LlmChatClient llm) {
+    this.runId = runId;
+    this.model = model;
+    this.request = request;
+    this.llmMessage = llmMessage;
+    this.events = events;
+    this.llm = llm;
+  }
+
+  /** Starts the run; the writer must not be opened yet. */
+  void start() {
+    events.stopHandler(this::stop);
+    events.open(runId);
+    events.emit("run_started", new JsonObject().put("run_id", runId).put("model", model));
+    if (ToolDemo.isRequested(llmMessage)) {
+      ToolDemo.emit(events, llmMessage);
+    }
+    if (stopped) {
+      return;
+    }
+    call = llm.streamChat(llmMessages(), this);
+    if (events.isBackedUp()) {
+      pauseLlmUntilWritable();
+    }
+  }
+
+  @Override
+  public void onContent(String text) {
+    events.emit("token", new JsonObject().put("text", text));
+    if (events.isBackedUp()) {
+      pauseLlmUntilWritable();
+    }
+  }
+
+  @Override
+  public void onCompleted(String reportedModel, LlmUsage usage) {
+    JsonObject usageJson = new JsonObject()
+        .put("input_tokens", usage == null ? 0 : usage.promptTokens())
+        .put("output_tokens", usage == null ? 0 : usage.completionTokens());
+    events.emit("run_finished", new JsonObject()
+        .put("model", reportedModel != null ? reportedModel : model)
+        .put("usage", usageJson));
+    events.finish();
+  }
+
+  @Override
+  public void onFailed(String message) {
+    events.emit("run_failed", new JsonObject().put("code", LLM_ERROR).put("message", message));
+    events.finish();
+  }
+
+  private JsonArray llmMessages() {
+    JsonArray messages = new JsonArray();
+    request.history().forEach(turn -> messages.add(turn.toJson()));
+    return messages.add(new JsonObject().put("role", "user").put("content", llmMessage));
+  }
+
+  private void pauseLlmUntilWritable() {
+    LlmChatClient.LlmCall current = call;
+    if (current == null) {
+      return;
+    }
+    current.pause();
+    events.whenWritable(current::resume);
+  }
+
+  private void stop() {
+    stopped = true;
+    if (call != null) {
+      call.cancel();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.chatgw.runtime;
+
+/**
+ * Receives the outcome of one streamed chat completion, on the caller's event loop. After
+ * {@link #onCompleted} or {@link #onFailed} nothing more is delivered.
+ */
+interface LlmStreamListener {
+
+  /** A non-empty piece of the assistant's content, as it arrives. */
+  void onContent(String text);
+
+  /**
+   * The stream ended with {@code [DONE]}.
+   *
+   * @param model the model the LLM reported, or {@code null}
+   * @param usage the token usage the LLM reported, or {@code null} if it sent none
+   */
+  void onCompleted(String model, LlmUsage usage);
+
+  /** The call failed: non-2xx status, broken or malformed stream, or unreachable LLM. */
+  void onFailed(String message);
+
+  /** Token counts reported by the LLM. */
+  record LlmUsage(long promptTokens, long completionTokens) {
+  }
+}
