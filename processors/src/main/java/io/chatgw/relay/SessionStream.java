@@ -2,6 +2,7 @@ package io.chatgw.relay;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,7 +20,8 @@ public final class SessionStream {
     private final long firstId;
     private final int capacity;
     private final ArrayDeque<RelayEvent> buffer;
-    private final List<RelaySubscription> clients = new ArrayList<>();
+    // copy-on-write: a client may detach from inside publish (its stream ends on the event it receives)
+    private final List<RelaySubscription> clients = new CopyOnWriteArrayList<>();
     private final Runnable onClientDetached;
     private long lastId;
     private String activeTurn;
@@ -49,7 +51,11 @@ public final class SessionStream {
         if (event.endsTurn() && turnId != null && turnId.equals(activeTurn)) {
             activeTurn = null;
         }
-        clients.removeIf(client -> !client.offer(event));
+        for (RelaySubscription client : clients) {
+            if (!client.offer(event)) {
+                clients.remove(client);
+            }
+        }
         lastTouchedNanos = System.nanoTime();
         return event;
     }

@@ -11,12 +11,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every bad request gets a 4xx with {"error":{code,message}}, and leaves nothing behind. */
 class BadInputIT extends GatewayTestBase {
 
-    private final String token = tokenFor("u-alice", "org-acme");
+    private String token;
+
+    @BeforeEach
+    void tokens() {
+        token = tokenFor("u-alice", "org-acme");
+    }
 
     private HttpResponse<String> postMessage(String session, String contentType, String body) throws Exception {
         return client.send("POST", "/api/v1/sessions/" + session + "/messages", token, contentType,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.SseClient.Event;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,8 +14,14 @@ import org.junit.jupiter.api.Test;
  */
 class PathFailuresIT extends GatewayTestBase {
 
-    private final String token = tokenFor("u-alice", "org-acme");
-    private final String llmToken = tokenFor("u-carol", "org-acme");
+    private String token;
+    private String llmToken;
+
+    @BeforeEach
+    void tokens() {
+        token = tokenFor("u-alice", "org-acme");
+        llmToken = tokenFor("u-carol", "org-acme");
+    }
 
     @Test
     void runtimeAnsweringWithAnHttpErrorIsAnUpstreamError() throws Exception {

@@ -6,13 +6,20 @@ import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.SseClient;
 import io.chatgw.support.SseClient.Event;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** GET /events: replay after Last-Event-ID from the ring buffer, resync when it is too old, then live. */
 class ReplayIT extends GatewayTestBase {
 
-    private final String token = tokenFor("u-alice", "org-acme");
-    private final String llmToken = tokenFor("u-carol", "org-acme");
+    private String token;
+    private String llmToken;
+
+    @BeforeEach
+    void tokens() {
+        token = tokenFor("u-alice", "org-acme");
+        llmToken = tokenFor("u-carol", "org-acme");
+    }
 
     @Test
     void reconnectingClientGetsExactlyTheEventsItMissed() throws Exception {

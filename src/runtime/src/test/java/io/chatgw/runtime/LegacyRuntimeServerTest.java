@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chatgw.standin.StandinLlmOptions;
 import io.chatgw.standin.StandinLlmServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -224,9 +226,44 @@ class LegacyRuntimeServerTest {
   }
 
   @Test
+  void streamsEverythingToASlowClient() throws Exception {
+    // ~8 MB of events to a client that reads nothing for a second through a small receive window:
+    // more than the kernel buffers hold, so the runtime must wait for drain and pause the LLM.
+    int deltas = 4_000;
+    String piece = "x".repeat(2_000);
+    HttpServer bulkLlm = RuntimeTestClient.await(vertx.createHttpServer().requestHandler(request -> {
+      Buffer stream = Buffer.buffer();
+      for (int i = 0; i < deltas; i++) {
+        stream.appendString("data: " + new JsonObject().put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0).put("delta", new JsonObject().put("content", i + ":" + piece + ";")))).encode() + "\n\n");
+      }
+      stream.appendString("data: [DONE]\n\n");
+      request.response().putHeader("content-type", "text/event-stream").end(stream);
+    }).listen(0));
+    LegacyRuntimeServer bulkRuntime = RuntimeTestClient.await(LegacyRuntimeServer.start(vertx,
+        new RuntimeOptions().setLlmBaseUrl("http://127.0.0.1:" + bulkLlm.actualPort())));
+    try {
+      RuntimeTestClient slowClient = new RuntimeTestClient(vertx, bulkRuntime.port(),
+          new HttpClientOptions().setReceiveBufferSize(4096));
+      RuntimeTestClient.Call call = slowClient.execute(RuntimeTestClient.executeBody("bulk").encode(), 1_000);
+
+      assertNull(call.awaitFinished());
+      assertEquals(1 + deltas + 1, call.events.size());
+      for (int i = 0; i < deltas; i++) {
+        assertEquals(i + ":" + piece + ";", call.events.get(1 + i).data().getString("text"));
+      }
+      assertEquals("run_finished", call.last().name());
+    } finally {
+      RuntimeTestClient.await(bulkRuntime.close());
+      RuntimeTestClient.await(bulkLlm.close());
+    }
+  }
+
+  @Test
   void answersHealthAndUnknownRoutes() {
-    RuntimeTestClient.Call notFound = client.execute("{}");
-    assertEquals(400, notFound.awaitHead().status());
+    assertEquals(200, RuntimeTestClient.await(client.get("/health")));
+    assertEquals(404, RuntimeTestClient.await(client.get("/nope")));
+    assertEquals(405, RuntimeTestClient.await(client.get(LegacyRuntimeVerticle.EXECUTE_PATH)));
     assertTrue(runtime.baseUrl().startsWith("http://127.0.0.1:"));
   }
 

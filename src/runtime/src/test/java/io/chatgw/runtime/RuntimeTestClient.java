@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -74,8 +75,12 @@ final class RuntimeTestClient {
   private final int port;
 
   RuntimeTestClient(Vertx vertx, int port) {
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  RuntimeTestClient(Vertx vertx, int port, HttpClientOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(options);
     this.port = port;
   }
 
@@ -105,12 +110,33 @@ final class RuntimeTestClient {
    * response handlers are set before any data arrives.
    */
   Call execute(String body) {
+    return execute(body, 0);
+  }
+
+  /** Like {@link #execute(String)}, but stops reading the response body for {@code pauseMs} first. */
+  Call execute(String body, long pauseMs) {
     Call call = new Call();
-    vertx.getOrCreateContext().runOnContext(ignored -> send(body, call));
+    vertx.getOrCreateContext().runOnContext(ignored -> send(body, pauseMs, call));
     return call;
   }
 
-  private void send(String body, Call call) {
+  /** GETs a path; completes with the status code. */
+  CompletableFuture<Integer> get(String path) {
+    CompletableFuture<Integer> status = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(ignored -> client.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            status.complete(result.result());
+          } else {
+            status.completeExceptionally(result.cause());
+          }
+        }));
+    return status;
+  }
+
+  private void send(String body, long pauseMs, Call call) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI(LegacyRuntimeVerticle.EXECUTE_PATH).putHeader("content-type", "application/json");
     SseLineParser parser = new SseLineParser(event -> call.events.add(new ReceivedEvent(event, System.nanoTime())));
@@ -125,6 +151,10 @@ final class RuntimeTestClient {
         })
         .onSuccess(response -> {
           call.head.complete(new Head(response.statusCode(), response.headers(), System.nanoTime()));
+          if (pauseMs > 0) {
+            response.pause();
+            vertx.setTimer(pauseMs, ignored -> response.resume());
+          }
           response.handler(chunk -> {
             call.body.appendBuffer(chunk);
             parser.feed(chunk);

@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class CompletionStreamWriter {
 
-  /** Frame indexes: 0 = role, 1..N = content pieces, then usage (optional), then [DONE]. */
   private final Vertx vertx;
   private final HttpServerResponse response;
   private final CompletionPayloads payloads;
@@ -25,6 +24,7 @@ final class CompletionStreamWriter {
   private final int frameCount;
   private final int breakBeforeFrame;
 
+  /** Frame indexes: 0 = role, 1..N = content pieces, then usage (optional), then [DONE]. */
   private int nextFrame;
   private long timerId = -1;
   private boolean stopped;

@@ -130,6 +130,20 @@ class StandinLlmServerTest {
   }
 
   @Test
+  void respectsBackpressureOfASlowClient() throws Exception {
+    int chunks = 20_000;
+    TestHttp.Reply reply = http.start(HttpMethod.POST, CHAT,
+        TestHttp.chatBody("[[standin chunks=" + chunks + " delay_ms=0]] many", true, true).encode(),
+        MultiMap.caseInsensitiveMultiMap(), 300).get(30, TimeUnit.SECONDS);
+
+    assertNull(reply.error());
+    List<String> data = reply.sseData();
+    assertEquals(1 + chunks + 1 + 1, data.size());
+    assertEquals(" token-" + (chunks - 1), delta(new JsonObject(data.get(chunks))).getString("content"));
+    assertEquals("[DONE]", data.get(data.size() - 1));
+  }
+
+  @Test
   void badDirectiveIsRejected() {
     TestHttp.Reply reply = http.post(CHAT, TestHttp.chatBody("[[standin chunks=lots]]", true, false).encode());
     assertEquals(400, reply.status());

@@ -84,12 +84,18 @@ final class TestHttp {
    * reply). Runs on a Vert.x context so the response handlers are set before any data arrives.
    */
   CompletableFuture<Reply> start(HttpMethod method, String path, String body, MultiMap headers) {
+    return start(method, path, body, headers, 0);
+  }
+
+  /** Like {@link #start(HttpMethod, String, String, MultiMap)}, but stops reading the body for {@code pauseMs} first. */
+  CompletableFuture<Reply> start(HttpMethod method, String path, String body, MultiMap headers, long pauseMs) {
     CompletableFuture<Reply> reply = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(ignored -> send(method, path, body, headers, reply));
+    vertx.getOrCreateContext().runOnContext(ignored -> send(method, path, body, headers, pauseMs, reply));
     return reply;
   }
 
-  private void send(HttpMethod method, String path, String body, MultiMap headers, CompletableFuture<Reply> reply) {
+  private void send(HttpMethod method, String path, String body, MultiMap headers, long pauseMs,
+      CompletableFuture<Reply> reply) {
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path).setHeaders(headers);
     client.request(options)
@@ -97,6 +103,10 @@ final class TestHttp {
         .onFailure(error -> reply.complete(new Reply(-1, null, "", error)))
         .onSuccess(response -> {
           Buffer received = Buffer.buffer();
+          if (pauseMs > 0) {
+            response.pause();
+            vertx.setTimer(pauseMs, ignored -> response.resume());
+          }
           response.handler(received::appendBuffer);
           response.exceptionHandler(error ->
               reply.complete(new Reply(response.statusCode(), response.headers(), received.toString(), error)));
