@@ -46,6 +46,9 @@ import reactor.netty.NettyOutbound;
 public class ChatApi {
 
     private static final Logger log = LoggerFactory.getLogger(ChatApi.class);
+    /** Sent first so headers go out at once (a quiet session would otherwise hold them back), with a reconnect hint. */
+    private static final ServerSentEvent<String> OPENING =
+            ServerSentEvent.<String>builder().comment("stream open").retry(Duration.ofSeconds(2)).build();
 
     private final ProducerTemplate routes;
     private final SessionRelay relay;
@@ -194,7 +197,7 @@ public class ChatApi {
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
-                .body(BodyInserters.fromServerSentEvents(Flux.merge(body, comments)));
+                .body(BodyInserters.fromServerSentEvents(Flux.concat(Flux.just(OPENING), Flux.merge(body, comments))));
     }
 
     /** Drops a client that cannot keep up: close its connection; it may resume with Last-Event-ID. */
