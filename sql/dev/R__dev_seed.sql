@@ -18,3 +18,10 @@ INSERT INTO agents (id, name, default_execution_mode) VALUES
   ('agent-general', 'General assistant (no preference)', NULL),
   ('agent-fast',    'Fast answers (prefers direct_llm)', 'direct_llm')
 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, default_execution_mode = EXCLUDED.default_execution_mode;
+
+-- memories for the execution-plane user (memory_search)
+INSERT INTO memories (id, user_id, content) VALUES
+  ('00000000-0000-0000-0000-00000000b001', 'u-bob', 'Bob prefers answers about the weather in Berlin in Celsius.'),
+  ('00000000-0000-0000-0000-00000000b002', 'u-bob', 'Bob is planning a trip to Lisbon in spring.'),
+  ('00000000-0000-0000-0000-00000000a001', 'u-alice', 'Alice asked about the weather in Berlin last week.')
+ON CONFLICT (id) DO NOTHING;

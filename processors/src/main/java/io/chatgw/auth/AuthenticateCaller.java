@@ -2,20 +2,29 @@ package io.chatgw.auth;
 
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
+import io.chatgw.openai.ApiKeySecrets;
+import io.chatgw.openai.ApiKeyStore;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
-/** Verifies the Bearer JWT and puts the {@link Caller} on the exchange; anything wrong is a 401. */
+/**
+ * Verifies the Bearer token and puts the {@link Caller} on the exchange; anything wrong is a 401. The token is
+ * a user JWT, or an API key issued by the gateway ({@code sk-gw-...}, see {@link ApiKeyStore}), which acts as
+ * the user it is bound to, with no roles.
+ */
 @Component("authenticateCaller")
 public class AuthenticateCaller implements Processor {
 
     private final JwtVerifier verifier;
     private final CallerDirectory directory;
+    private final ApiKeyStore apiKeys;
 
-    public AuthenticateCaller(JwtVerifier verifier, CallerDirectory directory) {
+    public AuthenticateCaller(JwtVerifier verifier, CallerDirectory directory, ApiKeyStore apiKeys) {
         this.verifier = verifier;
         this.directory = directory;
+        this.apiKeys = apiKeys;
     }
 
     @Override
@@ -27,9 +36,16 @@ public class AuthenticateCaller implements Processor {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             throw GatewayException.unauthorized("Authorization header must be: Bearer <token>");
         }
+        String token = header.substring(7).trim();
+        if (ApiKeySecrets.isApiKey(token)) {
+            ApiKeyStore.KeyOwner owner = apiKeys.authenticate(token).orElseThrow(() ->
+                    new GatewayException(401, "invalid_api_key", "the API key is not valid (unknown or revoked)"));
+            exchange.setProperty(ExchangeKeys.CALLER, directory.resolve(owner.userId(), owner.orgId(), Set.of()));
+            return;
+        }
         JwtVerifier.Claims claims;
         try {
-            claims = verifier.verify(header.substring(7).trim());
+            claims = verifier.verify(token);
         } catch (JwtVerifier.JwtRejected e) {
             throw GatewayException.unauthorized(e.getMessage());
         }

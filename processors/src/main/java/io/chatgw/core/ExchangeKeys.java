@@ -8,6 +8,11 @@ public final class ExchangeKeys {
     public static final String SESSION = "session";
     /** The user's message text, set by parseChatMessage. */
     public static final String MESSAGE = "chatMessage";
+    /**
+     * The conversation before {@link #MESSAGE}: a {@code List<Map<String, String>>} of {role, content}, oldest
+     * first. Absent (= empty) for the native chat API; set by parseCompletionRequest from OpenAI {@code messages}.
+     */
+    public static final String HISTORY = "chatHistory";
     /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
     public static final String DECISION = "modeDecision";
     /** The chosen mode's wire name, for the router's choice. */

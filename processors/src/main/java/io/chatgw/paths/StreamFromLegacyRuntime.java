@@ -47,6 +47,9 @@ public class StreamFromLegacyRuntime extends StreamIntoTurn {
         body.put("org_id", turn.caller().orgId());
         body.put("request_id", turn.requestId().toString());
         body.put("message", turn.message());
+        if (!turn.history().isEmpty()) {
+            body.put("history", turn.history());   // earlier {role, content} turns, oldest first
+        }
         Buffer payload;
         try {
             payload = Buffer.buffer(json.writeValueAsBytes(body));

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code direct_llm} path: an OpenAI-compatible streamed chat completion, always asking for usage
  * ({@code stream_options.include_usage}); deltas become {@code text} events via {@link LlmChunkMapping}.
+ * The conversation sent is the configured system prompt (if any), the turn's history, then the user's message.
  */
 @Component("streamFromLlm")
 public class StreamFromLlm extends StreamIntoTurn {
@@ -47,6 +48,7 @@ public class StreamFromLlm extends StreamIntoTurn {
         if (config.systemPrompt() != null && !config.systemPrompt().isBlank()) {
             messages.add(Map.of("role", "system", "content", config.systemPrompt()));
         }
+        messages.addAll(turn.history());
         messages.add(Map.of("role", "user", "content", turn.message()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", config.model());

@@ -4,11 +4,16 @@ import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.routing.ModeDecision;
 import io.chatgw.session.ChatSession;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
-/** Starts the turn: claims the session, publishes the {@code route} event, counts and logs the decision. */
+/**
+ * Starts the turn: claims the session, publishes the {@code route} event, counts and logs the decision.
+ * The turn carries the message and the conversation before it ({@code chatHistory}, empty if none).
+ */
 @Component("openTurn")
 public class OpenTurn implements Processor {
 
@@ -24,7 +29,15 @@ public class OpenTurn implements Processor {
                 exchange.getProperty(ExchangeKeys.CALLER, Caller.class),
                 exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class),
                 exchange.getProperty(ExchangeKeys.DECISION, ModeDecision.class),
-                exchange.getProperty(ExchangeKeys.MESSAGE, String.class));
+                exchange.getProperty(ExchangeKeys.MESSAGE, String.class),
+                history(exchange));
         exchange.setProperty(ExchangeKeys.TURN, turn);
+    }
+
+    /** The conversation before the message (empty for the native chat API, which sends none). */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, String>> history(Exchange exchange) {
+        List<Map<String, String>> history = exchange.getProperty(ExchangeKeys.HISTORY, List.class);
+        return history == null ? List.of() : history;
     }
 }

@@ -7,6 +7,7 @@ import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionStream;
 import io.chatgw.routing.ModeDecision;
 import io.chatgw.session.ChatSession;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,7 @@ public final class Turn {
     private final ChatSession session;
     private final ModeDecision decision;
     private final String message;
+    private final List<Map<String, String>> history;
     private final SessionStream stream;
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
@@ -32,12 +34,13 @@ public final class Turn {
     private volatile String model;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
-         SessionStream stream, ObjectMapper json) {
+         List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
         this.requestId = requestId;
         this.caller = caller;
         this.session = session;
         this.decision = decision;
         this.message = message;
+        this.history = history == null ? List.of() : List.copyOf(history);
         this.stream = stream;
         this.json = json;
     }
@@ -110,6 +113,11 @@ public final class Turn {
 
     public String message() {
         return message;
+    }
+
+    /** The conversation before {@link #message()}: {role, content} maps, oldest first; empty for the native chat API. */
+    public List<Map<String, String>> history() {
+        return history;
     }
 
     public Usage usage() {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -40,13 +41,22 @@ public class Turns {
 
     /** Claims the session (409 if a turn is already running there) and announces the chosen path. */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message) {
+        return open(caller, session, decision, message, List.of());
+    }
+
+    /**
+     * Like {@link #open(Caller, ChatSession, ModeDecision, String)}, with the conversation before the message
+     * ({role, content} maps, oldest first) for the path to send along.
+     */
+    public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
+                     List<Map<String, String>> history) {
         SessionStream stream = relay.stream(session.id());
         UUID requestId = UUID.randomUUID();
         if (!stream.beginTurn(requestId.toString())) {
             throw new GatewayException(409, "turn_in_progress",
                     "this session is still answering a previous message; wait for its done/error event");
         }
-        Turn turn = new Turn(requestId, caller, session, decision, message, stream, json);
+        Turn turn = new Turn(requestId, caller, session, decision, message, history, stream, json);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", decision.mode().wire());
         data.put("reason", decision.reason());

@@ -46,6 +46,9 @@ public class StartEmbeddedInfrastructure implements EnvironmentPostProcessor, Or
             llm = infra.llmBaseUrl();
             props.put("gateway.llm.base-url", llm);
         }
+        if (blank(env, "gateway.plane.mcp-url") && props.containsKey("gateway.llm.base-url")) {
+            props.put("gateway.plane.mcp-url", llm + "/mcp"); // the stand-in also speaks MCP (JSON-RPC tools/call)
+        }
         if (blank(env, "gateway.legacy.base-url")) {
             props.put("gateway.legacy.base-url", infra.legacyRuntimeBaseUrl(llm));
         }

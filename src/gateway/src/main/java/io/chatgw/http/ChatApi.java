@@ -66,12 +66,21 @@ public class ChatApi {
                 .POST("/api/v1/sessions", this::createSession)
                 .POST("/api/v1/sessions/{sessionId}/messages", this::postMessage)
                 .GET("/api/v1/sessions/{sessionId}/events", this::followEvents)
+                .POST("/api/v1/vm-tokens", this::issueVmToken)
                 .build();
     }
 
     Mono<ServerResponse> createSession(ServerRequest request) {
         return readBody(request)
                 .flatMap(body -> callRoute("direct:create-session", request, body))
+                .flatMap(exchange -> ServerResponse.status(HttpStatus.CREATED)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(exchange.getMessage().getBody()))
+                .onErrorResume(this::errorResponse);
+    }
+
+    Mono<ServerResponse> issueVmToken(ServerRequest request) {
+        return callRoute("direct:issue-vm-token", request, new byte[0])
                 .flatMap(exchange -> ServerResponse.status(HttpStatus.CREATED)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(exchange.getMessage().getBody()))

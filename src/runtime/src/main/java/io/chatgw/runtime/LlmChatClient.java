@@ -15,9 +15,10 @@ import io.vertx.core.json.JsonObject;
  * Calls an OpenAI-compatible {@code POST /v1/chat/completions} with {@code stream: true} and
  * {@code stream_options.include_usage: true}, parsing the event stream incrementally with
  * {@link SseLineParser} and reporting content deltas to an {@link LlmStreamListener} as they
- * arrive.
+ * arrive. Used by the legacy runtime and by the execution plane
+ * ({@code io.chatgw.runtime.plane}).
  */
-final class LlmChatClient {
+public final class LlmChatClient {
 
   private static final int MAX_ERROR_BODY_BYTES = 16 * 1024;
 
@@ -26,7 +27,7 @@ final class LlmChatClient {
   private final String apiKey;
   private final String model;
 
-  LlmChatClient(HttpClient httpClient, String llmBaseUrl, String apiKey, String model) {
+  public LlmChatClient(HttpClient httpClient, String llmBaseUrl, String apiKey, String model) {
     this.httpClient = httpClient;
     this.completionsUrl = llmBaseUrl + "/v1/chat/completions";
     this.apiKey = apiKey;
@@ -34,7 +35,7 @@ final class LlmChatClient {
   }
 
   /** Starts a streamed completion of {@code messages}; must be called on an event loop. */
-  LlmCall streamChat(JsonArray messages, LlmStreamListener listener) {
+  public LlmCall streamChat(JsonArray messages, LlmStreamListener listener) {
     JsonObject body = new JsonObject()
         .put("model", model)
         .put("messages", messages)
@@ -68,7 +69,7 @@ final class LlmChatClient {
   }
 
   /** One streamed completion in flight: can be paused, resumed and cancelled. */
-  static final class LlmCall {
+  public static final class LlmCall {
 
     private final LlmStreamListener listener;
     private HttpClientRequest request;
@@ -83,14 +84,14 @@ final class LlmChatClient {
     }
 
     /** Stops reading the LLM's stream until {@link #resume()}. */
-    void pause() {
+    public void pause() {
       paused = true;
       if (response != null) {
         response.pause();
       }
     }
 
-    void resume() {
+    public void resume() {
       paused = false;
       if (response != null && !finished) {
         response.resume();
@@ -98,7 +99,7 @@ final class LlmChatClient {
     }
 
     /** Abandons the call and resets the request (closing the connection); no more callbacks. */
-    void cancel() {
+    public void cancel() {
       if (finished) {
         return;
       }

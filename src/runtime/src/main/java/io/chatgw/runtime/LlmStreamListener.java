@@ -4,7 +4,7 @@ package io.chatgw.runtime;
  * Receives the outcome of one streamed chat completion, on the caller's event loop. After
  * {@link #onCompleted} or {@link #onFailed} nothing more is delivered.
  */
-interface LlmStreamListener {
+public interface LlmStreamListener {
 
   /** A non-empty piece of the assistant's content, as it arrives. */
   void onContent(String text);

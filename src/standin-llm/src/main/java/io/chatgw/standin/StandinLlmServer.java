@@ -11,6 +11,9 @@ import java.util.Objects;
  * {@code GET /v1/models} and reports {@code GET /health}. Every response carries the header
  * {@code x-standin-llm: true}.
  *
+ * <p>On the same port it is also a STAND-IN MCP server: {@code POST /mcp}, JSON-RPC 2.0 with the
+ * tools {@code weather.lookup} and {@code echo} (deterministic results; see {@link McpHandler}).
+ *
  * <p>Tests and benchmarks steer it per request with knobs (chunk count, delays, injected
  * failures) given as {@code [[standin key=value ...]]} in the last user message or as
  * {@code x-standin-*} headers; see {@link StandinKnobs}.

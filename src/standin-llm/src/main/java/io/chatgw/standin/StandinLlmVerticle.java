@@ -25,6 +25,7 @@ final class StandinLlmVerticle extends AbstractVerticle {
   private final StatsRecorder stats;
   private final byte[] expectedAuthorization;
   private ChatCompletionHandler chatCompletions;
+  private McpHandler mcp;
   private HttpServer server;
 
   StandinLlmVerticle(StandinLlmOptions options, StatsRecorder stats) {
@@ -38,6 +39,7 @@ final class StandinLlmVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> startPromise) {
     chatCompletions = new ChatCompletionHandler(vertx, options, stats);
+    mcp = new McpHandler(vertx);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort()));
@@ -77,6 +79,12 @@ final class StandinLlmVerticle extends AbstractVerticle {
         }
         if (allow(request, HttpMethod.POST) && authorized(request)) {
           chatCompletions.handle(request);
+        }
+        break;
+      case McpHandler.PATH:
+        // the stand-in MCP server: open to every caller, the API key guards /v1/* only
+        if (allow(request, HttpMethod.POST)) {
+          mcp.handle(request);
         }
         break;
       default:

@@ -1,0 +1,87 @@
+package io.chatgw.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something the benchmark sends chat requests to.
+ *
+ * @param name       short id used in JSON (e.g. {@code direct}, {@code gateway-legacy})
+ * @param label      column title (e.g. {@code (a) direct})
+ * @param role       what it is to the goals: {@code baseline} (the limit every ratio is taken against),
+ *                   {@code nginx}, {@code portkey}, {@code gateway}, or anything else (reported only)
+ * @param kind       the protocol spoken
+ * @param url        {@link Kind#OPENAI}: the chat completions URL
+ * @param baseUrl    {@link Kind#GATEWAY}: the gateway's base URL
+ * @param headers    extra request headers
+ * @param user       {@link Kind#GATEWAY}: the user id to ask {@code /dev/token} for
+ * @param org        {@link Kind#GATEWAY}: org claim for users the gateway does not know yet (may be null)
+ * @param expectPath {@link Kind#GATEWAY}: the path the {@code route} event must name (null: any)
+ * @param processes  names of the processes (see the config's {@code processes}) whose CPU this target costs
+ */
+public record TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
+    Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes) {
+
+  /** The protocol of a target. */
+  public enum Kind {
+    /** An OpenAI-compatible {@code POST /v1/chat/completions} with {@code stream: true}. */
+    OPENAI,
+    /** This gateway's chat API: a session per client, {@code POST .../messages} streams the turn. */
+    GATEWAY
+  }
+
+  public TargetSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    label = label == null ? name : label;
+    role = role == null ? "" : role;
+    headers = headers == null ? Map.of() : Map.copyOf(headers);
+    processes = processes == null ? java.util.List.of() : java.util.List.copyOf(processes);
+    if (kind == Kind.OPENAI && url == null) {
+      throw new IllegalArgumentException("target " + name + ": url is required");
+    }
+    if (kind == Kind.GATEWAY && (baseUrl == null || user == null)) {
+      throw new IllegalArgumentException("target " + name + ": baseUrl and user are required");
+    }
+  }
+
+  public boolean isBaseline() {
+    return role.equals("baseline");
+  }
+
+  static TargetSpec fromJson(JsonObject json) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonObject h = json.getJsonObject("headers", new JsonObject());
+    h.forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    java.util.List<String> processes = new java.util.ArrayList<>();
+    json.getJsonArray("processes", new io.vertx.core.json.JsonArray()).forEach(p -> processes.add(String.valueOf(p)));
+    return new TargetSpec(json.getString("name"), json.getString("label"), json.getString("role"),
+        Kind.valueOf(json.getString("kind", "openai").toUpperCase(java.util.Locale.ROOT)),
+        json.getString("url"), stripSlash(json.getString("baseUrl")), headers, json.getString("user"),
+        json.getString("org"), json.getString("expectPath"), processes);
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject().put("name", name).put("label", label).put("role", role)
+        .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    if (url != null) {
+      json.put("url", url);
+    }
+    if (baseUrl != null) {
+      json.put("baseUrl", baseUrl);
+    }
+    if (user != null) {
+      json.put("user", user);
+    }
+    if (expectPath != null) {
+      json.put("expectPath", expectPath);
+    }
+    return json;
+  }
+
+  static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

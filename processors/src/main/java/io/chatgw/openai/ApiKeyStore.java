@@ -1,0 +1,158 @@
+package io.chatgw.openai;
+
+import io.chatgw.auth.CallerDirectory;
+import io.chatgw.core.GatewayException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * API keys in PostgreSQL ({@code api_keys}, sql/V2__api_keys.sql): issued by an admin for one user (and that
+ * user's org), stored as a SHA-256, revocable. Every request looks its key up, so a revocation applies to
+ * the next request. Creating and revoking write {@code audit_log} rows.
+ */
+@Component
+public class ApiKeyStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyStore.class);
+    private static final String COLUMNS =
+            "id, user_id, org_id, name, key_prefix, created_by, created_at, last_used_at, revoked_at, revoked_by";
+
+    /** The user a valid key stands for. */
+    public record KeyOwner(UUID keyId, String userId, String orgId) {
+    }
+
+    /** A key as listed: everything but the secret. */
+    public record ApiKey(UUID id, String userId, String orgId, String name, String prefix, String createdBy,
+                         OffsetDateTime createdAt, OffsetDateTime lastUsedAt, OffsetDateTime revokedAt,
+                         String revokedBy) {
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id.toString());
+            m.put("user_id", userId);
+            m.put("org_id", orgId);
+            m.put("name", name);
+            m.put("prefix", prefix);
+            m.put("created_by", createdBy);
+            m.put("created_at", createdAt == null ? null : createdAt.toString());
+            m.put("last_used_at", lastUsedAt == null ? null : lastUsedAt.toString());
+            m.put("revoked_at", revokedAt == null ? null : revokedAt.toString());
+            m.put("revoked_by", revokedBy);
+            m.put("active", revokedAt == null);
+            return m;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final long lastUsedIntervalMillis;
+
+    public ApiKeyStore(JdbcTemplate jdbc, TransactionTemplate tx, OpenAiProperties config) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.lastUsedIntervalMillis = config.apiKeys().lastUsedUpdateInterval().toMillis();
+    }
+
+    /** Issues a key for an existing user. @return the stored key and its secret (shown once) */
+    public Map.Entry<ApiKey, String> create(String userId, String name, String actor, String actorOrg) {
+        if (userId == null || !CallerDirectory.ID.matcher(userId).matches()) {
+            throw GatewayException.badRequest("invalid_user_id", "user_id must be a user id");
+        }
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw GatewayException.badRequest("invalid_name", "name must be a non-empty string of at most 200 characters");
+        }
+        String secret = ApiKeySecrets.generate();
+        ApiKey key = tx.execute(status -> {
+            List<String> orgs = jdbc.query("SELECT org_id FROM users WHERE id = ?", (rs, i) -> rs.getString(1), userId);
+            if (orgs.isEmpty()) {
+                throw GatewayException.badRequest("unknown_user", "user '" + userId + "' does not exist");
+            }
+            UUID id = jdbc.queryForObject("""
+                    INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix, created_by)
+                    VALUES (?, ?, ?, ?, ?, ?) RETURNING id""", UUID.class,
+                    userId, orgs.get(0), name.trim(), ApiKeySecrets.hash(secret), ApiKeySecrets.shownPrefix(secret), actor);
+            jdbc.update("""
+                    INSERT INTO audit_log (actor, org_id, action, target, details)
+                    VALUES (?, ?, 'api_key.created', ?, jsonb_build_object('user_id', ?::text, 'key_org_id', ?::text,
+                            'name', ?::text, 'prefix', ?::text))""",
+                    actor, actorOrg, String.valueOf(id), userId, orgs.get(0), name.trim(), ApiKeySecrets.shownPrefix(secret));
+            return find(id).orElseThrow();
+        });
+        log.info("api key {} ({}) issued to user {} by {}", key.id(), key.prefix(), userId, actor);
+        return Map.entry(key, secret);
+    }
+
+    /** Keys, newest first, optionally of one user; revoked keys included (with revoked_at). */
+    public List<ApiKey> list(String userId) {
+        if (userId == null) {
+            return jdbc.query("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at DESC, id", ApiKeyStore::row);
+        }
+        return jdbc.query("SELECT " + COLUMNS + " FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id",
+                ApiKeyStore::row, userId);
+    }
+
+    public Optional<ApiKey> find(UUID id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?", ApiKeyStore::row, id).stream().findFirst();
+    }
+
+    /** Revokes a key (idempotent: revoking a revoked key changes nothing). 404 if there is no such key. */
+    public ApiKey revoke(String keyId, String actor, String actorOrg) {
+        UUID id = parseId(keyId);
+        ApiKey key = tx.execute(status -> {
+            int changed = jdbc.update(
+                    "UPDATE api_keys SET revoked_at = now(), revoked_by = ? WHERE id = ? AND revoked_at IS NULL", actor, id);
+            ApiKey current = find(id).orElseThrow(() -> GatewayException.notFound("api_key_not_found", "no such API key: " + keyId));
+            if (changed > 0) {
+                jdbc.update("""
+                        INSERT INTO audit_log (actor, org_id, action, target, details)
+                        VALUES (?, ?, 'api_key.revoked', ?, jsonb_build_object('user_id', ?::text, 'prefix', ?::text))""",
+                        actor, actorOrg, String.valueOf(id), current.userId(), current.prefix());
+                log.info("api key {} ({}) of user {} revoked by {}", id, current.prefix(), current.userId(), actor);
+            }
+            return current;
+        });
+        return key;
+    }
+
+    /** The owner of an active key, or empty for an unknown, malformed or revoked one. */
+    public Optional<KeyOwner> authenticate(String secret) {
+        if (!ApiKeySecrets.isWellFormed(secret)) {
+            return Optional.empty();
+        }
+        Optional<KeyOwner> owner = jdbc.query(
+                "SELECT id, user_id, org_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+                (rs, i) -> new KeyOwner(rs.getObject("id", UUID.class), rs.getString("user_id"), rs.getString("org_id")),
+                ApiKeySecrets.hash(secret)).stream().findFirst();
+        owner.ifPresent(o -> jdbc.update("""
+                UPDATE api_keys SET last_used_at = now()
+                WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
+                o.keyId(), lastUsedIntervalMillis / 1000.0));
+        return owner;
+    }
+
+    private static UUID parseId(String keyId) {
+        try {
+            return UUID.fromString(keyId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw GatewayException.notFound("api_key_not_found", "no such API key: " + keyId);
+        }
+    }
+
+    private static ApiKey row(ResultSet rs, int i) throws SQLException {
+        return new ApiKey(rs.getObject("id", UUID.class), rs.getString("user_id"), rs.getString("org_id"),
+                rs.getString("name"), rs.getString("key_prefix"), rs.getString("created_by"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("last_used_at", OffsetDateTime.class),
+                rs.getObject("revoked_at", OffsetDateTime.class), rs.getString("revoked_by"));
+    }
+}

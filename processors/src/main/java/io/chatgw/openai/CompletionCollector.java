@@ -1,0 +1,95 @@
+package io.chatgw.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
+import io.chatgw.relay.RelayEvent;
+import io.chatgw.turn.ChatEventTypes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Collects one turn's relay events into the {@code chat.completion} of a {@code stream: false} answer: the
+ * text deltas joined, the model and usage of {@code done}. An {@code error} event (or lost events) makes the
+ * whole request fail with {@link #failure()}, whatever text came before. Runtime events (plan/skill/MCP/status)
+ * are omitted, or listed in {@code gateway_events} with {@code extension}.
+ */
+public final class CompletionCollector {
+
+    private final ObjectMapper json;
+    private final CompletionChunks chunks;
+    private final String turnId;
+    private final RuntimeEvents runtimeEvents;
+    private final Supplier<String> currentModel;
+    private final StringBuilder content = new StringBuilder();
+    private final List<Map<String, Object>> events = new ArrayList<>();
+    private Map<String, Object> completion;
+    private OpenAiError failure;
+    private String path;
+
+    public CompletionCollector(ObjectMapper json, CompletionChunks chunks, String turnId, RuntimeEvents runtimeEvents,
+                               Supplier<String> currentModel) {
+        this.json = json;
+        this.chunks = chunks;
+        this.turnId = turnId;
+        this.runtimeEvents = runtimeEvents;
+        this.currentModel = currentModel;
+    }
+
+    /** Takes one event; returns true once the answer is complete or failed. */
+    public boolean accept(RelayEvent event) {
+        if (finished()) {
+            return true;
+        }
+        if (RelayEvent.RESYNC.equals(event.type())) {
+            failure = OpenAiError.ofTurn("stream_interrupted", "the gateway lost events of this answer; retry the request");
+            return true;
+        }
+        if (!turnId.equals(event.turnId())) {
+            return false;
+        }
+        JsonNode data;
+        try {
+            data = json.readTree(event.data());
+        } catch (IOException e) {
+            throw new IllegalStateException("relay event data is not JSON", e);
+        }
+        switch (event.type()) {
+            case ChatEventTypes.ROUTE -> path = data.path("path").asText(null);
+            case ChatEventTypes.TEXT -> content.append(data.path("delta").asText(""));
+            case ChatEventTypes.DONE -> {
+                String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
+                completion = chunks.completion(model, content.toString(), json.convertValue(data.path("usage"), Object.class),
+                        runtimeEvents == RuntimeEvents.EXTENSION ? events : null);
+            }
+            case ChatEventTypes.ERROR -> failure = OpenAiError.ofTurn(data.path("code").asText("internal_error"),
+                    data.path("message").asText("the answer failed"));
+            default -> {
+                if (runtimeEvents == RuntimeEvents.EXTENSION) {
+                    events.add(CompletionChunks.event(event.type(), json.convertValue(data, Object.class)));
+                }
+            }
+        }
+        return finished();
+    }
+
+    public boolean finished() {
+        return completion != null || failure != null;
+    }
+
+    /** The {@code chat.completion} object, or null unless the turn ended with done. */
+    public Map<String, Object> completion() {
+        return completion;
+    }
+
+    public OpenAiError failure() {
+        return failure;
+    }
+
+    public String path() {
+        return path;
+    }
+}

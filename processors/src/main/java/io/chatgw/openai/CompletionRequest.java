@@ -1,0 +1,20 @@
+package io.chatgw.openai;
+
+import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated {@code POST /v1/chat/completions} body, as far as the gateway uses it.
+ *
+ * @param model          the model the client named (null if none): echoed only when the path reports none
+ * @param stream         {@code stream: true}
+ * @param includeUsage   {@code stream_options.include_usage: true} (a streamed answer ends with a usage chunk)
+ * @param user           the {@code user} field (null if absent or blank)
+ * @param message        text of the last message, which must be the user's
+ * @param history        the messages before it as {role, content}, oldest first ({@code developer} becomes {@code system})
+ * @param runtimeEvents  how plan/skill/MCP/status events appear in the answer
+ */
+public record CompletionRequest(String model, boolean stream, boolean includeUsage, String user, String message,
+                                List<Map<String, String>> history, RuntimeEvents runtimeEvents) {
+}

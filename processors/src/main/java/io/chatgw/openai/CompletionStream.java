@@ -1,0 +1,172 @@
+package io.chatgw.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
+import io.chatgw.relay.RelayEvent;
+import io.chatgw.turn.ChatEventTypes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Turns one turn's relay events into the {@code data:} payloads of a {@code stream: true} answer:
+ * <pre>
+ *   text (first)      -> {delta: {role: assistant, content: ""}}, then the text is held back
+ *   text (next)       -> the held text as {delta: {content}}; this one is held back
+ *   done              -> the held text with finish_reason "stop" (or an empty delta with it),
+ *                        the usage chunk if the client asked (include_usage), then [DONE]
+ *   error             -> before anything was sent: no payload, {@link #failure()} set (the HTTP layer answers
+ *                        with that status); after: the held text, then {"error": {...}}, and no [DONE]
+ *   plan_step, skill_*, mcp_*, status
+ *                     -> omitted, or with {@code extension}: an empty-delta chunk with gateway_event {type, data}
+ *   route             -> nothing (its path names the x-gateway-path header)
+ * </pre>
+ * Each text is held until the next event so that the last content chunk can carry {@code finish_reason}.
+ * Events of other turns are ignored. Not thread-safe: feed it from one subscriber.
+ */
+public final class CompletionStream {
+
+    public static final String DONE_PAYLOAD = "[DONE]";
+
+    private final ObjectMapper json;
+    private final CompletionChunks chunks;
+    private final String turnId;
+    private final RuntimeEvents runtimeEvents;
+    private final Supplier<String> currentModel;
+    private boolean started;
+    private boolean finished;
+    private String held;
+    private OpenAiError failure;
+    private String path;
+
+    /**
+     * @param currentModel the model to name in chunks before the turn's {@code done} reports one
+     */
+    public CompletionStream(ObjectMapper json, CompletionChunks chunks, String turnId, RuntimeEvents runtimeEvents,
+                            Supplier<String> currentModel) {
+        this.json = json;
+        this.chunks = chunks;
+        this.turnId = turnId;
+        this.runtimeEvents = runtimeEvents;
+        this.currentModel = currentModel;
+    }
+
+    /** The payloads this event adds to the stream, in order (often none). */
+    public List<String> accept(RelayEvent event) {
+        if (finished) {
+            return List.of();
+        }
+        if (RelayEvent.RESYNC.equals(event.type())) {
+            return fail(OpenAiError.ofTurn("stream_interrupted",
+                    "the gateway lost events of this answer; retry the request"));
+        }
+        if (!turnId.equals(event.turnId())) {
+            return List.of();
+        }
+        JsonNode data = parse(event.data());
+        switch (event.type()) {
+            case ChatEventTypes.ROUTE -> {
+                path = data.path("path").asText(null);
+                return List.of();
+            }
+            case ChatEventTypes.TEXT -> {
+                String delta = data.path("delta").asText("");
+                if (delta.isEmpty()) {
+                    return List.of();
+                }
+                List<String> out = new ArrayList<>(2);
+                start(out);
+                flushHeld(out);
+                held = delta;
+                return out;
+            }
+            case ChatEventTypes.DONE -> {
+                List<String> out = new ArrayList<>(4);
+                String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
+                start(out);
+                if (held != null) {
+                    out.add(chunks.content(model, held, CompletionChunks.FINISH_STOP));
+                    held = null;
+                } else {
+                    out.add(chunks.finish(model));
+                }
+                if (chunks.includeUsage()) {
+                    out.add(chunks.usage(model, json.convertValue(data.path("usage"), Object.class)));
+                }
+                out.add(DONE_PAYLOAD);
+                finished = true;
+                return out;
+            }
+            case ChatEventTypes.ERROR -> {
+                return fail(OpenAiError.ofTurn(data.path("code").asText("internal_error"),
+                        data.path("message").asText("the answer failed")));
+            }
+            default -> {
+                if (runtimeEvents != RuntimeEvents.EXTENSION) {
+                    return List.of();
+                }
+                List<String> out = new ArrayList<>(3);
+                start(out);
+                flushHeld(out);
+                out.add(chunks.extension(currentModel.get(), event.type(), json.convertValue(data, Object.class)));
+                return out;
+            }
+        }
+    }
+
+    private List<String> fail(OpenAiError error) {
+        finished = true;
+        failure = error;
+        if (!started) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(2);
+        flushHeld(out);
+        out.add(chunks.error(error));
+        return out;
+    }
+
+    private void start(List<String> out) {
+        if (!started) {
+            started = true;
+            out.add(chunks.role(currentModel.get()));
+        }
+    }
+
+    private void flushHeld(List<String> out) {
+        if (held != null) {
+            out.add(chunks.content(currentModel.get(), held, null));
+            held = null;
+        }
+    }
+
+    private JsonNode parse(String data) {
+        try {
+            return json.readTree(data);
+        } catch (IOException e) {
+            throw new IllegalStateException("relay event data is not JSON", e);
+        }
+    }
+
+    /** Something was sent (the HTTP status is committed: 200). */
+    public boolean started() {
+        return started;
+    }
+
+    /** The turn ended (done, error) or the stream was interrupted. */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Why the answer failed, or null. */
+    public OpenAiError failure() {
+        return failure;
+    }
+
+    /** The path of the route event, or null if it was not seen. */
+    public String path() {
+        return path;
+    }
+}

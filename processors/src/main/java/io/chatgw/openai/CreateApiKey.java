@@ -1,0 +1,73 @@
+package io.chatgw.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.auth.Caller;
+import io.chatgw.core.ExchangeKeys;
+import io.chatgw.core.GatewayException;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code POST /api/v1/admin/api-keys {"user_id": "...", "name": "..."}}: issues a key; the reply is the key's
+ * listing plus {@code key}, the secret, shown this once (status 201 set by the HTTP layer).
+ */
+@Component("createApiKey")
+public class CreateApiKey implements Processor {
+
+    private final ApiKeyStore keys;
+    private final ObjectMapper json;
+
+    public CreateApiKey(ApiKeyStore keys, ObjectMapper json) {
+        this.keys = keys;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Caller admin = exchange.getProperty(ExchangeKeys.CALLER, Caller.class);
+        String contentType = exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
+            throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json");
+        }
+        JsonNode body = readObject(exchange.getIn().getBody(byte[].class));
+        Map.Entry<ApiKeyStore.ApiKey, String> created = keys.create(text(body, "user_id"), text(body, "name"),
+                admin.userId(), admin.orgId());
+        Map<String, Object> reply = created.getKey().toJson();
+        reply.put("key", created.getValue());
+        exchange.getMessage().setBody(reply);
+    }
+
+    private JsonNode readObject(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw GatewayException.badRequest("missing_body", "expected {\"user_id\": \"...\", \"name\": \"...\"}");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw GatewayException.badRequest("missing_" + field, "field '" + field + "' is required");
+        }
+        if (!value.isTextual()) {
+            throw GatewayException.badRequest("invalid_" + field, "field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+}

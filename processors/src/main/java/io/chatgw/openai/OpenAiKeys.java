@@ -1,0 +1,18 @@
+package io.chatgw.openai;
+
+/** Exchange properties and headers of the routes in routes/openai.yaml (the shared ones are in ExchangeKeys). */
+public final class OpenAiKeys {
+    /** {@link CompletionRequest} set by parseCompletionRequest. */
+    public static final String COMPLETION_REQUEST = "completionRequest";
+    /** Header: the value of the configured session header ({@code X-Session-Id}), if the client sent one. */
+    public static final String SESSION_HEADER = "openaiSessionId";
+    /** Header: the value of {@code X-Gateway-Runtime-Events}, if the client sent one. */
+    public static final String RUNTIME_EVENTS_HEADER = "openaiRuntimeEvents";
+    /** Header: {@code user_id} query parameter of the admin key listing. */
+    public static final String USER_ID_HEADER = "userId";
+    /** Header: the key id in DELETE /api/v1/admin/api-keys/{keyId}. */
+    public static final String KEY_ID_HEADER = "keyId";
+
+    private OpenAiKeys() {
+    }
+}

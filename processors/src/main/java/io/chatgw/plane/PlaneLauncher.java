@@ -1,0 +1,14 @@
+package io.chatgw.plane;
+
+/** Starts execution planes. JupyterHub-spawner style: the whole lifecycle behind start / stop / poll. */
+public interface PlaneLauncher {
+
+    /** Makes sure a plane for this user is starting or running; it will dial in and say hello. */
+    void ensureRunning(String userId, String orgId);
+
+    /** Stops the user's plane if this launcher started one. */
+    void stop(String userId);
+
+    /** Whether a plane this launcher started for the user is still running. */
+    boolean isRunning(String userId);
+}

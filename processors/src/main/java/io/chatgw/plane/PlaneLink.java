@@ -1,0 +1,57 @@
+package io.chatgw.plane;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the gateway knows of one plane (one vm_id, one user), across its connections: the current socket
+ * (null while away), the downlink sequence, the frames held for it while away, and the turns it runs.
+ * Guarded by its own monitor.
+ */
+public final class PlaneLink {
+
+    /** A frame kept for redelivery. */
+    record Held(long seq, String requestId, String json, long atNanos) {
+    }
+
+    final String vmId;
+    final String userId;
+    final String orgId;
+    ServerWebSocket socket;
+    SerialExecutor frames;
+    boolean greeted;
+    long downlinkSeq;
+    final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
+    final ArrayDeque<Held> heldResponses = new ArrayDeque<>();
+    final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
+    int missedPongs;
+    int badFramesInARow;
+    long windowStartNanos;
+    int framesInWindow;
+    long graceTimer = -1;
+    boolean dead;
+
+    PlaneLink(String vmId, String userId, String orgId) {
+        this.vmId = vmId;
+        this.userId = userId;
+        this.orgId = orgId;
+    }
+
+    public String vmId() {
+        return vmId;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String orgId() {
+        return orgId;
+    }
+
+    public synchronized boolean isLive() {
+        return socket != null && greeted;
+    }
+}

@@ -1,0 +1,43 @@
+package io.chatgw.plane;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Knobs of the execution-plane WebSocket ({@code gateway.plane.*}); the protocol is in docs/protocol.md. */
+@ConfigurationProperties("gateway.plane")
+public record PlaneProperties(
+        /** Interface the /ws/vm server binds to (the execution-plane network). */
+        @DefaultValue("0.0.0.0") String host,
+        @DefaultValue("8081") int port,
+        @DefaultValue("/ws/vm") String path,
+        /** The URL launched planes are told to dial; empty = ws://127.0.0.1:{actual port}{path}. */
+        String publicUrl,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("3") int missedPongs,
+        @DefaultValue("1048576") int maxFrameBytes,
+        @DefaultValue("20") int maxBadFrames,
+        @DefaultValue("500") int maxFramesPerSecond,
+        /** How long downlink frames and responses are kept for a plane that is away. */
+        @DefaultValue("5m") Duration holdTtl,
+        @DefaultValue("200") int holdMax,
+        /** A running turn waits this long for its plane to come back before failing with vm_unavailable. */
+        @DefaultValue("30s") Duration reconnectGrace,
+        /** A message for a user without a live plane waits this long for one to say hello. */
+        @DefaultValue("30s") Duration startTimeout,
+        @DefaultValue("15m") Duration tokenTtl,
+        /** Snapshots kept per session. */
+        @DefaultValue("5") int snapshotsKept,
+        /** {@code local}: start the reference plane as a child process; {@code none}: planes dial in themselves. */
+        @DefaultValue("local") String launcher,
+        /** Command of the local launcher; the gateway appends --mode=ws --gateway-url --token --vm-id --data-dir --llm-base-url. */
+        @DefaultValue({"java", "-Xmx128m", "-jar", "src/runtime/target/reference-runtime-exec.jar"}) List<String> localCommand,
+        /** Where launched planes keep their state (one folder per vm_id). */
+        @DefaultValue("${java.io.tmpdir}/chatgw-planes") String dataRoot,
+        /** get_skill_files serves files under {skillsDir}/{skill}/. */
+        @DefaultValue("config/skills") String skillsDir,
+        /** JSON-RPC endpoint of the MCP server for mcp_call; empty = not configured. */
+        String mcpUrl,
+        @DefaultValue("5s") Duration mcpTimeout) {
+}

@@ -1,0 +1,33 @@
+package io.chatgw.plane;
+
+import io.chatgw.turn.Turn;
+import java.util.function.Consumer;
+
+/** A turn running on a plane: which request, the last event seq accepted, and how to end it. */
+final class PlaneTurn {
+    final Turn turn;
+    final String sessionId;
+    final String requestId;
+    /** Ends the path: null = the plane said done, otherwise the failure. Called once. */
+    private Consumer<Throwable> onEnd;
+    long lastSeq;
+    boolean reconnecting;
+
+    PlaneTurn(Turn turn, Consumer<Throwable> onEnd) {
+        this.turn = turn;
+        this.sessionId = turn.session().id().toString();
+        this.requestId = turn.requestId().toString();
+        this.onEnd = onEnd;
+    }
+
+    /** @return false if it had already ended */
+    boolean end(Throwable failure) {
+        Consumer<Throwable> callback = onEnd;
+        onEnd = null;
+        if (callback == null) {
+            return false;
+        }
+        callback.accept(failure);
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+package io.chatgw.plane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * A frame the gateway does not accept: an {@code error} frame back, a metric, and the body for the audit
+ * record. The connection stays up, unless the plane keeps sending bad frames (then 1008 "flooding").
+ */
+@Component("rejectPlaneFrame")
+public class RejectPlaneFrame implements Processor {
+
+    private final PlaneRegistry registry;
+    private final PlaneProperties config;
+    private final MeterRegistry meters;
+
+    public RejectPlaneFrame(PlaneRegistry registry, PlaneProperties config, MeterRegistry meters) {
+        this.registry = registry;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        ServerWebSocket socket = exchange.getProperty(PlaneSocketServer.SOCKET, ServerWebSocket.class);
+        PlaneFrameException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PlaneFrameException.class);
+        JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("type", frame == null ? null : frame.path("type").asText(null));
+        ref.put("id", frame == null ? null : frame.path("id").asText(null));
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", "error");
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        error.put("ref", ref);
+        registry.sendRaw(link, socket, error);
+        Counter.builder("gateway.plane.frames.rejected").description("plane frames answered with an error frame")
+                .tag("code", e.code()).register(meters).increment();
+        boolean flooding;
+        synchronized (link) {
+            flooding = ++link.badFramesInARow > config.maxBadFrames();
+        }
+        if (flooding) {
+            socket.close((short) 1008, "flooding: more than " + config.maxBadFrames() + " bad frames in a row");
+        }
+        Map<String, Object> audit = new LinkedHashMap<>();
+        audit.put("actor", "vm:" + link.vmId());
+        audit.put("orgId", link.orgId());
+        audit.put("action", "plane.frame_rejected");
+        audit.put("target", link.userId());
+        audit.put("details", "{\"code\":\"" + e.code() + "\",\"type\":\"" + String.valueOf(ref.get("type")).replace("\"", "") + "\"}");
+        exchange.getMessage().setBody(audit);
+    }
+}
