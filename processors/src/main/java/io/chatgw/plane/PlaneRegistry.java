@@ -239,6 +239,18 @@ public class PlaneRegistry {
         return link != null && link.isLive() ? link : null;
     }
 
+    /** The user has a plane that is connected, or away but not declared dead. */
+    public boolean hasPlane(String userId) {
+        String vm = vmByUser.get(userId);
+        PlaneLink link = vm == null ? null : byVm.get(vm);
+        if (link == null) {
+            return false;
+        }
+        synchronized (link) {
+            return !link.dead;
+        }
+    }
+
     public PlaneLink linkOfVm(String vmId) {
         return byVm.get(vmId);
     }

@@ -35,7 +35,8 @@ public class RunOnPlane extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
         String userId = turn.caller().userId();
-        if (registry.liveLink(userId) == null) {
+        // a plane that is away but within its reconnect grace is waited for, not replaced
+        if (!registry.hasPlane(userId)) {
             try {
                 launcher.ensureRunning(userId, turn.caller().orgId());
             } catch (RuntimeException e) {

@@ -69,18 +69,6 @@ class ChatPathsIT extends GatewayTestBase {
     }
 
     @Test
-    void newPathIsNotSilentlyFallenThrough() throws Exception {
-        String token = tokenFor("u-bob", "org-acme");
-        String session = newSession(token);
-
-        List<Event> events = chat(token, session, "hi");
-
-        assertThat(events).extracting(Event::type).containsExactly("route", "error");
-        assertThat(events.get(0).json().get("path").asText()).isEqualTo("new");
-        assertThat(events.get(1).json().get("code").asText()).isEqualTo("path_unavailable");
-    }
-
-    @Test
     void orgOverrideBeatsTheUsersOwnMode() throws Exception {
         // u-erin is 'legacy' herself, but org-globex overrides to direct_llm
         String token = tokenFor("u-erin", "org-globex");

@@ -1,38 +1,72 @@
 package io.chatgw.runtime;
 
+import io.chatgw.runtime.plane.ExecutionPlane;
+import io.chatgw.runtime.plane.PlaneOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the reference runtime as a program:
- * {@code java -jar reference-runtime-exec.jar --mode=legacy --port=N --llm-base-url=URL
- * [--llm-api-key=K] [--model=M] [--host=H]}.
+ * <ul>
+ *   <li>{@code java -jar reference-runtime-exec.jar --mode=legacy --port=N --llm-base-url=URL
+ *       [--llm-api-key=K] [--model=M] [--host=H]}: the legacy HTTP + SSE runtime;</li>
+ *   <li>{@code java -jar reference-runtime-exec.jar --mode=ws --gateway-url=ws://host:8081/ws/vm
+ *       --token=JWT --vm-id=ID --data-dir=DIR --llm-base-url=URL [--llm-api-key=K] [--model=M]
+ *       [--token-in-query]}: the execution plane ({@code --token} defaults to the environment
+ *       variable {@value #TOKEN_ENV}).</li>
+ * </ul>
  */
 public final class RuntimeMain {
 
+  static final String TOKEN_ENV = "GATEWAY_VM_TOKEN";
+
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar reference-runtime-exec.jar --mode=legacy --llm-base-url=URL [options]",
-      "  --mode=M          what to run: legacy (default legacy)",
-      "  --host=H          interface to listen on (default " + RuntimeOptions.DEFAULT_HOST + ")",
-      "  --port=N          port to listen on; 0 = random (default 0)",
-      "  --llm-base-url=U  OpenAI-compatible LLM, e.g. http://127.0.0.1:1234 (required)",
-      "  --llm-api-key=K   API key for the LLM (default: none)",
-      "  --model=M         model to ask the LLM for (default " + RuntimeOptions.DEFAULT_MODEL + ")");
+      "       java -jar reference-runtime-exec.jar --mode=ws --gateway-url=URL --token=JWT --llm-base-url=URL [options]",
+      "  --mode=M             what to run: legacy (HTTP + SSE runtime) or ws (execution plane); default legacy",
+      "  --llm-base-url=U     OpenAI-compatible LLM, e.g. http://127.0.0.1:1234 (required)",
+      "  --llm-api-key=K      API key for the LLM (default: none)",
+      "  --model=M            model to ask the LLM for (default " + RuntimeOptions.DEFAULT_MODEL + ")",
+      " legacy mode:",
+      "  --host=H             interface to listen on (default " + RuntimeOptions.DEFAULT_HOST + ")",
+      "  --port=N             port to listen on; 0 = random (default 0)",
+      " ws mode (execution plane):",
+      "  --gateway-url=U      the gateway's plane endpoint, e.g. ws://127.0.0.1:8081/ws/vm (required)",
+      "  --token=T            VM token (JWT); default: $" + TOKEN_ENV + " (required)",
+      "  --vm-id=ID           this plane's id (default: the token's vm_id claim)",
+      "  --data-dir=D         directory of the plane's state file (default plane-data/<vm-id>)",
+      "  --token-in-query     send the token as ?token= instead of an Authorization header",
+      "  --backoff-base-ms=N  reconnect backoff base (default " + PlaneOptions.DEFAULT_BACKOFF_BASE_MS + ")",
+      "  --backoff-cap-ms=N   longest reconnect delay (default " + PlaneOptions.DEFAULT_BACKOFF_CAP_MS + ")",
+      "  --request-timeout-ms=N  how long a request to the gateway may take (default "
+          + PlaneOptions.DEFAULT_REQUEST_TIMEOUT_MS + ")");
+
+  private static final Set<String> COMMON_OPTIONS = Set.of("mode", "llm-base-url", "llm-api-key", "model");
+  private static final Set<String> LEGACY_OPTIONS = Set.of("host", "port");
+  private static final Set<String> WS_OPTIONS = Set.of("gateway-url", "token", "vm-id", "data-dir", "token-in-query",
+      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms");
 
   private RuntimeMain() {
   }
 
-  /** Parsed command line: the mode and the runtime options. */
-  record CommandLine(RuntimeMode mode, RuntimeOptions options) {
+  /**
+   * Parsed command line: the mode and its options.
+   *
+   * @param options the legacy runtime's options ({@code null} in ws mode)
+   * @param plane   the execution plane's options ({@code null} in legacy mode)
+   */
+  record CommandLine(RuntimeMode mode, RuntimeOptions options, PlaneOptions plane) {
   }
 
   public static void main(String[] args) {
     CommandLine commandLine;
     try {
-      commandLine = parseArguments(args);
+      commandLine = parseArguments(args, System.getenv());
     } catch (HelpRequested e) {
       System.out.println(USAGE);
       return;
@@ -46,38 +80,57 @@ public final class RuntimeMain {
     try {
       String description = start(vertx, commandLine).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "runtime-shutdown"));
       System.out.println(description);
     } catch (Exception e) {
       System.err.println("error: could not start the runtime: " + e.getMessage());
-      closeQuietly(vertx);
+      closeQuietly(vertx, null);
       System.exit(1);
     }
   }
 
   /** Starts the selected mode; completes with a line describing what runs where. */
   private static Future<String> start(Vertx vertx, CommandLine commandLine) {
-    RuntimeOptions options = commandLine.options();
     switch (commandLine.mode()) {
       case LEGACY:
-        return LegacyRuntimeServer.start(vertx, options).map(server ->
-            "legacy runtime listening on " + server.baseUrl() + " (LLM " + options.getLlmBaseUrl()
-                + ", model " + options.getModel() + ")");
+        RuntimeOptions options = commandLine.options();
+        return LegacyRuntimeServer.start(vertx, options).map(server -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx, null), "runtime-shutdown"));
+          return "legacy runtime listening on " + server.baseUrl() + " (LLM " + options.getLlmBaseUrl()
+              + ", model " + options.getModel() + ")";
+        });
+      case WS:
+        PlaneOptions plane = commandLine.plane();
+        plane.setExitProcessOnExitAfter(true);
+        return ExecutionPlane.start(vertx, plane).map(started -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx, started), "plane-shutdown"));
+          return "execution plane " + started.vmId() + " dialling " + plane.getGatewayUrl() + " (data dir "
+              + started.dataDir() + ", LLM " + plane.getLlmBaseUrl() + ", model " + plane.getModel() + ")";
+        });
       default:
         return Future.failedFuture(new IllegalStateException("mode not implemented: " + commandLine.mode()));
     }
   }
 
-  /**
-   * Parses {@code --name=value} arguments.
-   *
-   * @throws IllegalArgumentException for unknown options, bad values or a missing LLM URL
-   */
+  /** Same as {@link #parseArguments(String[], Map)} without environment variables. */
   static CommandLine parseArguments(String[] args) {
+    return parseArguments(args, Map.of());
+  }
+
+  /**
+   * Parses {@code --name=value} arguments ({@code --token-in-query} also bare).
+   *
+   * @param env environment variables ({@value #TOKEN_ENV} supplies a missing {@code --token})
+   * @throws IllegalArgumentException for unknown options, bad values or missing required ones
+   */
+  static CommandLine parseArguments(String[] args, Map<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
         throw new HelpRequested();
+      }
+      if (arg.equals("--token-in-query")) {
+        values.put("token-in-query", "true");
+        continue;
       }
       int equals = arg.indexOf('=');
       if (!arg.startsWith("--") || equals < 0) {
@@ -86,46 +139,112 @@ public final class RuntimeMain {
       values.put(arg.substring(2, equals), arg.substring(equals + 1));
     }
     RuntimeMode mode = RuntimeMode.fromFlag(values.getOrDefault("mode", RuntimeMode.LEGACY.flag()));
-    RuntimeOptions options = new RuntimeOptions();
-    for (Map.Entry<String, String> entry : values.entrySet()) {
-      String value = entry.getValue();
-      switch (entry.getKey()) {
-        case "mode":
-          break;
-        case "host":
-          options.setHost(value);
-          break;
-        case "port":
-          options.setPort(parsePort(value));
-          break;
-        case "llm-base-url":
-          options.setLlmBaseUrl(value);
-          break;
-        case "llm-api-key":
-          options.setLlmApiKey(value);
-          break;
-        case "model":
-          options.setModel(value);
-          break;
-        default:
-          throw new IllegalArgumentException("unknown option --" + entry.getKey());
+    Set<String> allowed = mode == RuntimeMode.WS ? WS_OPTIONS : LEGACY_OPTIONS;
+    for (String name : values.keySet()) {
+      if (!COMMON_OPTIONS.contains(name) && !allowed.contains(name)) {
+        boolean otherMode = LEGACY_OPTIONS.contains(name) || WS_OPTIONS.contains(name);
+        throw new IllegalArgumentException(otherMode
+            ? "--" + name + " does not apply to --mode=" + mode.flag()
+            : "unknown option --" + name);
       }
     }
-    if (options.getLlmBaseUrl() == null) {
+    if (values.get("llm-base-url") == null) {
       throw new IllegalArgumentException("--llm-base-url is required");
     }
-    return new CommandLine(mode, options);
+    return mode == RuntimeMode.WS
+        ? new CommandLine(mode, null, planeOptions(values, env))
+        : new CommandLine(mode, legacyOptions(values), null);
   }
 
-  private static int parsePort(String value) {
+  private static RuntimeOptions legacyOptions(Map<String, String> values) {
+    RuntimeOptions options = new RuntimeOptions().setLlmBaseUrl(values.get("llm-base-url"));
+    if (values.containsKey("host")) {
+      options.setHost(values.get("host"));
+    }
+    if (values.containsKey("port")) {
+      options.setPort((int) parseNumber("port", values.get("port")));
+    }
+    if (values.containsKey("llm-api-key")) {
+      options.setLlmApiKey(values.get("llm-api-key"));
+    }
+    if (values.containsKey("model")) {
+      options.setModel(values.get("model"));
+    }
+    return options;
+  }
+
+  private static PlaneOptions planeOptions(Map<String, String> values, Map<String, String> env) {
+    PlaneOptions options = new PlaneOptions().setLlmBaseUrl(values.get("llm-base-url"));
+    String gatewayUrl = values.get("gateway-url");
+    if (gatewayUrl == null) {
+      throw new IllegalArgumentException("--gateway-url is required in ws mode");
+    }
+    options.setGatewayUrl(gatewayUrl);
+    String token = values.get("token");
+    if (token == null || token.isBlank()) {
+      token = env.get(TOKEN_ENV);
+    }
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("--token (or $" + TOKEN_ENV + ") is required in ws mode");
+    }
+    options.setToken(token);
+    String vmId = values.get("vm-id");
+    if (vmId == null) {
+      vmId = VmTokenClaims.vmId(token);
+      if (vmId == null) {
+        throw new IllegalArgumentException("--vm-id is required (the token has no vm_id claim)");
+      }
+    }
+    options.setVmId(vmId);
+    options.setDataDir(values.getOrDefault("data-dir", Paths.get("plane-data", vmId).toString()));
+    if (values.containsKey("llm-api-key")) {
+      options.setLlmApiKey(values.get("llm-api-key"));
+    }
+    if (values.containsKey("model")) {
+      options.setModel(values.get("model"));
+    }
+    if (values.containsKey("token-in-query")) {
+      options.setTokenInQuery(parseFlag("token-in-query", values.get("token-in-query")));
+    }
+    if (values.containsKey("backoff-base-ms")) {
+      options.setBackoffBaseMs(parseNumber("backoff-base-ms", values.get("backoff-base-ms")));
+    }
+    if (values.containsKey("backoff-cap-ms")) {
+      options.setBackoffCapMs(parseNumber("backoff-cap-ms", values.get("backoff-cap-ms")));
+    }
+    if (values.containsKey("request-timeout-ms")) {
+      options.setRequestTimeoutMs(parseNumber("request-timeout-ms", values.get("request-timeout-ms")));
+    }
+    return options;
+  }
+
+  private static long parseNumber(String name, String value) {
     try {
-      return Integer.parseInt(value.trim());
+      return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port must be a whole number: '" + value + "'");
+      throw new IllegalArgumentException("--" + name + " must be a whole number: '" + value + "'");
     }
   }
 
-  private static void closeQuietly(Vertx vertx) {
+  private static boolean parseFlag(String name, String value) {
+    switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException("--" + name + " must be true or false: '" + value + "'");
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx, ExecutionPlane plane) {
+    try {
+      if (plane != null) {
+        plane.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      }
+    } catch (Exception ignored) {
+      // shutting down anyway
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 public enum RuntimeMode {
 
   /** The legacy HTTP + SSE runtime, {@link LegacyRuntimeServer}. */
-  LEGACY("legacy");
+  LEGACY("legacy"),
+
+  /** The execution plane, dialling the gateway over WebSocket: {@link io.chatgw.runtime.plane.ExecutionPlane}. */
+  WS("ws");
 
   private final String flag;
 

@@ -1,0 +1,269 @@
+package io.chatgw.bench;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * The load generator: {@code java -jar loadgen-exec.jar CONFIG.json}. Runs every cell the config asks
+ * for, one after the other, in this one process, then writes {@code <outDir>/<runName>.json} and
+ * {@code .md} and prints the Markdown. The config format is described in bench/README.md.
+ */
+public final class LoadGenMain {
+
+  private final JsonObject config;
+  private final Vertx vertx;
+  private final CpuMeter cpu;
+  private final CellRunner runner;
+  private final long idleTimeoutMs;
+  private final double drainSeconds;
+  private final Map<String, GatewaySessions> gatewaySessions = new HashMap<>();
+
+  /** A gateway target's token and sessions (client i uses session i). */
+  record GatewaySessions(String token, List<String> ids) {
+  }
+
+  LoadGenMain(JsonObject config) {
+    this.config = config;
+    int loops = config.getInteger("eventLoops", 2);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false)
+        .setBlockedThreadCheckInterval(10_000));
+    Map<String, Long> processes = new LinkedHashMap<>();
+    config.getJsonObject("processes", new JsonObject()).forEach(e -> {
+      if (e.getValue() != null) {
+        processes.put(e.getKey(), ((Number) e.getValue()).longValue());
+      }
+    });
+    this.cpu = new CpuMeter(processes);
+    this.runner = new CellRunner(vertx, loops, cpu);
+    this.idleTimeoutMs = config.getLong("requestIdleTimeoutMs", 30_000L);
+    this.drainSeconds = config.getDouble("drainSeconds", 15.0);
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1 || args[0].startsWith("-")) {
+      System.err.println("usage: java -jar loadgen-exec.jar CONFIG.json   (see bench/README.md)");
+      System.exit(2);
+    }
+    JsonObject config = new JsonObject(Files.readString(Path.of(args[0])));
+    LoadGenMain main = new LoadGenMain(config);
+    int status;
+    try {
+      status = main.run();
+    } finally {
+      main.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    System.exit(status);
+  }
+
+  int run() throws Exception {
+    long started = System.nanoTime();
+    String startedAt = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z"));
+    List<TargetSpec> targets = new ArrayList<>();
+    config.getJsonArray("targets").forEach(t -> targets.add(TargetSpec.fromJson((JsonObject) t)));
+    JsonObject latency = config.getJsonObject("latency", new JsonObject());
+    JsonObject throughput = config.getJsonObject("throughput", new JsonObject());
+    int maxConcurrency = 1;
+    for (JsonObject s : List.of(latency, throughput)) {
+      for (Object c : s.getJsonArray("concurrency", new JsonArray())) {
+        maxConcurrency = Math.max(maxConcurrency, ((Number) c).intValue());
+      }
+    }
+
+    // 1. set-up and a probe request per target: a target that cannot answer is reported, not fatal
+    Map<String, String> unavailable = new LinkedHashMap<>();
+    int probeChunks = latency.getInteger("chunks", 64);
+    for (TargetSpec target : targets) {
+      try {
+        if (target.kind() == TargetSpec.Kind.GATEWAY) {
+          prepareGateway(target, 1);
+        }
+        StreamedRequest.Outcome probe = runner.once(target,
+            requests(target, probeChunks, latency.getLong("delayMs", 5L)).apply(0), probeChunks, idleTimeoutMs);
+        if (!probe.ok()) {
+          unavailable.put(target.name(), unavailableReason(target, probe));
+        } else if (target.kind() == TargetSpec.Kind.GATEWAY) {
+          prepareGateway(target, maxConcurrency);
+        }
+      } catch (Exception e) {
+        unavailable.put(target.name(), "not available: set-up failed: " + e);
+      }
+      log("target %s: %s", target.label(), unavailable.getOrDefault(target.name(), "ok"));
+    }
+
+    // 2. warm-up (JIT, connection pools) of every available target, not measured
+    JsonObject warmup = config.getJsonObject("warmup", new JsonObject());
+    if (warmup.getDouble("seconds", 0.0) > 0) {
+      for (TargetSpec target : targets) {
+        if (!unavailable.containsKey(target.name())) {
+          CellRunner.Plan plan = new CellRunner.Plan("warmup", warmup.getInteger("concurrency", 20),
+              warmup.getInteger("chunks", 64), warmup.getLong("delayMs", 0L), 0, warmup.getDouble("seconds"),
+              drainSeconds, idleTimeoutMs);
+          CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
+          log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
+        }
+      }
+    }
+
+    // 3. the cells
+    List<CellResult> cells = new ArrayList<>();
+    for (JsonObject scenario : List.of(latency.copy().put("name", "latency"), throughput.copy().put("name", "throughput"))) {
+      String name = scenario.getString("name");
+      for (Object c : scenario.getJsonArray("concurrency", new JsonArray())) {
+        int concurrency = ((Number) c).intValue();
+        for (TargetSpec target : targets) {
+          int chunks = scenario.getInteger("chunks", 64);
+          long delayMs = scenario.getLong("delayMs", name.equals("latency") ? 5L : 0L);
+          if (unavailable.containsKey(target.name())) {
+            cells.add(CellResult.unavailable(name, concurrency, chunks, delayMs, target, unavailable.get(target.name())));
+            continue;
+          }
+          double seconds = concurrency == 1 ? scenario.getDouble("secondsAt1", scenario.getDouble("seconds", 6.0))
+              : scenario.getDouble("seconds", 6.0);
+          CellRunner.Plan plan = new CellRunner.Plan(name, concurrency, chunks, delayMs,
+              scenario.getDouble("warmupSeconds", 2.0), seconds, drainSeconds, idleTimeoutMs);
+          CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
+          cells.add(r);
+          log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
+                  + " machine %.0f%%", name, concurrency, target.label(), r.ttfe().p50() / 1000.0,
+              r.ttfe().p99() / 1000.0, r.requests(), r.errors(), r.chunksPerSecond(), 100 * r.cpu().loadgenCores(),
+              100 * r.cpu().loopBusiest(), 100 * r.cpu().machineBusy());
+          Thread.sleep((long) (config.getDouble("pauseSeconds", 1.0) * 1000));
+        }
+      }
+    }
+
+    // 4. idle streams on the gateway
+    List<IdleStreams.Result> idle = new ArrayList<>();
+    String idleUnavailable = null;
+    JsonObject memory = config.getJsonObject("memory");
+    if (memory != null && memory.getLong("pid") != null) {
+      try {
+        idle.addAll(idleStreams(memory));
+      } catch (Exception e) {
+        idleUnavailable = "failed: " + e;
+        log("idle streams failed: %s", e);
+      }
+    } else {
+      idleUnavailable = memory == null ? "not run" : memory.getString("unavailable", "not run");
+    }
+
+    JsonObject relay = config.getJsonObject("relay", new JsonObject());
+    String relayText = relay.getString("unavailable", "not available: new path not built");
+
+    // 5. report
+    JsonObject header = config.getJsonObject("report", new JsonObject()).copy()
+        .put("started", startedAt)
+        .put("wallSeconds", (System.nanoTime() - started) / 1e9);
+    JsonObject machine = header.getJsonObject("machine", new JsonObject());
+    machine.put("java (load generator)", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    header.put("machine", machine);
+    Report report = new Report(targets, cells, idle, idleUnavailable, relayText, header);
+    String md = report.markdown();
+    Path outDir = Path.of(config.getString("outDir", "bench/results"));
+    Files.createDirectories(outDir);
+    String runName = config.getString("runName", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd")));
+    Files.writeString(outDir.resolve(runName + ".md"), md);
+    Files.writeString(outDir.resolve(runName + ".json"), report.json().encodePrettily() + "\n");
+    System.out.println(md);
+    log("wrote %s and %s", outDir.resolve(runName + ".md"), outDir.resolve(runName + ".json"));
+    return 0;
+  }
+
+  private List<IdleStreams.Result> idleStreams(JsonObject memory) throws Exception {
+    String baseUrl = memory.getString("baseUrl");
+    long pid = memory.getLong("pid");
+    List<Integer> levels = new ArrayList<>();
+    memory.getJsonArray("streams", new JsonArray().add(1000).add(10000)).forEach(n -> levels.add(((Number) n).intValue()));
+    int max = levels.stream().mapToInt(Integer::intValue).max().orElse(0);
+    List<IdleStreams.Result> results = new ArrayList<>();
+    try (GatewayClient gateway = new GatewayClient(vertx, baseUrl)) {
+      String token = gateway.token(memory.getString("user", "bench-idle"), memory.getString("org", "org-acme"));
+      long t0 = System.nanoTime();
+      List<String> sessions = gateway.createSessions(token, max, 32);
+      log("idle streams: %d sessions created in %.1f s", sessions.size(), (System.nanoTime() - t0) / 1e9);
+      IdleStreams bench = new IdleStreams(vertx, baseUrl, pid, config.getInteger("eventLoops", 2));
+      for (int n : levels) {
+        IdleStreams.Result r = bench.run(token, sessions, n);
+        results.add(r);
+        log("idle streams %d: opened %d (failed %d) in %.1f s, heap %s -> %s, rss %s -> %s", n, r.opened(), r.failed(),
+            r.openSeconds(), Report.mib(r.heapBefore()), Report.mib(r.heapWith()), Report.mib(r.rssBefore()),
+            Report.mib(r.rssWith()));
+      }
+    }
+    return results;
+  }
+
+  private void prepareGateway(TargetSpec target, int sessions) throws Exception {
+    try (GatewayClient gateway = new GatewayClient(vertx, target.baseUrl())) {
+      GatewaySessions known = gatewaySessions.get(target.name());
+      String token = known != null ? known.token() : gateway.token(target.user(), target.org());
+      List<String> ids = new ArrayList<>(known != null ? known.ids() : List.of());
+      long t0 = System.nanoTime();
+      ids.addAll(gateway.createSessions(token, sessions - ids.size(), 32));
+      gatewaySessions.put(target.name(), new GatewaySessions(token, ids));
+      log("target %s: %d sessions for %s in %.1f s", target.label(), ids.size(), target.user(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  static String unavailableReason(TargetSpec target, StreamedRequest.Outcome probe) {
+    if ("path_unavailable".equals(probe.errorCode())) {
+      return "not available: " + (probe.routePath() == null ? target.expectPath() : probe.routePath())
+          + " path not built";
+    }
+    return "not available: probe request failed (" + probe.error() + ")";
+  }
+
+  /** The chat message: the stand-in LLM reads its knobs from the directive, whatever sits in between. */
+  static String message(int chunks, long delayMs) {
+    return "Benchmark turn, please answer. [[standin chunks=" + chunks + " delay_ms=" + delayMs + "]]";
+  }
+
+  private IntFunction<RequestTemplate> requests(TargetSpec target, int chunks, long delayMs) {
+    String message = message(chunks, delayMs);
+    if (target.kind() == TargetSpec.Kind.OPENAI) {
+      JsonObject body = new JsonObject()
+          .put("model", config.getString("model", "standin-1"))
+          .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", message)))
+          .put("stream", true)
+          .put("stream_options", new JsonObject().put("include_usage", true));
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+          .add("Content-Type", "application/json")
+          .add("Accept", "text/event-stream");
+      target.headers().forEach(headers::add);
+      RequestTemplate shared = new RequestTemplate(HttpMethod.POST, target.url(), headers, Buffer.buffer(body.encode()));
+      return i -> shared;
+    }
+    GatewaySessions sessions = gatewaySessions.get(target.name());
+    Buffer body = Buffer.buffer(new JsonObject().put("message", message).encode());
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Authorization", "Bearer " + sessions.token())
+        .add("Content-Type", "application/json")
+        .add("Accept", "text/event-stream");
+    target.headers().forEach(headers::add);
+    return i -> new RequestTemplate(HttpMethod.POST,
+        target.baseUrl() + "/api/v1/sessions/" + sessions.ids().get(i % sessions.ids().size()) + "/messages",
+        headers, body);
+  }
+
+  static void log(String format, Object... args) {
+    System.err.println("[loadgen] " + String.format(Locale.ROOT, format, args));
+  }
+}

@@ -1,0 +1,421 @@
+package io.chatgw.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a run's figures into the Markdown table (figure x target, with the ratio to the baseline target)
+ * and checks them against the product's goals.
+ */
+final class Report {
+
+  /** A product goal and where the run stands. */
+  record Goal(String goal, String target, String measured, String verdict) {
+    JsonObject toJson() {
+      return new JsonObject().put("goal", goal).put("target", target).put("measured", measured).put("verdict", verdict);
+    }
+  }
+
+  static final String MET = "met";
+  static final String MISSED = "MISSED";
+  static final String NOT_AVAILABLE = "n/a";
+
+  private final List<TargetSpec> targets;
+  private final List<CellResult> cells;
+  private final List<IdleStreams.Result> idle;
+  private final String idleUnavailable;
+  private final String relayUnavailable;
+  private final JsonObject header;
+
+  /**
+   * @param header run facts: {@code title}, {@code command}, {@code started}, {@code wallSeconds},
+   *               {@code machine} (object), {@code upstream}, {@code client}
+   */
+  Report(List<TargetSpec> targets, List<CellResult> cells, List<IdleStreams.Result> idle, String idleUnavailable,
+      String relayUnavailable, JsonObject header) {
+    this.targets = targets;
+    this.cells = cells;
+    this.idle = idle;
+    this.idleUnavailable = idleUnavailable;
+    this.relayUnavailable = relayUnavailable;
+    this.header = header;
+  }
+
+  // ---------------------------------------------------------------- goals
+
+  List<Goal> goals() {
+    List<Goal> goals = new ArrayList<>();
+    List<TargetSpec> gateways = targets.stream().filter(t -> t.role().equals("gateway")).toList();
+    for (TargetSpec gw : gateways) {
+      goals.add(addedGoal(gw, 50));
+    }
+    for (TargetSpec gw : gateways) {
+      goals.add(vsNginxGoal(gw, 200));
+      goals.add(vsPortkeyGoal(gw, 200));
+    }
+    for (TargetSpec gw : gateways) {
+      goals.add(throughputGoal(gw, 50));
+    }
+    goals.add(new Goal("WebSocket -> SSE relay p99 <= 2 ms at 1,000 sessions", "gateway new", "-",
+        relayUnavailable == null ? NOT_AVAILABLE : relayUnavailable));
+    goals.add(idleGoal());
+    return goals;
+  }
+
+  private Goal addedGoal(TargetSpec gw, int concurrency) {
+    String goal = "added time to first event over direct at " + concurrency + " streams: p50 <= 1 ms, p99 <= 5 ms";
+    Optional<CellResult> cell = find("latency", concurrency, gw);
+    Optional<CellResult> base = baseline("latency", concurrency);
+    if (cell.isEmpty() || base.isEmpty() || !cell.get().available() || !base.get().available()) {
+      return new Goal(goal, gw.label(), "-", notRun(cell));
+    }
+    double p50 = added(cell.get(), base.get(), 50);
+    double p99 = added(cell.get(), base.get(), 99);
+    boolean met = p50 <= 1.0 && p99 <= 5.0;
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms", fmt(p50), fmt(p99)),
+        verdict(met, cell.get(), base.get()));
+  }
+
+  private Goal vsNginxGoal(TargetSpec gw, int concurrency) {
+    String goal = "added time to first event at " + concurrency + " streams: p50 and p99 <= 1.2x nginx's added";
+    Optional<CellResult> cell = find("latency", concurrency, gw);
+    Optional<CellResult> base = baseline("latency", concurrency);
+    Optional<CellResult> nginx = byRole("latency", concurrency, "nginx");
+    if (cell.isEmpty() || base.isEmpty() || nginx.isEmpty() || !cell.get().available() || !base.get().available()
+        || !nginx.get().available()) {
+      return new Goal(goal, gw.label(), "-", notRun(cell));
+    }
+    double p50 = added(cell.get(), base.get(), 50);
+    double p99 = added(cell.get(), base.get(), 99);
+    double n50 = added(nginx.get(), base.get(), 50);
+    double n99 = added(nginx.get(), base.get(), 99);
+    boolean met = p50 <= allowance(n50) && p99 <= allowance(n99);
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms vs nginx +%s / +%s ms (limit %s / %s)",
+        fmt(p50), fmt(p99), fmt(n50), fmt(n99), fmt(allowance(n50)), fmt(allowance(n99))),
+        verdict(met, cell.get(), nginx.get()));
+  }
+
+  /** 1.2x nginx's added time; when nginx adds nothing (or less than nothing), matching it is the limit. */
+  static double allowance(double nginxAdded) {
+    return nginxAdded > 0 ? 1.2 * nginxAdded : nginxAdded;
+  }
+
+  private Goal vsPortkeyGoal(TargetSpec gw, int concurrency) {
+    String goal = "ahead of Portkey at " + concurrency + " streams (added time to first event p50 and p99)";
+    Optional<CellResult> cell = find("latency", concurrency, gw);
+    Optional<CellResult> base = baseline("latency", concurrency);
+    Optional<CellResult> portkey = byRole("latency", concurrency, "portkey");
+    if (cell.isEmpty() || base.isEmpty() || portkey.isEmpty() || !cell.get().available() || !base.get().available()
+        || !portkey.get().available()) {
+      return new Goal(goal, gw.label(), "-", notRun(cell));
+    }
+    double p50 = added(cell.get(), base.get(), 50);
+    double p99 = added(cell.get(), base.get(), 99);
+    double k50 = added(portkey.get(), base.get(), 50);
+    double k99 = added(portkey.get(), base.get(), 99);
+    boolean met = p50 < k50 && p99 < k99;
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms vs Portkey +%s / +%s ms",
+        fmt(p50), fmt(p99), fmt(k50), fmt(k99)), verdict(met, cell.get(), portkey.get()));
+  }
+
+  private Goal throughputGoal(TargetSpec gw, int concurrency) {
+    String goal = "zero-interval throughput at " + concurrency + " clients >= 0.8x nginx's chunks/s";
+    Optional<CellResult> cell = find("throughput", concurrency, gw);
+    Optional<CellResult> nginx = byRole("throughput", concurrency, "nginx");
+    if (cell.isEmpty() || nginx.isEmpty() || !cell.get().available() || !nginx.get().available()) {
+      return new Goal(goal, gw.label(), "-", notRun(cell));
+    }
+    double ratio = cell.get().chunksPerSecond() / Math.max(1e-9, nginx.get().chunksPerSecond());
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "%.0f vs nginx %.0f chunks/s = %.2fx",
+        cell.get().chunksPerSecond(), nginx.get().chunksPerSecond(), ratio),
+        verdict(ratio >= 0.8, cell.get(), nginx.get()));
+  }
+
+  private Goal idleGoal() {
+    String goal = "10,000 idle SSE streams within 1 GiB heap";
+    Optional<IdleStreams.Result> r = idle.stream().filter(i -> i.streams() == 10_000).findFirst();
+    if (r.isEmpty()) {
+      return new Goal(goal, "gateway", "-", idleUnavailable == null ? NOT_AVAILABLE : idleUnavailable);
+    }
+    IdleStreams.Result i = r.get();
+    boolean met = i.opened() == i.streams() && i.heapWith() > 0 && i.heapWith() < (1L << 30);
+    return new Goal(goal, "gateway", String.format(Locale.ROOT, "%d/%d open, heap after GC %s (max %s)",
+        i.opened(), i.streams(), mib(i.heapWith()), mib(i.heapMax())), met ? MET : MISSED);
+  }
+
+  private static String verdict(boolean met, CellResult... involved) {
+    boolean saturated = false;
+    for (CellResult c : involved) {
+      saturated |= c.cpu().clientSaturated();
+    }
+    return (met ? MET : MISSED) + (saturated ? " (client-saturated cell)" : "");
+  }
+
+  private static String notRun(Optional<CellResult> cell) {
+    return cell.filter(c -> !c.available()).map(CellResult::unavailable).orElse(NOT_AVAILABLE);
+  }
+
+  /** Added time to first event over the baseline at a percentile, ms. */
+  static double added(CellResult cell, CellResult base, int percentile) {
+    return (pick(cell.ttfe(), percentile) - pick(base.ttfe(), percentile)) / 1000.0;
+  }
+
+  private static long pick(Percentiles.Summary s, int percentile) {
+    return switch (percentile) {
+      case 50 -> s.p50();
+      case 90 -> s.p90();
+      case 99 -> s.p99();
+      default -> throw new IllegalArgumentException("percentile " + percentile);
+    };
+  }
+
+  // ---------------------------------------------------------------- lookup
+
+  private Optional<CellResult> find(String scenario, int concurrency, TargetSpec target) {
+    return cells.stream().filter(c -> c.scenario().equals(scenario) && c.concurrency() == concurrency
+        && c.target().name().equals(target.name())).findFirst();
+  }
+
+  private Optional<CellResult> baseline(String scenario, int concurrency) {
+    return byRole(scenario, concurrency, "baseline");
+  }
+
+  private Optional<CellResult> byRole(String scenario, int concurrency, String role) {
+    return cells.stream().filter(c -> c.scenario().equals(scenario) && c.concurrency() == concurrency
+        && c.target().role().equals(role)).findFirst();
+  }
+
+  // ---------------------------------------------------------------- markdown
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(header.getString("title", "Benchmark")).append("\n\n");
+    md.append("- Command: `").append(header.getString("command", "bench/run")).append("`\n");
+    md.append("- Started: ").append(header.getString("started", "?"));
+    if (header.containsKey("wallSeconds")) {
+      md.append(", measured part took ").append(Math.round(header.getDouble("wallSeconds"))).append(" s");
+    }
+    md.append("\n");
+    JsonObject machine = header.getJsonObject("machine", new JsonObject());
+    if (!machine.isEmpty()) {
+      md.append("- Machine: ").append(machine.stream().map(e -> e.getKey() + " " + e.getValue())
+          .collect(Collectors.joining("; "))).append("\n");
+    }
+    if (header.containsKey("upstream")) {
+      md.append("- Upstream: ").append(header.getString("upstream")).append("\n");
+    }
+    if (header.containsKey("client")) {
+      md.append("- Client: ").append(header.getString("client")).append("\n");
+    }
+    md.append("- Cells: each target in turn, same upstream; a cell is a closed loop of N clients (one stream each at a"
+        + " time), warm-up then a measured window; only requests started in the window count. Times in ms;"
+        + " `(+x, y.yyx)` = added over (a) direct and ratio to it. \"client-saturated\": the load generator's busiest"
+        + " event loop was >= 80% busy, its timestamps are late and the cell is not a fair measurement."
+        + " \"machine-saturated\": >= 90% of both cores busy (client, upstream and target compete for CPU).\n\n");
+
+    md.append("## Goals\n\n| goal | target | measured | verdict |\n|---|---|---|---|\n");
+    for (Goal g : goals()) {
+      md.append("| ").append(g.goal()).append(" | ").append(g.target()).append(" | ").append(g.measured())
+          .append(" | ").append(g.verdict()).append(" |\n");
+    }
+    md.append('\n');
+
+    for (String scenario : List.of("latency", "throughput")) {
+      List<Integer> levels = cells.stream().filter(c -> c.scenario().equals(scenario)).map(CellResult::concurrency)
+          .distinct().sorted().toList();
+      for (int level : levels) {
+        List<CellResult> row = targets.stream()
+            .map(t -> find(scenario, level, t).orElse(null)).toList();
+        CellResult any = row.stream().filter(c -> c != null).findFirst().orElseThrow();
+        md.append("## ").append(scenario.equals("latency") ? "Latency" : "Throughput (zero interval)")
+            .append(", ").append(level).append(level == 1 ? " client" : " concurrent clients")
+            .append(" (").append(any.chunks()).append(" chunks, ").append(any.delayMs()).append(" ms apart)\n\n");
+        md.append(table(scenario, row)).append('\n');
+        for (CellResult c : row) {
+          if (c != null && !c.available()) {
+            md.append("- ").append(c.target().label()).append(": ").append(c.unavailable()).append("\n");
+          }
+        }
+        md.append('\n');
+      }
+    }
+
+    md.append("## Idle SSE streams on the gateway\n\n");
+    if (idle.isEmpty()) {
+      md.append(idleUnavailable == null ? "not run" : idleUnavailable).append("\n\n");
+    } else {
+      md.append("| streams | opened (failed) | open time | heap used after full GC: before -> with streams |"
+          + " heap per stream | RSS before -> with | RSS per stream | heap max |\n|---|---|---|---|---|---|---|---|\n");
+      for (IdleStreams.Result r : idle) {
+        md.append(String.format(Locale.ROOT, "| %,d | %,d (%d) | %.1f s | %s -> %s | %s | %s -> %s | %s | %s |%n",
+            r.streams(), r.opened(), r.failed(), r.openSeconds(), mib(r.heapBefore()), mib(r.heapWith()),
+            kib(r.perStream(r.heapBefore(), r.heapWith())), mib(r.rssBefore()), mib(r.rssWith()),
+            kib(r.perStream(r.rssBefore(), r.rssWith())), mib(r.heapMax())));
+      }
+      md.append('\n');
+    }
+    md.append("## WebSocket -> SSE relay (new path)\n\n")
+        .append(relayUnavailable == null ? "not run" : relayUnavailable).append("\n");
+    return md.toString();
+  }
+
+  private String table(String scenario, List<CellResult> row) {
+    StringBuilder t = new StringBuilder("| figure |");
+    StringBuilder sep = new StringBuilder("|---|");
+    for (TargetSpec target : targets) {
+      t.append(' ').append(target.label()).append(" |");
+      sep.append("---|");
+    }
+    t.append('\n').append(sep).append('\n');
+    CellResult base = row.stream().filter(c -> c != null && c.target().isBaseline() && c.available()).findFirst()
+        .orElse(null);
+    if (scenario.equals("throughput")) {
+      rowRate(t, "chunks/s", row, base, CellResult::chunksPerSecond);
+      rowRate(t, "requests/s", row, base, CellResult::requestsPerSecond);
+    }
+    rowMs(t, "time to first event p50", row, base, c -> c.ttfe().p50());
+    rowMs(t, "time to first event p90", row, base, c -> c.ttfe().p90());
+    rowMs(t, "time to first event p99", row, base, c -> c.ttfe().p99());
+    rowMs(t, "time to first byte p50", row, base, c -> c.ttfb().p50());
+    rowMs(t, "time to first byte p99", row, base, c -> c.ttfb().p99());
+    if (scenario.equals("latency")) {
+      rowMs(t, "inter-event gap p50", row, base, c -> c.gap().p50());
+      rowMs(t, "inter-event gap p99", row, base, c -> c.gap().p99());
+    }
+    rowMs(t, "total duration p50", row, base, c -> c.total().p50());
+    rowMs(t, "total duration p99", row, base, c -> c.total().p99());
+    if (scenario.equals("latency")) {
+      rowRate(t, "chunks/s", row, base, CellResult::chunksPerSecond);
+    }
+    rowText(t, "requests (errors)", row, c -> c.requests() + " (" + errorsText(c) + ")");
+    rowText(t, "target CPU, cores", row, c -> String.format(Locale.ROOT, "%.2f", targetCores(c)));
+    if (scenario.equals("throughput")) {
+      rowText(t, "chunks per target CPU-second", row, c -> {
+        double cores = targetCores(c);
+        return cores <= 0 ? "-" : String.format(Locale.ROOT, "%,.0f", c.chunksPerSecond() / cores);
+      });
+    }
+    rowText(t, "stand-in LLM CPU, cores", row,
+        c -> String.format(Locale.ROOT, "%.2f", c.cpu().processCores().getOrDefault("stand-in LLM", 0.0)));
+    rowText(t, "load generator CPU (busiest loop)", row, c -> String.format(Locale.ROOT, "%.0f%% (%.0f%%)",
+        100 * c.cpu().loadgenCores(), 100 * c.cpu().loopBusiest()));
+    rowText(t, "machine CPU busy", row, c -> String.format(Locale.ROOT, "%.0f%%", 100 * c.cpu().machineBusy()));
+    rowText(t, "saturated?", row, Report::saturation);
+    return t.toString();
+  }
+
+  static String saturation(CellResult c) {
+    if (c.cpu().clientSaturated() && c.cpu().machineSaturated()) {
+      return "client + machine";
+    }
+    if (c.cpu().clientSaturated()) {
+      return "client";
+    }
+    return c.cpu().machineSaturated() ? "machine" : "no";
+  }
+
+  static double targetCores(CellResult c) {
+    double sum = 0;
+    for (String p : c.target().processes()) {
+      sum += c.cpu().processCores().getOrDefault(p, 0.0);
+    }
+    return sum;
+  }
+
+  private static String errorsText(CellResult c) {
+    if (c.errors() == 0) {
+      return "0";
+    }
+    return c.errors() + ": " + c.errorKinds().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static void rowMs(StringBuilder t, String figure, List<CellResult> row, CellResult base,
+      Function<CellResult, Long> micros) {
+    t.append("| ").append(figure).append(" |");
+    for (CellResult c : row) {
+      t.append(' ');
+      if (c == null || !c.available()) {
+        t.append(c == null ? "-" : "n/a");
+      } else if (c.ttfe().isEmpty() && c.total().isEmpty()) {
+        t.append("no successful request");
+      } else {
+        double v = micros.apply(c) / 1000.0;
+        t.append(fmt(v));
+        if (base != null && c != base && !base.total().isEmpty()) {
+          double b = micros.apply(base) / 1000.0;
+          t.append(String.format(Locale.ROOT, " (%s%s, %s)", v - b >= 0 ? "+" : "", fmt(v - b), ratio(v, b)));
+        }
+      }
+      t.append(" |");
+    }
+    t.append('\n');
+  }
+
+  private static void rowRate(StringBuilder t, String figure, List<CellResult> row, CellResult base,
+      Function<CellResult, Double> value) {
+    t.append("| ").append(figure).append(" |");
+    for (CellResult c : row) {
+      t.append(' ');
+      if (c == null || !c.available()) {
+        t.append(c == null ? "-" : "n/a");
+      } else {
+        double v = value.apply(c);
+        t.append(String.format(Locale.ROOT, "%,.0f", v));
+        if (base != null && c != base) {
+          t.append(" (").append(ratio(v, value.apply(base))).append(')');
+        }
+      }
+      t.append(" |");
+    }
+    t.append('\n');
+  }
+
+  private static void rowText(StringBuilder t, String figure, List<CellResult> row, Function<CellResult, String> text) {
+    t.append("| ").append(figure).append(" |");
+    for (CellResult c : row) {
+      t.append(' ').append(c == null ? "-" : c.available() ? text.apply(c) : "n/a").append(" |");
+    }
+    t.append('\n');
+  }
+
+  static String ratio(double v, double base) {
+    return base <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", v / base);
+  }
+
+  static String fmt(double ms) {
+    double a = Math.abs(ms);
+    return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", ms);
+  }
+
+  static String mib(long bytes) {
+    return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+
+  static String kib(long bytes) {
+    return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  JsonObject json() {
+    JsonArray cellsJson = new JsonArray();
+    cells.forEach(c -> cellsJson.add(c.toJson()));
+    JsonArray targetsJson = new JsonArray();
+    targets.forEach(t -> targetsJson.add(t.toJson()));
+    JsonArray idleJson = new JsonArray();
+    idle.forEach(i -> idleJson.add(i.toJson()));
+    JsonArray goalsJson = new JsonArray();
+    goals().forEach(g -> goalsJson.add(g.toJson()));
+    return header.copy().put("targets", targetsJson).put("cells", cellsJson).put("idleStreams", idleJson)
+        .put("idleStreamsUnavailable", idleUnavailable).put("relay", relayUnavailable).put("goals", goalsJson);
+  }
+
+}

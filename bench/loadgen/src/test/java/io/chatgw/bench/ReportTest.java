@@ -1,0 +1,85 @@
+package io.chatgw.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  private static final TargetSpec DIRECT = new TargetSpec("direct", "(a) direct", "baseline", TargetSpec.Kind.OPENAI,
+      "http://x/v1/chat/completions", null, null, null, null, null, List.of("stand-in LLM"));
+  private static final TargetSpec NGINX = new TargetSpec("nginx", "(b) nginx", "nginx", TargetSpec.Kind.OPENAI,
+      "http://x/v1/chat/completions", null, null, null, null, null, List.of("nginx"));
+  private static final TargetSpec PORTKEY = new TargetSpec("portkey", "(c) Portkey", "portkey",
+      TargetSpec.Kind.OPENAI, "http://x/v1/chat/completions", null, null, null, null, null, List.of("portkey"));
+  private static final TargetSpec GW = new TargetSpec("gw", "(d) gateway", "gateway", TargetSpec.Kind.GATEWAY, null,
+      "http://x", null, "u-carol", null, "direct_llm", List.of("gateway"));
+  private static final TargetSpec NEW = new TargetSpec("gw-new", "(f) gateway new", "gateway",
+      TargetSpec.Kind.GATEWAY, null, "http://x", null, "u-bob", null, "new", List.of("gateway"));
+
+  /** A cell whose time to first event is p50/p90/p99 (ms) and chunks/s as given. */
+  private static CellResult cell(String scenario, int c, TargetSpec t, double p50, double p99, long chunks) {
+    Percentiles.Summary ttfe = new Percentiles.Summary(100, (long) (p50 * 1000), p50 * 1000, (long) (p50 * 1000),
+        (long) (p99 * 1000), (long) (p99 * 1000), (long) (p99 * 1000));
+    return new CellResult(scenario, c, 64, 5, t, null, 1.0, 100, 100, 0, Map.of(), ttfe, ttfe, ttfe, ttfe, chunks,
+        new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of("gateway", 0.5)));
+  }
+
+  @Test
+  void goalsAreJudgedAgainstTheSameRun() {
+    List<CellResult> cells = List.of(
+        cell("latency", 50, DIRECT, 5.0, 8.0, 1000),
+        cell("latency", 50, NGINX, 5.2, 9.0, 1000),
+        cell("latency", 50, PORTKEY, 40.0, 60.0, 1000),
+        cell("latency", 50, GW, 5.8, 12.0, 1000),
+        CellResult.unavailable("latency", 50, 64, 5, NEW, "not available: new path not built"),
+        cell("latency", 200, DIRECT, 5.0, 10.0, 1000),
+        cell("latency", 200, NGINX, 10.0, 30.0, 1000),
+        cell("latency", 200, PORTKEY, 300.0, 500.0, 1000),
+        cell("latency", 200, GW, 10.5, 33.0, 1000),
+        cell("throughput", 50, DIRECT, 1, 2, 100_000),
+        cell("throughput", 50, NGINX, 1, 2, 60_000),
+        cell("throughput", 50, GW, 1, 2, 50_000));
+    Report report = new Report(List.of(DIRECT, NGINX, PORTKEY, GW, NEW), cells, List.of(), null,
+        "not available: new path not built", new JsonObject());
+    List<Report.Goal> goals = report.goals();
+    Report.Goal at50 = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(d) gateway"))
+        .findFirst().orElseThrow();
+    assertEquals("+0.80 / +4.00 ms", at50.measured());
+    assertEquals(Report.MET, at50.verdict());
+    Report.Goal vsNginx = goals.stream().filter(g -> g.goal().contains("nginx's added") && g.target().equals("(d) gateway"))
+        .findFirst().orElseThrow();
+    assertEquals(Report.MET, vsNginx.verdict()); // +5.5 <= 6.0 and +23 <= 24
+    Report.Goal throughput = goals.stream().filter(g -> g.goal().contains("throughput") && g.target().equals("(d) gateway"))
+        .findFirst().orElseThrow();
+    assertEquals(Report.MET, throughput.verdict()); // 50k / 60k = 0.83
+    Report.Goal newPath = goals.stream().filter(g -> g.target().equals("(f) gateway new")).findFirst().orElseThrow();
+    assertEquals("not available: new path not built", newPath.verdict());
+
+    String md = report.markdown();
+    assertTrue(md.contains("| time to first event p50 | 5.00 | 5.20 (+0.20, 1.04x) |"), md);
+    assertTrue(md.contains("- (f) gateway new: not available: new path not built"), md);
+    assertTrue(md.contains("## WebSocket -> SSE relay (new path)\n\nnot available: new path not built"), md);
+    assertTrue(report.json().getJsonArray("cells").size() == cells.size());
+  }
+
+  @Test
+  void nginxAllowance() {
+    assertEquals(6.0, Report.allowance(5.0), 1e-9);
+    assertEquals(0.0, Report.allowance(0.0), 1e-9);
+    assertEquals(-4.0, Report.allowance(-4.0), 1e-9);
+  }
+
+  @Test
+  void formatting() {
+    assertEquals("0.30", Report.fmt(0.3));
+    assertEquals("14.0", Report.fmt(14));
+    assertEquals("476", Report.fmt(476.2));
+    assertEquals("1.06x", Report.ratio(5.3, 5.0));
+    assertEquals("-", Report.ratio(1, 0));
+  }
+}

@@ -1,0 +1,374 @@
+package io.chatgw.runtime.plane;
+
+import io.chatgw.runtime.LlmChatClient;
+import io.chatgw.runtime.LlmStreamListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The plane's protocol logic: handles the gateway's frames ({@code welcome}, {@code user_message},
+ * {@code cancel}, {@code ack}, {@code ping}, {@code response}, {@code error}), runs one
+ * {@link PlaneTurn} per session and routes their events through the {@link EventJournal}.
+ * Used from the plane's event loop only, except {@link #connected()}.
+ */
+final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, TurnHost {
+
+  static final String PLANE_RESTARTED = "plane_restarted";
+
+  private static final Logger LOG = Logger.getLogger(PlaneController.class.getName());
+
+  private final PlaneOptions options;
+  private final PlaneState state;
+  private final StateStore store;
+  private final LlmChatClient llm;
+  private final Runnable exitAction;
+  private final GatewayLink link;
+  private final EventJournal journal;
+  private final GatewayRequests requests;
+  private final Map<String, PlaneTurn> turns = new HashMap<>();
+  private final List<Runnable> writableWaiters = new ArrayList<>();
+  private boolean ignorePings;
+  private boolean stopped;
+
+  /**
+   * @param exitAction what {@code [[plane exit_after=N]]} does once its events are out
+   */
+  PlaneController(Vertx vertx, PlaneOptions options, PlaneState state, StateStore store,
+      WebSocketClient webSocketClient, LlmChatClient llm, Runnable exitAction) {
+    this.options = options;
+    this.state = state;
+    this.store = store;
+    this.llm = llm;
+    this.exitAction = exitAction;
+    this.link = new GatewayLink(vertx, webSocketClient, options, this);
+    this.journal = new EventJournal(state, store, options.getMaxUnackedPerSession(), this);
+    this.requests = new GatewayRequests(vertx, link::sendWhenReady, options.getRequestTimeoutMs());
+  }
+
+  void start() {
+    link.start();
+  }
+
+  boolean connected() {
+    return link.connected();
+  }
+
+  /** Stops: interrupts the turns (they stay open in the state file) and closes the socket with 1000. */
+  Future<Void> close() {
+    stopTurns();
+    return link.close();
+  }
+
+  /** Stops abruptly: interrupts the turns and drops the connection without a close frame. */
+  void kill() {
+    stopTurns();
+    link.kill();
+  }
+
+  private void stopTurns() {
+    stopped = true;
+    new ArrayList<>(turns.values()).forEach(PlaneTurn::abandon);
+    turns.clear();
+    requests.failAll();
+    writableWaiters.clear();
+  }
+
+  // ---- GatewayLink.Listener
+
+  @Override
+  public JsonObject hello() {
+    return PlaneFrames.hello(options.getVmId(), state.lastDownlinkSeq, journal.ackedSeqs());
+  }
+
+  @Override
+  public void onWelcome(JsonObject welcome) {
+    Map<String, Long> lastSeqs = new LinkedHashMap<>();
+    Map<String, String> running = new LinkedHashMap<>();
+    Object sessions = welcome.getValue("sessions");
+    if (sessions instanceof JsonObject) {
+      for (Map.Entry<String, Object> entry : (JsonObject) sessions) {
+        JsonObject session = entry.getValue() instanceof JsonObject ? (JsonObject) entry.getValue() : new JsonObject();
+        Object lastSeq = session.getValue("last_seq");
+        lastSeqs.put(entry.getKey(), lastSeq instanceof Number ? ((Number) lastSeq).longValue()
+            : state.session(entry.getKey()).ackedSeq);
+        if (session.getValue("request_id") instanceof String) {
+          running.put(entry.getKey(), session.getString("request_id"));
+        }
+      }
+    }
+    LOG.info("welcomed by the gateway as " + options.getVmId() + " (" + lastSeqs.size() + " running turns)");
+    for (PlaneTurn turn : new ArrayList<>(turns.values())) {
+      if (!turn.requestId().equals(running.get(turn.sessionId()))) {
+        LOG.info("the gateway no longer runs request " + turn.requestId() + "; stopping it");
+        turn.abandon();
+        turns.remove(turn.sessionId());
+        closeOpenRequest(turn.sessionId(), turn.requestId());
+      }
+    }
+    state.sessions().forEach((sessionId, session) -> {
+      if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
+        session.openRequestId = null; // the gateway ended that turn while this plane was away
+      }
+    });
+    journal.onWelcome(lastSeqs);
+    running.forEach((sessionId, requestId) -> {
+      if (!turns.containsKey(sessionId) && requestId.equals(state.session(sessionId).openRequestId)) {
+        // a turn this plane started in an earlier life: its events are resent, but it cannot go on
+        emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
+            .put("message", "the execution plane restarted and lost this turn"));
+      }
+    });
+    signalWritable();
+  }
+
+  @Override
+  public void onFrame(JsonObject frame) {
+    Object type = frame.getValue("type");
+    if (!(type instanceof String)) {
+      return;
+    }
+    switch ((String) type) {
+      case "ping":
+        if (!ignorePings) {
+          link.send(PlaneFrames.pong(frame.getValue("ts")));
+        }
+        break;
+      case "ack":
+        if (frame.getValue("session_id") instanceof String && frame.getValue("seq") instanceof Number) {
+          journal.ack(frame.getString("session_id"), frame.getLong("seq"));
+        }
+        break;
+      case "response":
+        if (!requests.onResponse(frame)) {
+          LOG.fine("a response for no waiting request: " + frame.getValue("id"));
+        }
+        break;
+      case "user_message":
+        onUserMessage(frame);
+        break;
+      case "cancel":
+        onCancel(frame);
+        break;
+      case "error":
+        LOG.info("the gateway did not accept a frame: " + frame.encode());
+        break;
+      default:
+        LOG.fine("ignoring a " + type + " frame");
+    }
+  }
+
+  @Override
+  public void onDisconnected() {
+    if (!stopped) {
+      LOG.info("lost the gateway connection; " + turns.size() + " turns wait for the reconnect");
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    signalWritable();
+  }
+
+  // ---- EventJournal.Sink
+
+  @Override
+  public boolean ready() {
+    return link.ready();
+  }
+
+  @Override
+  public void write(JsonObject frame) {
+    link.send(frame);
+  }
+
+  @Override
+  public void sent(JsonObject frame) {
+    PlaneTurn turn = turns.get(frame.getString("session_id"));
+    if (turn != null && turn.requestId().equals(frame.getValue("request_id"))) {
+      turn.onSent(PlaneState.seqOf(frame));
+    }
+  }
+
+  // ---- TurnHost
+
+  @Override
+  public long emit(String sessionId, String requestId, String event, JsonObject data) {
+    if ("done".equals(event) || "error".equals(event)) {
+      closeOpenRequest(sessionId, requestId);
+    }
+    return journal.append(sessionId, requestId, event, data);
+  }
+
+  @Override
+  public Future<JsonObject> request(String method, JsonObject params) {
+    return requests.call(method, params);
+  }
+
+  @Override
+  public LlmChatClient.LlmCall streamChat(JsonArray messages, LlmStreamListener listener) {
+    return llm.streamChat(messages, listener);
+  }
+
+  @Override
+  public String model() {
+    return options.getModel();
+  }
+
+  @Override
+  public boolean backedUp() {
+    return !link.ready() || link.writeQueueFull();
+  }
+
+  @Override
+  public void whenWritable(Runnable action) {
+    if (!stopped) {
+      writableWaiters.add(action);
+    }
+  }
+
+  @Override
+  public void finished(PlaneTurn turn, long doneSeq, String model, LlmStreamListener.LlmUsage usage) {
+    PlaneState.Session session = state.session(turn.sessionId());
+    session.turns++;
+    store.save();
+    JsonObject usageFrame = PlaneFrames.usage(turn.sessionId(), turn.requestId(), model, usage.promptTokens(),
+        usage.completionTokens());
+    JsonObject snapshot = PlaneFrames.snapshot(turn.sessionId(), turn.requestId(), doneSeq, turn.text(),
+        session.turns);
+    journal.whenSent(turn.sessionId(), doneSeq).onSuccess(ignored -> {
+      link.sendWhenReady(usageFrame);
+      link.sendWhenReady(snapshot);
+    });
+  }
+
+  @Override
+  public void ended(PlaneTurn turn) {
+    turns.remove(turn.sessionId(), turn);
+  }
+
+  @Override
+  public void blip() {
+    link.blip();
+  }
+
+  @Override
+  public void exit() {
+    LOG.warning("[[plane exit_after]] reached: stopping abruptly");
+    exitAction.run();
+  }
+
+  @Override
+  public void ignorePings() {
+    if (!ignorePings) {
+      LOG.warning("[[plane ignore_pings=true]]: no longer answering pings");
+    }
+    ignorePings = true;
+  }
+
+  // ---- downlink
+
+  private void onUserMessage(JsonObject frame) {
+    if (!acceptDownlink(frame)) {
+      return;
+    }
+    String sessionId = text(frame, "session_id");
+    String requestId = text(frame, "request_id");
+    Object message = frame.getValue("message");
+    if (sessionId == null || requestId == null) {
+      LOG.warning("a user_message without session_id or request_id: " + frame.encode());
+      return;
+    }
+    PlaneTurn previous = turns.remove(sessionId);
+    if (previous != null) {
+      previous.abandon();
+    }
+    PlaneState.Session session = state.session(sessionId);
+    session.openRequestId = requestId;
+    store.save();
+    if (!(message instanceof String)) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
+          .put("message", "the user_message has no string 'message'"));
+      return;
+    }
+    PlaneDirectives.Extraction extraction;
+    try {
+      extraction = PlaneDirectives.extract((String) message);
+    } catch (IllegalArgumentException e) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_directive").put("message", e.getMessage()));
+      return;
+    }
+    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(frame.getValue("history")),
+        extraction.directives());
+    turns.put(sessionId, turn);
+    turn.start();
+  }
+
+  private void onCancel(JsonObject frame) {
+    if (!acceptDownlink(frame)) {
+      return;
+    }
+    String sessionId = text(frame, "session_id");
+    String requestId = text(frame, "request_id");
+    PlaneTurn turn = sessionId == null ? null : turns.get(sessionId);
+    if (turn != null && (requestId == null || requestId.equals(turn.requestId()))) {
+      turn.cancel();
+    }
+  }
+
+  /** Skips a downlink frame processed before; otherwise records (and persists) its seq. */
+  private boolean acceptDownlink(JsonObject frame) {
+    Object seqValue = frame.getValue("seq");
+    if (!(seqValue instanceof Number)) {
+      return true;
+    }
+    long seq = ((Number) seqValue).longValue();
+    if (seq <= state.lastDownlinkSeq) {
+      LOG.fine("skipping downlink seq " + seq + " (processed up to " + state.lastDownlinkSeq + ")");
+      return false;
+    }
+    state.lastDownlinkSeq = seq;
+    store.save();
+    return true;
+  }
+
+  private void closeOpenRequest(String sessionId, String requestId) {
+    PlaneState.Session session = state.session(sessionId);
+    if (requestId.equals(session.openRequestId)) {
+      session.openRequestId = null;
+    }
+  }
+
+  private void signalWritable() {
+    List<Runnable> waiting = new ArrayList<>(writableWaiters);
+    writableWaiters.clear();
+    waiting.forEach(Runnable::run);
+  }
+
+  private static JsonArray history(Object value) {
+    JsonArray history = new JsonArray();
+    if (value instanceof JsonArray) {
+      for (Object entry : (JsonArray) value) {
+        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
+            && ((JsonObject) entry).getValue("content") instanceof String) {
+          JsonObject turn = (JsonObject) entry;
+          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
+        }
+      }
+    }
+    return history;
+  }
+
+  private static String text(JsonObject frame, String field) {
+    Object value = frame.getValue(field);
+    return value instanceof String && !((String) value).isBlank() ? (String) value : null;
+  }
+}

@@ -1,0 +1,70 @@
+package io.chatgw.runtime.plane;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/** Builds the plane -> gateway frames of {@code docs/protocol.md}. */
+final class PlaneFrames {
+
+  static final String PROTOCOL_VERSION = "1";
+  static final JsonArray CAPABILITIES = new JsonArray().add("get_skill_files").add("memory_search").add("mcp_call");
+
+  private PlaneFrames() {
+  }
+
+  /**
+   * @param ackedSeqs per session, the highest event seq the gateway acknowledged
+   */
+  static JsonObject hello(String vmId, long lastDownlinkSeq, Map<String, Long> ackedSeqs) {
+    JsonObject sessions = new JsonObject();
+    ackedSeqs.forEach(sessions::put);
+    return new JsonObject()
+        .put("type", "hello")
+        .put("vm_id", vmId)
+        .put("version", PROTOCOL_VERSION)
+        .put("capabilities", CAPABILITIES.copy())
+        .put("resume", new JsonObject().put("last_downlink_seq", lastDownlinkSeq).put("sessions", sessions));
+  }
+
+  static JsonObject pong(Object ts) {
+    return new JsonObject().put("type", "pong").put("ts", ts);
+  }
+
+  static JsonObject sseEvent(String sessionId, String requestId, long seq, String event, JsonObject data) {
+    return new JsonObject()
+        .put("type", "sse_event")
+        .put("session_id", sessionId)
+        .put("request_id", requestId)
+        .put("seq", seq)
+        .put("event", event)
+        .put("data", data);
+  }
+
+  static JsonObject request(String id, String method, JsonObject params) {
+    return new JsonObject().put("type", "request").put("id", id).put("method", method).put("params", params);
+  }
+
+  static JsonObject usage(String sessionId, String requestId, String model, long promptTokens,
+      long completionTokens) {
+    return new JsonObject()
+        .put("type", "fire_and_forget")
+        .put("kind", "usage")
+        .put("data", new JsonObject()
+            .put("session_id", sessionId)
+            .put("request_id", requestId)
+            .put("model", model)
+            .put("prompt_tokens", promptTokens)
+            .put("completion_tokens", completionTokens));
+  }
+
+  static JsonObject snapshot(String sessionId, String requestId, long lastSeq, String lastMessage, long turns) {
+    return new JsonObject()
+        .put("type", "snapshot")
+        .put("session_id", sessionId)
+        .put("checkpoint", new JsonObject().put("last_seq", lastSeq).put("request_id", requestId))
+        .put("short_term_memory", new JsonObject().put("last_message", lastMessage))
+        .put("conversation_state", new JsonObject().put("turns", turns))
+        .put("file_manifest", new JsonArray());
+  }
+}

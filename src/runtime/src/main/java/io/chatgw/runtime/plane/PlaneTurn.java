@@ -1,0 +1,182 @@
+package io.chatgw.runtime.plane;
+
+import io.chatgw.runtime.LlmChatClient;
+import io.chatgw.runtime.LlmStreamListener;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The answer to one {@code user_message}: the tool steps when asked for (see {@link ToolSteps}),
+ * then the LLM's streamed answer as {@code text} events, ending with {@code done} or
+ * {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
+ * {@link PlaneDirectives}. Used from the plane's event loop only.
+ */
+final class PlaneTurn implements LlmStreamListener {
+
+  static final String LLM_ERROR = "llm_error";
+  static final String CANCELLED = "cancelled";
+
+  private final TurnHost host;
+  private final String sessionId;
+  private final String requestId;
+  private final String text;
+  private final JsonArray history;
+  private final PlaneDirectives directives;
+  private LlmChatClient.LlmCall call;
+  private boolean paused;
+  private boolean ended;
+  private long highestSentSeq;
+  private int sentEvents;
+
+  /**
+   * @param text    the user's message as it goes to the LLM ({@code [[plane ...]]} removed)
+   * @param history earlier turns, {@code {role, content}} objects, oldest first
+   */
+  PlaneTurn(TurnHost host, String sessionId, String requestId, String text, JsonArray history,
+      PlaneDirectives directives) {
+    this.host = host;
+    this.sessionId = sessionId;
+    this.requestId = requestId;
+    this.text = text;
+    this.history = history;
+    this.directives = directives;
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  String text() {
+    return text;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  void start() {
+    if (directives.ignorePings()) {
+      host.ignorePings();
+    }
+    Future<Void> tools = ToolSteps.isRequested(text)
+        ? new ToolSteps(this, host, text).run()
+        : Future.succeededFuture();
+    tools.onComplete(ignored -> {
+      if (!ended) {
+        startLlm();
+      }
+    });
+  }
+
+  /** Emits an event of this turn, unless it has ended; returns its seq or -1. */
+  long emit(String event, JsonObject data) {
+    return ended ? -1 : host.emit(sessionId, requestId, event, data);
+  }
+
+  /** {@code cancel} from the gateway: stops the LLM call and ends with {@code error cancelled}. */
+  void cancel() {
+    if (ended) {
+      return;
+    }
+    stopLlm();
+    endWithError(CANCELLED, "cancelled by the gateway");
+  }
+
+  /** Stops without another event (the plane stops, or the gateway no longer runs the turn). */
+  void abandon() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    stopLlm();
+  }
+
+  /** An event of this turn went out (possibly again, after a reconnect); applies the knobs. */
+  void onSent(long seq) {
+    if (seq <= highestSentSeq) {
+      return;
+    }
+    highestSentSeq = seq;
+    sentEvents++;
+    if (sentEvents == directives.crashAfter()) {
+      host.blip();
+    }
+    if (sentEvents == directives.exitAfter()) {
+      host.exit();
+    }
+  }
+
+  @Override
+  public void onContent(String delta) {
+    if (ended) {
+      return;
+    }
+    emit("text", new JsonObject().put("delta", delta));
+    pauseWhileBackedUp();
+  }
+
+  @Override
+  public void onCompleted(String reportedModel, LlmUsage usage) {
+    if (ended) {
+      return;
+    }
+    String model = reportedModel != null ? reportedModel : host.model();
+    long promptTokens = usage == null ? 0 : usage.promptTokens();
+    long completionTokens = usage == null ? 0 : usage.completionTokens();
+    long seq = emit("done", new JsonObject()
+        .put("model", model)
+        .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)));
+    ended = true;
+    host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
+    host.ended(this);
+  }
+
+  @Override
+  public void onFailed(String message) {
+    if (!ended) {
+      endWithError(LLM_ERROR, message);
+    }
+  }
+
+  private void startLlm() {
+    JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
+    call = host.streamChat(messages, this);
+    pauseWhileBackedUp();
+  }
+
+  private void pauseWhileBackedUp() {
+    if (ended || paused || call == null || !host.backedUp()) {
+      return;
+    }
+    paused = true;
+    call.pause();
+    host.whenWritable(() -> {
+      paused = false;
+      if (ended) {
+        return;
+      }
+      if (host.backedUp()) {
+        pauseWhileBackedUp();
+      } else {
+        call.resume();
+      }
+    });
+  }
+
+  private void endWithError(String code, String message) {
+    emit("error", new JsonObject().put("code", code).put("message", message));
+    ended = true;
+    host.ended(this);
+  }
+
+  private void stopLlm() {
+    if (call != null) {
+      call.cancel();
+    }
+  }
+}
