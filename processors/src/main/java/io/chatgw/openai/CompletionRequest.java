@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A validated {@code POST /v1/chat/completions} body, as far as the gateway uses it.
  *
- * @param model          the model the client named (null if none): echoed only when the path reports none
+ * @param model          the model the client named (null if none); validated, not used for routing (the router
+ *                       decides; responses name the model the path reported)
  * @param stream         {@code stream: true}
  * @param includeUsage   {@code stream_options.include_usage: true} (a streamed answer ends with a usage chunk)
  * @param user           the {@code user} field (null if absent or blank)

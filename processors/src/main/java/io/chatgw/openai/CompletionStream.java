@@ -116,6 +116,19 @@ public final class CompletionStream {
         }
     }
 
+    /**
+     * Starts the stream without waiting for the path's first output (the HTTP layer gave up waiting):
+     * the role chunk, unless already sent.
+     */
+    public List<String> begin() {
+        if (started || finished) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(1);
+        start(out);
+        return out;
+    }
+
     private List<String> fail(OpenAiError error) {
         finished = true;
         failure = error;

@@ -31,6 +31,12 @@ public record OpenAiProperties(
         @DefaultValue("omit") RuntimeEvents runtimeEvents,
         /** A {@code : keep-alive} comment is sent on a stream that has been idle this long. */
         @DefaultValue("15s") Duration keepaliveInterval,
+        /**
+         * How long a streamed answer's status and headers wait for the path's first output. A path failing
+         * within it gets an HTTP error status; after it the stream starts (200, role chunk, keep-alives) and a
+         * later failure is an in-band error chunk.
+         */
+        @DefaultValue("10s") Duration firstChunkWait,
         @DefaultValue ApiKeys apiKeys) {
 
     public enum RuntimeEvents {

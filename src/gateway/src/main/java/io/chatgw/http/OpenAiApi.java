@@ -60,6 +60,8 @@ public class OpenAiApi {
     public static final String REQUEST_ID_HEADER = "x-gateway-request-id";
     public static final String RUNTIME_EVENTS_HEADER = "X-Gateway-Runtime-Events";
     private static final String FALLBACK_MODEL = "chat-gateway";
+    /** The signal that gateway.openai.first-chunk-wait passed. */
+    private static final Object WAITED = new Object();
 
     private final ProducerTemplate routes;
     private final SessionRelay relay;
@@ -110,7 +112,7 @@ public class OpenAiApi {
         String turnId = turn.requestId().toString();
         CompletionCollector collector = new CompletionCollector(json,
                 new CompletionChunks(json, turnId, false), turnId, completion.runtimeEvents(), model(turn, completion));
-        return follow(request, turn, new AtomicLong(turn.routeEventId() - 1))
+        return follow(request, turn, turn.routeEventId() - 1)
                 .takeUntil(collector::accept)
                 .then(Mono.defer(() -> {
                     String path = collector.path() != null ? collector.path() : turn.path();
@@ -126,8 +128,9 @@ public class OpenAiApi {
     }
 
     /**
-     * stream: true — first reads events until the answer starts (or ends), without sending anything; then either
-     * answers with the failure's status, or sends 200 and the chunks, following the relay from where it stopped.
+     * stream: true — first reads events until the answer starts (or ends, or gateway.openai.first-chunk-wait passes),
+     * without sending anything; then either answers with the failure's status, or sends 200 and the chunks,
+     * following the relay from where it stopped.
      */
     private Mono<ServerResponse> stream(ServerRequest request, Turn turn, CompletionRequest completion) {
         String turnId = turn.requestId().toString();
@@ -135,8 +138,21 @@ public class OpenAiApi {
                 new CompletionChunks(json, turnId, completion.includeUsage()), turnId, completion.runtimeEvents(),
                 model(turn, completion));
         AtomicLong lastSeen = new AtomicLong(turn.routeEventId() - 1);
-        return follow(request, turn, lastSeen)
-                .map(translator::accept)
+        // events and the end of the wait, merged so the translator sees one signal at a time; an event counts as
+        // seen only once translated (one still queued when the head ends is read again from the relay)
+        Flux<Object> signals = Flux.merge(follow(request, turn, lastSeen.get()),
+                Mono.delay(config.firstChunkWait()).map(tick -> WAITED));
+        return signals
+                .map(signal -> {
+                    if (signal == WAITED) {
+                        return translator.begin(); // waited long enough: start, so keep-alives can flow
+                    }
+                    RelayEvent event = (RelayEvent) signal;
+                    if (event.id() != RelayEvent.NO_ID) {
+                        lastSeen.set(event.id());
+                    }
+                    return translator.accept(event);
+                })
                 .takeUntil(out -> translator.started() || translator.finished())
                 .collectList()
                 .flatMap(head -> {
@@ -146,30 +162,27 @@ public class OpenAiApi {
                                 path, turnId);
                     }
                     Flux<String> rest = translator.finished() ? Flux.empty()
-                            : follow(request, turn, lastSeen).concatMapIterable(translator::accept);
+                            : Flux.defer(() -> follow(request, turn, lastSeen.get())).concatMapIterable(translator::accept);
                     return sse(Flux.concat(Flux.fromIterable(head).concatMapIterable(l -> l), rest), path, turnId);
                 });
     }
 
-    /** This turn's events after {@code lastSeen} (updated as they pass), until the turn ends. */
-    private Flux<RelayEvent> follow(ServerRequest request, Turn turn, AtomicLong lastSeen) {
+    /** This turn's events after {@code afterId}, until the turn ends. */
+    private Flux<RelayEvent> follow(ServerRequest request, Turn turn, long afterId) {
         String turnId = turn.requestId().toString();
         return Flux.defer(() -> {
-                    RelaySubscription subscription = relay.subscribe(turn.session().id(), lastSeen.get());
+                    RelaySubscription subscription = relay.subscribe(turn.session().id(), afterId);
                     return relay.track(subscription, () -> RouteCalls.closeConnection(request));
-                })
-                .doOnNext(e -> {
-                    if (e.id() != RelayEvent.NO_ID) {
-                        lastSeen.set(e.id());
-                    }
                 })
                 .takeUntil(e -> RelayEvent.RESYNC.equals(e.type()) || (e.endsTurn() && turnId.equals(e.turnId())));
     }
 
-    /** The model named in chunks before the path's done event reports one. */
+    /**
+     * The model named in chunks before the path's done event: the one the path reported so far, or (if it has
+     * reported none yet) the gateway's first listed model, never an echo of what the client asked for.
+     */
     private Supplier<String> model(Turn turn, CompletionRequest completion) {
-        String fallback = completion.model() != null ? completion.model()
-                : config.models().isEmpty() ? FALLBACK_MODEL : config.models().get(0);
+        String fallback = config.models().isEmpty() ? FALLBACK_MODEL : config.models().get(0);
         return () -> turn.model() != null ? turn.model() : fallback;
     }
 

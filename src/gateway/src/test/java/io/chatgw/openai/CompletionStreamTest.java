@@ -169,6 +169,20 @@ class CompletionStreamTest {
     }
 
     @Test
+    void beginStartsTheStreamWithoutContentOnce() {
+        CompletionStream stream = stream(false, RuntimeEvents.OMIT);
+        feed(stream, route());
+        List<String> begun = stream.begin();
+        assertThat(begun).hasSize(1);
+        assertThat(json(begun.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(stream.begin()).isEmpty();
+        List<String> rest = feed(stream, text("a"), error("upstream_timeout"));
+        // started: a later failure is in-band
+        assertThat(rest).hasSize(2);
+        assertThat(json(rest.get(1)).at("/error/code").asText()).isEqualTo("upstream_timeout");
+    }
+
+    @Test
     void anEmptyAnswerStillHasRoleFinishAndDone() {
         List<String> out = feed(stream(false, RuntimeEvents.OMIT), route(), done());
         assertThat(out).hasSize(3);

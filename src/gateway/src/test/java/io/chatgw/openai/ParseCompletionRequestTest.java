@@ -17,7 +17,7 @@ class ParseCompletionRequestTest {
 
     private final ParseCompletionRequest parser = new ParseCompletionRequest(new ObjectMapper(),
             new OpenAiProperties(true, List.of("chat-gateway"), 1 << 20, 4, "X-Session-Id", true, RuntimeEvents.OMIT,
-                    Duration.ofSeconds(15), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60))));
+                    Duration.ofSeconds(15), Duration.ofSeconds(10), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60))));
 
     private CompletionRequest parse(String body) {
         return parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), null);

@@ -1,9 +1,16 @@
 package io.chatgw.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chatgw.runtime.plane.PlaneOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RuntimeMainTest {
@@ -28,5 +35,57 @@ class RuntimeMainTest {
         () -> RuntimeMain.parseArguments(new String[] {"--llm-base-url=ftp://x"}));
     assertThrows(IllegalArgumentException.class,
         () -> RuntimeMain.parseArguments(new String[] {"--llm-base-url=http://x", "--colour=red"}));
+  }
+
+  @Test
+  void parsesTheWsCommandLine() {
+    RuntimeMain.CommandLine commandLine = RuntimeMain.parseArguments(new String[] {
+        "--mode=ws", "--gateway-url=ws://127.0.0.1:8081/ws/vm", "--token=abc", "--vm-id=vm-7",
+        "--data-dir=/tmp/plane-7", "--llm-base-url=http://127.0.0.1:1234", "--llm-api-key=k", "--model=m2",
+        "--token-in-query", "--backoff-base-ms=10", "--backoff-cap-ms=100", "--request-timeout-ms=500"});
+    assertEquals(RuntimeMode.WS, commandLine.mode());
+    assertNull(commandLine.options());
+    PlaneOptions plane = commandLine.plane();
+    assertEquals("ws://127.0.0.1:8081/ws/vm", plane.getGatewayUrl());
+    assertEquals("abc", plane.getToken());
+    assertEquals("vm-7", plane.getVmId());
+    assertEquals("/tmp/plane-7", plane.getDataDir());
+    assertEquals("http://127.0.0.1:1234", plane.getLlmBaseUrl());
+    assertEquals("k", plane.getLlmApiKey());
+    assertEquals("m2", plane.getModel());
+    assertTrue(plane.isTokenInQuery());
+    assertEquals(10, plane.getBackoffBaseMs());
+    assertEquals(100, plane.getBackoffCapMs());
+    assertEquals(500, plane.getRequestTimeoutMs());
+  }
+
+  @Test
+  void takesTheTokenFromTheEnvironmentAndTheVmIdFromTheToken() {
+    String payload = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"sub\":\"u1\",\"vm_id\":\"vm-42\",\"roles\":[\"vm\"]}".getBytes(StandardCharsets.UTF_8));
+    String token = "eyJhbGciOiJIUzI1NiJ9." + payload + ".c2ln";
+    RuntimeMain.CommandLine commandLine = RuntimeMain.parseArguments(new String[] {
+        "--mode=ws", "--gateway-url=ws://gw:8081/ws/vm", "--llm-base-url=http://llm"}, Map.of("GATEWAY_VM_TOKEN", token));
+    PlaneOptions plane = commandLine.plane();
+    assertEquals(token, plane.getToken());
+    assertEquals("vm-42", plane.getVmId());
+    assertEquals(Paths.get("plane-data", "vm-42").toString(), plane.getDataDir());
+    assertFalse(plane.isTokenInQuery());
+    assertEquals(PlaneOptions.DEFAULT_BACKOFF_BASE_MS, plane.getBackoffBaseMs());
+  }
+
+  @Test
+  void rejectsBadWsCommandLines() {
+    String[] base = {"--mode=ws", "--gateway-url=ws://gw/ws/vm", "--llm-base-url=http://llm"};
+    assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(base, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(base,
+        Map.of("GATEWAY_VM_TOKEN", "not-a-jwt")));
+    assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
+        "--mode=ws", "--gateway-url=http://gw/ws/vm", "--token=t", "--vm-id=v", "--llm-base-url=http://llm"}));
+    assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
+        "--mode=ws", "--gateway-url=ws://gw/ws/vm", "--token=t", "--vm-id=v", "--llm-base-url=http://llm",
+        "--port=1"}));
+    assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
+        "--llm-base-url=http://llm", "--gateway-url=ws://gw/ws/vm"}));
   }
 }

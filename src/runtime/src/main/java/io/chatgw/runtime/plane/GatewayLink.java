@@ -1,5 +1,7 @@
 package io.chatgw.runtime.plane;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -358,7 +360,14 @@ final class GatewayLink {
   /** Closes the TCP connection under a WebSocket without a close frame. */
   static void abort(WebSocketBase ws) {
     if (ws instanceof WebSocketInternal) {
-      ((WebSocketInternal) ws).channelHandlerContext().channel().close();
+      // close from the pipeline's first handler, so no WebSocket handler gets to send a close frame
+      Channel channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
+      ChannelHandlerContext first = channel.pipeline().firstContext();
+      if (first != null) {
+        first.close();
+      } else {
+        channel.close();
+      }
     } else {
       LOG.warning("cannot drop a " + ws.getClass().getName() + " abruptly; closing it with 1001");
       ws.close((short) 1001, "plane stopping");

@@ -8,6 +8,8 @@ import java.util.Map;
 final class PlaneFrames {
 
   static final String PROTOCOL_VERSION = "1";
+  /** Longest {@code short_term_memory.last_message} kept in a snapshot, in chars. */
+  static final int MAX_SNAPSHOT_MESSAGE_CHARS = 4_096;
   static final JsonArray CAPABILITIES = new JsonArray().add("get_skill_files").add("memory_search").add("mcp_call");
 
   private PlaneFrames() {
@@ -63,7 +65,8 @@ final class PlaneFrames {
         .put("type", "snapshot")
         .put("session_id", sessionId)
         .put("checkpoint", new JsonObject().put("last_seq", lastSeq).put("request_id", requestId))
-        .put("short_term_memory", new JsonObject().put("last_message", lastMessage))
+        .put("short_term_memory", new JsonObject().put("last_message", lastMessage.length() <= MAX_SNAPSHOT_MESSAGE_CHARS
+            ? lastMessage : lastMessage.substring(0, MAX_SNAPSHOT_MESSAGE_CHARS)))
         .put("conversation_state", new JsonObject().put("turns", turns))
         .put("file_manifest", new JsonArray());
   }

@@ -1,0 +1,103 @@
+package io.chatgw.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.openai.OpenAiProperties;
+import io.chatgw.relay.SessionRelay;
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.OpenAiHttp;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.FluxExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * When a streamed answer starts: the real routes, relay and paths, with the OpenAI handler built on a short
+ * {@code first-chunk-wait} and keep-alive interval (the test profile's upstream timeouts are 2 s).
+ */
+class OpenAiStreamStartIT extends GatewayTestBase {
+
+    @Autowired
+    ProducerTemplate routes;
+    @Autowired
+    SessionRelay relay;
+    @Autowired
+    OpenAiProperties configured;
+    @Autowired
+    ObjectMapper json;
+
+    private WebTestClient web;
+
+    @BeforeEach
+    void handlerWithShortWaits() {
+        OpenAiProperties quick = new OpenAiProperties(true, configured.models(), configured.maxBodyBytes(),
+                configured.maxMessages(), configured.sessionHeader(), configured.sessionsFromUserField(),
+                configured.runtimeEvents(), Duration.ofMillis(200), Duration.ofMillis(400), configured.apiKeys());
+        web = WebTestClient.bindToRouterFunction(new OpenAiApi(routes, relay, quick, json).openAiRoutes())
+                .configureClient().responseTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    private FluxExchangeResult<DataBuffer> post(String message) {
+        return web.post().uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + tokenFor("u-alice", "org-acme"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(OpenAiHttp.body(Map.of("model", "m", "stream", true,
+                        "messages", List.of(Map.of("role", "user", "content", message)))))
+                .exchange()
+                .returnResult(DataBuffer.class);
+    }
+
+    private static List<String> lines(FluxExchangeResult<DataBuffer> result) {
+        String text = DataBufferUtils.join(result.getResponseBody())
+                .map(b -> {
+                    String s = b.toString(StandardCharsets.UTF_8);
+                    DataBufferUtils.release(b);
+                    return s;
+                })
+                .block(Duration.ofSeconds(20));
+        return Arrays.stream(text.split("\n")).filter(l -> !l.isEmpty()).toList();
+    }
+
+    @Test
+    void aSlowPathStartsTheStreamAfterTheWaitWithKeepAlives() {
+        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=1500]] hi");
+        assertThat(result.getStatus().value()).isEqualTo(200);
+        List<String> lines = lines(result);
+
+        assertThat(lines.get(0)).startsWith("data: ").contains("\"role\":\"assistant\"");
+        assertThat(lines).contains(": keep-alive");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("data: [DONE]");
+        assertThat(lines).filteredOn(l -> l.contains("\"content\":\"") && !l.contains("\"content\":\"\"")).isNotEmpty();
+    }
+
+    @Test
+    void aPathFailingAfterTheWaitFailsInBand() {
+        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=10000]] hi");
+        assertThat(result.getStatus().value()).isEqualTo(200);
+        List<String> lines = lines(result);
+
+        assertThat(lines.get(0)).contains("\"role\":\"assistant\"");
+        String last = lines.get(lines.size() - 1);
+        assertThat(last).startsWith("data: {\"error\":").contains("\"code\":\"upstream_timeout\"");
+        assertThat(lines).doesNotContain("data: [DONE]");
+    }
+
+    @Test
+    void aPathFailingWithinTheWaitIsAnHttpError() {
+        FluxExchangeResult<DataBuffer> result = post("[[runtime fail=http_503]] hi");
+        assertThat(result.getStatus().value()).isEqualTo(502);
+        assertThat(result.getResponseHeaders().getFirst("x-gateway-path")).isEqualTo("legacy");
+        assertThat(String.join("", lines(result))).contains("\"type\":\"server_error\"");
+    }
+}
