@@ -132,6 +132,28 @@ class OpenAiSdkIT extends GatewayTestBase {
     }
 
     @Test
+    void runtimeEventsAsAnExtensionAreKeptByTheSdkAsAdditionalProperties() {
+        OpenAIClient sdk = client(tokenFor("u-alice", "org-acme"));
+        List<String> types = new ArrayList<>();
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                params("please use a tool").putAdditionalHeader("X-Gateway-Runtime-Events", "extension").build())) {
+            stream.stream().forEach(chunk -> {
+                chunk.validate();
+                accumulator.accumulate(chunk);
+                var event = chunk._additionalProperties().get("gateway_event");
+                if (event != null) {
+                    types.add(event.convert(com.fasterxml.jackson.databind.JsonNode.class).get("type").asText());
+                }
+            });
+        }
+        assertThat(types).contains("skill_call", "skill_result", "mcp_call", "mcp_result");
+        assertThat(accumulator.chatCompletion().choices().get(0).message().content()).hasValueSatisfying(
+                text -> assertThat(text).isNotBlank());
+        sdk.close();
+    }
+
+    @Test
     void errorsSurfaceAsTheSdksExceptions() {
         OpenAIClient sdk = client(apiKey);
         // before the answer: an HTTP status, mapped by the SDK to its exception classes

@@ -11,7 +11,8 @@ public final class StandinLlmMain {
 
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar standin-llm-exec.jar [options]",
-      "A stand-in OpenAI-compatible LLM server for tests and benchmarks (not a model).",
+      "A stand-in OpenAI-compatible LLM server for tests and benchmarks (not a model),",
+      "also a stand-in MCP server (JSON-RPC 2.0) on POST /mcp.",
       "  --host=H        interface to listen on (default " + StandinLlmOptions.DEFAULT_HOST + ")",
       "  --port=N        port to listen on; 0 = random (default 0)",
       "  --chunks=N      content pieces per answer (default " + StandinLlmOptions.DEFAULT_CHUNKS + ")",
@@ -51,7 +52,8 @@ public final class StandinLlmMain {
     System.out.println("stand-in LLM (not a model) listening on " + server.baseUrl()
         + " model=" + options.getModel() + " chunks=" + options.getChunks()
         + " delay-ms=" + options.getChunkDelayMs()
-        + " api-key=" + (options.getApiKey() == null ? "none" : "required"));
+        + " api-key=" + (options.getApiKey() == null ? "none" : "required")
+        + "; stand-in MCP server at " + server.baseUrl() + McpHandler.PATH);
   }
 
   /**

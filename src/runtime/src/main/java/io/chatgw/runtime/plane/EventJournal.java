@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 
@@ -147,21 +146,6 @@ final class EventJournal {
     }
     store.save();
     flushAll();
-  }
-
-  /** Whether the session's unacknowledged events include an {@code done}/{@code error} of {@code requestId}. */
-  boolean hasTerminalEvent(String sessionId, String requestId) {
-    for (JsonObject event : state.session(sessionId).unacked) {
-      String name = event.getString("event");
-      if (requestId.equals(event.getValue("request_id")) && ("done".equals(name) || "error".equals(name))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  Set<String> sessionIds() {
-    return state.sessions().keySet();
   }
 
   void flushAll() {

@@ -80,6 +80,18 @@ public final class ExecutionPlane {
     return verticle.connected();
   }
 
+  /**
+   * Replaces the VM token for the next connection attempts (a token only has to be valid when
+   * connecting; a plane that reconnects after it expired is rejected with 1008 until it gets a
+   * fresh one). Safe from any thread.
+   */
+  public void updateToken(String token) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("token must not be blank");
+    }
+    verticle.updateToken(token.strip());
+  }
+
   public String vmId() {
     return vmId;
   }

@@ -68,6 +68,7 @@ final class GatewayLink {
   private final ArrayDeque<JsonObject> queued = new ArrayDeque<>();
   private State state = State.IDLE;
   private volatile boolean connected;
+  private volatile String token;
   private WebSocket current;
   private long reconnectTimer = -1;
   private long welcomeTimer = -1;
@@ -81,6 +82,12 @@ final class GatewayLink {
     this.options = options;
     this.listener = listener;
     this.backoff = new ReconnectBackoff(options.getBackoffBaseMs(), options.getBackoffCapMs());
+    this.token = options.getToken();
+  }
+
+  /** Uses {@code token} from the next connection attempt on; safe from any thread. */
+  void updateToken(String token) {
+    this.token = token;
   }
 
   /** Dials now. */
@@ -95,10 +102,6 @@ final class GatewayLink {
 
   boolean ready() {
     return state == State.READY;
-  }
-
-  boolean stopped() {
-    return state == State.STOPPED;
   }
 
   boolean writeQueueFull() {
@@ -343,8 +346,8 @@ final class GatewayLink {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String query = uri.getRawQuery();
     if (options.isTokenInQuery()) {
-      String token = "token=" + URLEncoder.encode(options.getToken(), StandardCharsets.UTF_8);
-      query = query == null || query.isEmpty() ? token : query + "&" + token;
+      String tokenParameter = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+      query = query == null || query.isEmpty() ? tokenParameter : query + "&" + tokenParameter;
     }
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
         .setHost(uri.getHost())
@@ -352,7 +355,7 @@ final class GatewayLink {
         .setSsl(ssl)
         .setURI(query == null ? path : path + "?" + query);
     if (!options.isTokenInQuery()) {
-      connect.addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + options.getToken());
+      connect.addHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + token);
     }
     return connect;
   }

@@ -62,6 +62,10 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     return link.connected();
   }
 
+  void updateToken(String token) {
+    link.updateToken(token);
+  }
+
   /** Stops: interrupts the turns (they stay open in the state file) and closes the socket with 1000. */
   Future<Void> close() {
     stopTurns();

@@ -89,6 +89,10 @@ final class PlaneVerticle extends AbstractVerticle {
     return controller != null && controller.connected();
   }
 
+  void updateToken(String token) {
+    controller.updateToken(token);
+  }
+
   /** Completes once the plane has stopped (closed, crashed or exited) and its state file is settled. */
   Future<Void> terminated() {
     return terminated.future();

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -201,6 +200,27 @@ class ExecutionPlaneTest {
   }
 
   @Test
+  void aResponseRedeliveredAfterAReconnectCompletesTheRequest() {
+    ExecutionPlane plane = startPlane(options());
+    awaitTrue(plane::connected, "the plane to connect");
+    gateway.sendUserMessage("s1", "req-1", "tool time [[standin chunks=1]]");
+    awaitTrue(() -> gateway.framesOfType("request").size() == 1, "the get_skill_files request");
+    JsonObject request = gateway.framesOfType("request").get(0);
+    gateway.dropAbruptly();
+    awaitTrue(() -> gateway.hellos.size() == 2 && plane.connected(), "the reconnect");
+
+    gateway.responder = other -> new JsonObject().put("ok", true).put("result", new JsonObject());
+    gateway.send(new JsonObject().put("type", "response").put("id", request.getString("id")).put("ok", true)
+        .put("result", new JsonObject().put("skill", "search_docs").put("files", new JsonArray())));
+    gateway.awaitTerminal("req-1");
+    JsonObject skillResult = gateway.events("req-1").get(2);
+    assertEquals("skill_result", skillResult.getString("event"));
+    assertEquals(new JsonObject().put("skill", "search_docs").put("files", new JsonArray()),
+        skillResult.getJsonObject("data").getJsonObject("output"));
+    assertEquals("done", gateway.terminal("req-1").getString("event"));
+  }
+
+  @Test
   void crashAfterDirectiveDropsTheConnectionAndTheTurnGoesOn() {
     ExecutionPlane plane = startPlane(options());
     awaitTrue(plane::connected, "the plane to connect");
@@ -318,12 +338,14 @@ class ExecutionPlaneTest {
   @Test
   void retriesRejectedConnectionsAndCanSendTheTokenInTheQuery() {
     gateway.rejectAll = true;
-    ExecutionPlane plane = startPlane(options().setTokenInQuery(true));
+    ExecutionPlane plane = startPlane(options().setTokenInQuery(true).setToken("expired-token"));
     awaitTrue(() -> gateway.closes.size() >= 2, "two rejected attempts");
     assertFalse(plane.connected());
     gateway.rejectAll = false;
+    plane.updateToken(FakeGateway.TOKEN);
     awaitTrue(plane::connected, "the plane to connect once accepted");
-    assertEquals(Set.of("query"), new HashSet<>(gateway.authentications));
+    assertEquals("query", gateway.authentications.get(gateway.authentications.size() - 1));
+    assertTrue(gateway.authentications.contains("none"));
   }
 
   private PlaneOptions options() {

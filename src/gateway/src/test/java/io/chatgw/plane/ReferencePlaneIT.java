@@ -1,0 +1,176 @@
+package io.chatgw.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgw.runtime.plane.ExecutionPlane;
+import io.chatgw.runtime.plane.PlaneOptions;
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.SseClient.Event;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * The `new` path end to end through the reference execution plane: started on demand by the local
+ * launcher as a child process, and in-process for the crash tests (network blip; kill and restart).
+ */
+class ReferencePlaneIT extends GatewayTestBase {
+
+    private static Vertx vertx;
+
+    @Autowired
+    PlaneSocketServer server;
+    @Autowired
+    VmTokens vmTokens;
+    @Autowired
+    PlaneRegistry registry;
+    @Value("${gateway.llm.base-url}")
+    String llmBaseUrl;
+
+    @BeforeAll
+    static void vertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close();
+    }
+
+    @Test
+    void firstMessageStartsTheUsersPlaneWhichAnswersWithEveryEventType() throws Exception {
+        String token = tokenFor("u-bob", "org-acme");
+        String session = newSession(token);
+
+        List<Event> events = chat(token, session, "please use a tool");
+
+        assertThat(events.get(0).json().get("path").asText()).isEqualTo("new");
+        assertThat(events.stream().map(Event::type).distinct().collect(Collectors.toList()))
+                .contains("plan_step", "skill_call", "skill_result", "mcp_call", "mcp_result", "text", "done");
+        Event skillResult = events.stream().filter(e -> e.type().equals("skill_result")).findFirst().orElseThrow();
+        assertThat(skillResult.data()).contains("SKILL.md"); // served by the gateway's get_skill_files
+        Event mcpResult = events.stream().filter(e -> e.type().equals("mcp_result")).findFirst().orElseThrow();
+        assertThat(mcpResult.data()).contains("Berlin"); // through the gateway's mcp_call to the MCP stand-in
+        Event done = events.get(events.size() - 1);
+        assertThat(done.type()).isEqualTo("done");
+        assertThat(done.json().at("/usage/completion_tokens").asInt()).isPositive();
+        assertIdsIncrease(events);
+        assertThat(jdbc.queryForObject("SELECT status FROM user_vm_instances WHERE user_id = 'u-bob' AND status <> 'terminated'",
+                String.class)).isEqualTo("running");
+
+        // the same plane answers the user's next message, in another session too
+        List<Event> second = chat(token, newSession(token), "and again");
+        assertThat(second.get(second.size() - 1).type()).isEqualTo("done");
+    }
+
+    @Test
+    void networkBlipMidStreamLosesAndDuplicatesNothing() throws Exception {
+        User u = newUser();
+        ExecutionPlane plane = startPlane(u, Files.createTempDirectory("plane-blip"));
+        try {
+            String session = newSession(u.token);
+            List<Event> events = chat(u.token, session, "[[standin chunks=12 delay_ms=20]] [[plane crash_after=4]] count");
+
+            assertThat(events.get(events.size() - 1).type()).as(events.toString()).isEqualTo("done");
+            assertThat(texts(events)).isEqualTo(expectedAnswer("count", 12));
+            assertThat(events).filteredOn(e -> e.type().equals("status")).extracting(e -> e.json().get("state").asText())
+                    .containsExactly("reconnecting", "resumed");
+            assertIdsIncrease(events);
+        } finally {
+            plane.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void planeKilledAndRestartedMidStreamEndsTheTurnWithNoLostOrDuplicatedEvent() throws Exception {
+        User u = newUser();
+        Path dataDir = Files.createTempDirectory("plane-kill");
+        ExecutionPlane first = startPlane(u, dataDir);
+        String session = newSession(u.token);
+        CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> {
+            try {
+                return chat(u.token, session, "[[standin chunks=40 delay_ms=30]] [[plane exit_after=6]] long");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.terminated().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        ExecutionPlane second = startPlane(u, dataDir); // same vm, same data dir: a restart
+        try {
+            List<Event> events = client.get(30, TimeUnit.SECONDS);
+            Event last = events.get(events.size() - 1);
+            assertThat(last.type()).isEqualTo("error");
+            assertThat(last.json().get("code").asText()).isEqualTo("plane_restarted");
+            String streamed = texts(events);
+            assertThat(expectedAnswer("long", 40)).startsWith(streamed);
+            assertThat(events).filteredOn(e -> e.type().equals("text")).hasSizeGreaterThanOrEqualTo(5);
+            assertIdsIncrease(events);
+
+            // the restarted plane answers the next message normally
+            List<Event> next = chat(u.token, session, "[[standin chunks=3 delay_ms=1]] again");
+            assertThat(next.get(next.size() - 1).type()).isEqualTo("done");
+        } finally {
+            second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private record User(String id, String token, String vmId) {
+    }
+
+    private User newUser() throws Exception {
+        String id = "u-ref-" + System.nanoTime();
+        String token = tokenFor(id, "org-acme");
+        newSession(token);
+        jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
+        return new User(id, token, "vm-" + id);
+    }
+
+    private ExecutionPlane startPlane(User u, Path dataDir) throws Exception {
+        PlaneOptions options = new PlaneOptions()
+                .setGatewayUrl(server.publicUrl())
+                .setToken(vmTokens.issue(u.id, "org-acme", u.vmId))
+                .setVmId(u.vmId)
+                .setDataDir(dataDir.toString())
+                .setLlmBaseUrl(llmBaseUrl)
+                .setBackoffBaseMs(100)
+                .setBackoffCapMs(500);
+        ExecutionPlane plane = ExecutionPlane.start(vertx, options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (registry.liveLink(u.id) == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(registry.liveLink(u.id)).as("plane connected").isNotNull();
+        return plane;
+    }
+
+    /** The stand-in LLM's deterministic answer (src/standin-llm StandinAnswer). */
+    private static String expectedAnswer(String message, int chunks) {
+        StringBuilder b = new StringBuilder("Stand-in reply to \"" + message + "\":");
+        for (int i = 1; i < chunks; i++) {
+            b.append(" token-").append(i);
+        }
+        return b.toString();
+    }
+
+    private static String texts(List<Event> events) {
+        return events.stream().filter(e -> e.type().equals("text")).map(e -> e.json().get("delta").asText())
+                .collect(Collectors.joining());
+    }
+
+    private static void assertIdsIncrease(List<Event> events) {
+        long previous = Long.MIN_VALUE;
+        for (Event e : events) {
+            assertThat(e.id()).isGreaterThan(previous);
+            previous = e.id();
+        }
+    }
+}
