@@ -49,7 +49,7 @@ public class LocalProcessLauncher implements PlaneLauncher {
             return;
         }
         String vmId = vmIdOf(userId);
-        Path dataDir = Path.of(config.dataRoot(), vmId);
+        Path dataDir = Path.of(config.dataRootOrDefault(), vmId);
         List<String> command = new ArrayList<>(config.localCommand());
         command.add("--mode=ws");
         command.add("--gateway-url=" + gatewayUrl.get());

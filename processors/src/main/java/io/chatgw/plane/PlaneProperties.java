@@ -33,11 +33,19 @@ public record PlaneProperties(
         @DefaultValue("local") String launcher,
         /** Command of the local launcher; the gateway appends --mode=ws --gateway-url --token --vm-id --data-dir --llm-base-url. */
         @DefaultValue({"java", "-Xmx128m", "-jar", "src/runtime/target/reference-runtime-exec.jar"}) List<String> localCommand,
-        /** Where launched planes keep their state (one folder per vm_id). */
-        @DefaultValue("${java.io.tmpdir}/chatgw-planes") String dataRoot,
+        /** Where launched planes keep their state (one folder per vm_id); empty = {java.io.tmpdir}/chatgw-planes. */
+        String dataRoot,
         /** get_skill_files serves files under {skillsDir}/{skill}/. */
         @DefaultValue("config/skills") String skillsDir,
         /** JSON-RPC endpoint of the MCP server for mcp_call; empty = not configured. */
         String mcpUrl,
-        @DefaultValue("5s") Duration mcpTimeout) {
+        @DefaultValue("5s") Duration mcpTimeout,
+        /** A plane's turn fails with upstream_timeout without a first event / without any event for this long. */
+        @DefaultValue("30s") Duration firstEventTimeout,
+        @DefaultValue("60s") Duration idleTimeout) {
+
+    public String dataRootOrDefault() {
+        return dataRoot == null || dataRoot.isBlank()
+                ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "chatgw-planes").toString() : dataRoot;
+    }
 }

@@ -168,6 +168,8 @@ public class PlaneRegistry {
             }
             prune(link);
             link.heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
+            // after a gateway restart the plane may have processed higher seqs than this gateway issued
+            link.downlinkSeq = Math.max(link.downlinkSeq, lastDownlink);
             Map<String, Object> sessions = new LinkedHashMap<>();
             for (PlaneTurn t : link.turns.values()) {
                 sessions.put(t.sessionId, Map.of("last_seq", t.lastSeq, "request_id", t.requestId));
@@ -377,6 +379,7 @@ public class PlaneRegistry {
 
     private void heartbeat() {
         long now = System.currentTimeMillis();
+        expireSilentTurns();
         for (PlaneLink link : byVm.values()) {
             boolean timedOut = false;
             synchronized (link) {
@@ -396,6 +399,29 @@ public class PlaneRegistry {
             if (timedOut) {
                 missedHeartbeats.increment();
                 declareDead(link, "missed " + config.missedPongs() + " heartbeats");
+            }
+        }
+    }
+
+    /** A turn whose plane sends nothing (first event / idle timeout) is cancelled on the plane and fails. */
+    private void expireSilentTurns() {
+        long now = System.nanoTime();
+        for (PlaneLink link : byVm.values()) {
+            List<PlaneTurn> expired = new ArrayList<>();
+            synchronized (link) {
+                for (PlaneTurn t : link.turns.values()) {
+                    boolean noFirst = t.lastEventNanos == 0 && now - t.startedNanos > config.firstEventTimeout().toNanos();
+                    boolean idle = t.lastEventNanos != 0 && now - t.lastEventNanos > config.idleTimeout().toNanos();
+                    if ((noFirst || idle) && !t.reconnecting) {
+                        expired.add(t);
+                    }
+                }
+            }
+            for (PlaneTurn t : expired) {
+                cancelTurn(link, t.sessionId, t.requestId);
+                t.end(GatewayException.upstream("upstream_timeout", t.lastEventNanos == 0
+                        ? "the execution plane sent no first event within " + config.firstEventTimeout().toSeconds() + " s"
+                        : "the execution plane sent no event for " + config.idleTimeout().toSeconds() + " s"));
             }
         }
     }

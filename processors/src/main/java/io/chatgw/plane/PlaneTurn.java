@@ -12,6 +12,9 @@ final class PlaneTurn {
     private Consumer<Throwable> onEnd;
     long lastSeq;
     boolean reconnecting;
+    final long startedNanos = System.nanoTime();
+    /** Last event accepted from the plane (0 = none yet). */
+    volatile long lastEventNanos;
 
     PlaneTurn(Turn turn, Consumer<Throwable> onEnd) {
         this.turn = turn;

@@ -83,6 +83,7 @@ public class RelayPlaneEvent implements Processor {
                 return;
             }
             turn.lastSeq = seq;
+            turn.lastEventNanos = System.nanoTime();
             if (ends) {
                 registry.finishTurn(link, turn);
                 if (ChatEventTypes.DONE.equals(event)) {

@@ -162,6 +162,22 @@ class PlaneProtocolIT extends GatewayTestBase {
         }
     }
 
+    @Test
+    void planeThatNeverAnswersTheMessageIsCancelledAndTheTurnTimesOut() throws Exception {
+        NewUser u = newModeUser();
+        try (TestPlane plane = connectAndGreet(u)) {
+            String session = newSession(u.token());
+            CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "silence"));
+            JsonNode msg = plane.next("user_message", 10);
+
+            JsonNode cancel = plane.next("cancel", 10); // test profile: first-event-timeout 4 s
+            assertThat(cancel.get("request_id").asText()).isEqualTo(msg.get("request_id").asText());
+            assertThat(cancel.get("seq").asLong()).isGreaterThan(msg.get("seq").asLong());
+            List<Event> events = client.get(15, TimeUnit.SECONDS);
+            assertThat(events.get(events.size() - 1).json().get("code").asText()).isEqualTo("upstream_timeout");
+        }
+    }
+
     // ---- bad frames ------------------------------------------------------------------------------
 
     @Test

@@ -67,11 +67,20 @@ public abstract class GatewayTestBase {
                 JSON.writeValueAsString(Map.of("message", message)));
     }
 
-    /** Sends a message and reads its stream to the end (done or error). */
+    /** Sends a message and reads its stream to the end (done or error); fails after 60 s instead of hanging. */
     protected List<SseClient.Event> chat(String token, String sessionId, String message) throws Exception {
-        try (SseClient.Stream s = sendMessage(token, sessionId, message)) {
+        SseClient.Stream s = sendMessage(token, sessionId, message);
+        try {
             assertThat(s.status()).isEqualTo(200);
-            return s.all();
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.all();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            s.close();
         }
     }
 
