@@ -52,6 +52,17 @@ public class AnswerPlaneRequest implements Processor {
             outcome = code;
         }
         registry.respond(link, response);
+        if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
+            // audited like a rejected frame (routes/plane.yaml sends this body to audit_log)
+            Map<String, Object> audit = new LinkedHashMap<>();
+            audit.put("actor", "vm:" + link.vmId());
+            audit.put("orgId", link.orgId());
+            audit.put("action", "plane.unknown_method");
+            audit.put("target", link.userId());
+            audit.put("details", "{\"method\":\"" + method.replaceAll("[^A-Za-z0-9_.-]", "") + "\"}");
+            exchange.getMessage().setBody(audit);
+            exchange.getIn().setHeader("planeAudit", true);
+        }
         Long started = exchange.getProperty(ReadPlaneRequest.STARTED, Long.class);
         Timer.builder("gateway.plane.request.latency").description("plane requests by method and outcome")
                 .tag("method", failure instanceof PlaneMethodException p && "unknown_method".equals(p.code()) ? "unknown" : method)

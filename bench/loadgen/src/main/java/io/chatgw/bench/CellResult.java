@@ -59,7 +59,9 @@ record CellResult(String scenario, int concurrency, int chunks, long delayMs, Ta
         .put("loadgenBusiestLoop", round(cpu.loopBusiest()))
         .put("machineBusy", round(cpu.machineBusy()))
         .put("clientSaturated", cpu.clientSaturated())
-        .put("machineSaturated", cpu.machineSaturated());
+        .put("machineSaturated", cpu.machineSaturated())
+        .put("otherProcessesCores", round(cpu.otherCores()))
+        .put("disturbed", cpu.disturbed());
     JsonObject processes = new JsonObject();
     cpu.processCores().forEach((name, cores) -> processes.put(name, round(cores)));
     cpuJson.put("processCores", processes);

@@ -96,7 +96,7 @@ final class CellRunner {
               client.close();
               result.complete(outcome);
             }
-          }).send();
+          }, true).send();
     });
     return result.get(idleTimeoutMs + 5000, TimeUnit.MILLISECONDS);
   }

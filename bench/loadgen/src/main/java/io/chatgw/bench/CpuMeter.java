@@ -19,6 +19,7 @@ final class CpuMeter {
 
   /** Event-loop threads: one of them at ~100% means the client itself is the bottleneck. */
   private static final String LOOP_PREFIX = "vert.x-eventloop-thread";
+  static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private final Map<String, Long> processes;
   private final long ticksPerSecond;
@@ -28,7 +29,7 @@ final class CpuMeter {
 
   /** A point in time. */
   record Snapshot(long wallNanos, long processCpuNanos, Map<Long, Long> loopCpuNanos, long machineBusyTicks,
-      long machineTotalTicks, Map<String, Long> processTicks) {
+      long machineTotalTicks, long machineIrqTicks, Map<String, Long> processTicks) {
   }
 
   /**
@@ -40,9 +41,14 @@ final class CpuMeter {
    * @param processCores   CPU of each named process tree, in cores
    */
   record Usage(double seconds, double loadgenCores, double loopBusiest, double machineBusy,
-      Map<String, Double> processCores) {
+      Map<String, Double> processCores, double otherCores) {
 
-    static final Usage NONE = new Usage(0, 0, 0, 0, Map.of());
+    static final Usage NONE = new Usage(0, 0, 0, 0, Map.of(), 0);
+
+    /** Another program (a build, a test run) took this much CPU during the cell: its figures are disturbed. */
+    boolean disturbed() {
+      return otherCores >= 0.25;
+    }
 
     boolean clientSaturated() {
       return loopBusiest >= 0.8;
@@ -74,7 +80,7 @@ final class CpuMeter {
       ProcTable table = ProcTable.read();
       processes.forEach((name, pid) -> trees.put(name, table.treeTicks(pid)));
     }
-    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), loops, machine[0], machine[1], trees);
+    return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), loops, machine[0], machine[1], machine[2], trees);
   }
 
   Usage between(Snapshot a, Snapshot b) {
@@ -95,32 +101,43 @@ final class CpuMeter {
       long before = a.processTicks().getOrDefault(name, ticks);
       cores.put(name, Math.max(0, ticks - before) / (double) ticksPerSecond / seconds);
     });
-    return new Usage(seconds, loadgen, busiest, machine, cores);
+    double known = loadgen;
+    for (double c : cores.values()) {
+      known += c;
+    }
+    // interrupt time (loopback networking is mostly softirq) belongs to no process: not "other programs"
+    double irq = total <= 0 ? 0 : (double) (b.machineIrqTicks() - a.machineIrqTicks()) / total * CORES;
+    double other = Math.max(0, machine * CORES - irq - known);
+    return new Usage(seconds, loadgen, busiest, machine, cores, other);
   }
 
-  /** {busy, total} jiffies of all CPUs from the first line of /proc/stat. */
+  /** {busy, total, irq + softirq} jiffies of all CPUs from the first line of /proc/stat. */
   static long[] machineTicks() {
     try {
       String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
       return parseCpuLine(first);
     } catch (IOException | RuntimeException e) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
   }
 
-  /** Parses "cpu  user nice system idle iowait irq softirq steal ..." into {busy, total}. */
+  /** Parses "cpu  user nice system idle iowait irq softirq steal ..." into {busy, total, irq + softirq}. */
   static long[] parseCpuLine(String line) {
     String[] f = line.trim().split("\\s+");
     long total = 0;
     long idle = 0;
+    long irq = 0;
     for (int i = 1; i < f.length && i <= 8; i++) {
       long v = Long.parseLong(f[i]);
       total += v;
       if (i == 4 || i == 5) {
         idle += v;
       }
+      if (i == 6 || i == 7) {
+        irq += v;
+      }
     }
-    return new long[] {total - idle, total};
+    return new long[] {total - idle, total, irq};
   }
 
   private static long clockTicks() {

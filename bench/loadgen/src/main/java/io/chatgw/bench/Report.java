@@ -152,10 +152,13 @@ final class Report {
 
   private static String verdict(boolean met, CellResult... involved) {
     boolean saturated = false;
+    boolean disturbed = false;
     for (CellResult c : involved) {
       saturated |= c.cpu().clientSaturated();
+      disturbed |= c.cpu().disturbed();
     }
-    return (met ? MET : MISSED) + (saturated ? " (client-saturated cell)" : "");
+    return (met ? MET : MISSED) + (saturated ? " (client-saturated cell)" : "")
+        + (disturbed ? " (other programs used the CPU)" : "");
   }
 
   private static String notRun(Optional<CellResult> cell) {
@@ -218,7 +221,8 @@ final class Report {
         + " time), warm-up then a measured window; only requests started in the window count. Times in ms;"
         + " `(+x, y.yyx)` = added over (a) direct and ratio to it. \"client-saturated\": the load generator's busiest"
         + " event loop was >= 80% busy, its timestamps are late and the cell is not a fair measurement."
-        + " \"machine-saturated\": >= 90% of both cores busy (client, upstream and target compete for CPU).\n\n");
+        + " \"machine-saturated\": >= 90% of both cores busy (client, upstream and target compete for CPU)."
+        + " \"disturbed\": programs outside the benchmark (builds, tests) used >= 0.25 cores during the cell.\n\n");
 
     md.append("## Goals\n\n| goal | target | measured | verdict |\n|---|---|---|---|\n");
     for (Goal g : goals()) {
@@ -307,18 +311,23 @@ final class Report {
     rowText(t, "load generator CPU (busiest loop)", row, c -> String.format(Locale.ROOT, "%.0f%% (%.0f%%)",
         100 * c.cpu().loadgenCores(), 100 * c.cpu().loopBusiest()));
     rowText(t, "machine CPU busy", row, c -> String.format(Locale.ROOT, "%.0f%%", 100 * c.cpu().machineBusy()));
+    rowText(t, "other programs' CPU, cores", row, c -> String.format(Locale.ROOT, "%.2f", c.cpu().otherCores()));
     rowText(t, "saturated?", row, Report::saturation);
     return t.toString();
   }
 
   static String saturation(CellResult c) {
-    if (c.cpu().clientSaturated() && c.cpu().machineSaturated()) {
-      return "client + machine";
-    }
+    List<String> flags = new ArrayList<>();
     if (c.cpu().clientSaturated()) {
-      return "client";
+      flags.add("client");
     }
-    return c.cpu().machineSaturated() ? "machine" : "no";
+    if (c.cpu().machineSaturated()) {
+      flags.add("machine");
+    }
+    if (c.cpu().disturbed()) {
+      flags.add("disturbed");
+    }
+    return flags.isEmpty() ? "no" : String.join(" + ", flags);
   }
 
   static double targetCores(CellResult c) {

@@ -40,6 +40,7 @@ final class StreamedRequest implements SseParser.Listener {
   private final String expectPath;
   private final long idleTimeoutMs;
   private final Observer observer;
+  private final boolean endOnTerminalEvent;
   private final SseParser parser = new SseParser(this);
   private final LongSamples gaps = new LongSamples(80);
 
@@ -56,6 +57,16 @@ final class StreamedRequest implements SseParser.Listener {
 
   StreamedRequest(HttpClient client, RequestTemplate template, TargetSpec.Kind kind, int expectedChunks,
       String expectPath, long idleTimeoutMs, Observer observer) {
+    this(client, template, kind, expectedChunks, expectPath, idleTimeoutMs, observer, false);
+  }
+
+  /**
+   * @param endOnTerminalEvent judge the request as soon as its final event arrives instead of at the
+   *                           response's end (for probes: a stream that stays open must not hide the answer)
+   */
+  StreamedRequest(HttpClient client, RequestTemplate template, TargetSpec.Kind kind, int expectedChunks,
+      String expectPath, long idleTimeoutMs, Observer observer, boolean endOnTerminalEvent) {
+    this.endOnTerminalEvent = endOnTerminalEvent;
     this.client = client;
     this.template = template;
     this.kind = kind;
@@ -117,8 +128,18 @@ final class StreamedRequest implements SseParser.Listener {
         observer.onContent(chunkNanos);
       }
       case ROUTE -> routePath = StreamRules.routePath(event.data());
-      case END_OK -> endOk = true;
-      case END_ERROR -> errorCode = StreamRules.errorCode(event.data());
+      case END_OK -> {
+        endOk = true;
+        if (endOnTerminalEvent) {
+          finish();
+        }
+      }
+      case END_ERROR -> {
+        errorCode = StreamRules.errorCode(event.data());
+        if (endOnTerminalEvent) {
+          finish();
+        }
+      }
       case OTHER -> {
       }
     }

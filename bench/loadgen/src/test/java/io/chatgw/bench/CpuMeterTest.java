@@ -10,7 +10,7 @@ class CpuMeterTest {
   @Test
   void parsesProcStatLine() {
     // user nice system idle iowait irq softirq steal guest guest_nice
-    assertArrayEquals(new long[] {100 + 2 + 30 + 5 + 6 + 7, 100 + 2 + 30 + 400 + 9 + 5 + 6 + 7},
+    assertArrayEquals(new long[] {100 + 2 + 30 + 5 + 6 + 7, 100 + 2 + 30 + 400 + 9 + 5 + 6 + 7, 5 + 6},
         CpuMeter.parseCpuLine("cpu  100 2 30 400 9 5 6 7 0 0"));
   }
 
@@ -34,8 +34,8 @@ class CpuMeterTest {
 
   @Test
   void saturationThresholds() {
-    assertEquals(true, new CpuMeter.Usage(1, 0.9, 0.85, 0.5, java.util.Map.of()).clientSaturated());
-    assertEquals(false, new CpuMeter.Usage(1, 0.9, 0.5, 0.5, java.util.Map.of()).clientSaturated());
-    assertEquals(true, new CpuMeter.Usage(1, 0.9, 0.5, 0.95, java.util.Map.of()).machineSaturated());
+    assertEquals(true, new CpuMeter.Usage(1, 0.9, 0.85, 0.5, java.util.Map.of(), 0).clientSaturated());
+    assertEquals(false, new CpuMeter.Usage(1, 0.9, 0.5, 0.5, java.util.Map.of(), 0).clientSaturated());
+    assertEquals(true, new CpuMeter.Usage(1, 0.9, 0.5, 0.95, java.util.Map.of(), 0).machineSaturated());
   }
 }

@@ -26,7 +26,7 @@ class ReportTest {
     Percentiles.Summary ttfe = new Percentiles.Summary(100, (long) (p50 * 1000), p50 * 1000, (long) (p50 * 1000),
         (long) (p99 * 1000), (long) (p99 * 1000), (long) (p99 * 1000));
     return new CellResult(scenario, c, 64, 5, t, null, 1.0, 100, 100, 0, Map.of(), ttfe, ttfe, ttfe, ttfe, chunks,
-        new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of("gateway", 0.5)));
+        new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of("gateway", 0.5), 0));
   }
 
   @Test

@@ -25,6 +25,8 @@ class PlaneProtocolIT extends GatewayTestBase {
     PlaneSocketServer server;
     @Autowired
     VmTokens vmTokens;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     /** A fresh user in mode `new`, with a token for its chat API and one for its plane. */
     private record NewUser(String id, String token, String vmId, String vmToken) {
@@ -206,6 +208,7 @@ class PlaneProtocolIT extends GatewayTestBase {
             assertThat(response.get("id").asText()).isEqualTo("r-1");
             assertThat(response.get("ok").asBoolean()).isFalse();
             assertThat(response.at("/error/code").asText()).isEqualTo("unknown_method");
+            assertThat(meters.get("gateway.plane.frames.rejected").tag("code", "malformed_json").counter().count()).isPositive();
 
             // still up and serving
             plane.send(Map.of("type", "request", "id", "r-2", "method", "get_skill_files", "params", Map.of("skill", "search_docs")));
@@ -214,6 +217,14 @@ class PlaneProtocolIT extends GatewayTestBase {
             Integer rejected = jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'plane.frame_rejected'",
                     Integer.class, "vm:" + u.vmId());
             assertThat(rejected).isPositive();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            Integer unknownMethod = 0;
+            while (unknownMethod == 0 && System.nanoTime() < deadline) {
+                unknownMethod = jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'plane.unknown_method'",
+                        Integer.class, "vm:" + u.vmId());
+                Thread.sleep(50);
+            }
+            assertThat(unknownMethod).isPositive();
         }
     }
 
