@@ -34,7 +34,13 @@ final class SerialExecutor implements Executor {
     private synchronized void scheduleNext() {
         active = tasks.poll();
         if (active != null) {
-            pool.execute(active);
+            try {
+                pool.execute(active);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the gateway is stopping: frames still arriving from closing sockets are dropped
+                tasks.clear();
+                active = null;
+            }
         }
     }
 }
