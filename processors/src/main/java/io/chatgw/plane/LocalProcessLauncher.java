@@ -56,6 +56,7 @@ public class LocalProcessLauncher implements PlaneLauncher {
         command.add("--vm-id=" + vmId);
         command.add("--data-dir=" + dataDir);
         command.add("--llm-base-url=" + llmBaseUrl);
+        command.add("--parent-pid=" + ProcessHandle.current().pid()); // the plane exits if the gateway dies
         try {
             Files.createDirectories(dataDir);
             ProcessBuilder builder = new ProcessBuilder(command)

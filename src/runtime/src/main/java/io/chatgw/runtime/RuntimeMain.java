@@ -41,6 +41,7 @@ public final class RuntimeMain {
       "  --vm-id=ID           this plane's id (default: the token's vm_id claim)",
       "  --data-dir=D         directory of the plane's state file (default plane-data/<vm-id>)",
       "  --token-in-query     send the token as ?token= instead of an Authorization header",
+      "  --parent-pid=N       exit when process N (the launching gateway) is gone",
       "  --backoff-base-ms=N  reconnect backoff base (default " + PlaneOptions.DEFAULT_BACKOFF_BASE_MS + ")",
       "  --backoff-cap-ms=N   longest reconnect delay (default " + PlaneOptions.DEFAULT_BACKOFF_CAP_MS + ")",
       "  --request-timeout-ms=N  how long a request to the gateway may take (default "
@@ -49,7 +50,7 @@ public final class RuntimeMain {
   private static final Set<String> COMMON_OPTIONS = Set.of("mode", "llm-base-url", "llm-api-key", "model");
   private static final Set<String> LEGACY_OPTIONS = Set.of("host", "port");
   private static final Set<String> WS_OPTIONS = Set.of("gateway-url", "token", "vm-id", "data-dir", "token-in-query",
-      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms");
+      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms", "parent-pid");
 
   private RuntimeMain() {
   }
@@ -81,10 +82,33 @@ public final class RuntimeMain {
       String description = start(vertx, commandLine).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       System.out.println(description);
+      exitWithParent(args);
     } catch (Exception e) {
       System.err.println("error: could not start the runtime: " + e.getMessage());
       closeQuietly(vertx, null);
       System.exit(1);
+    }
+  }
+
+  /** With --parent-pid, a plane launched by a gateway does not outlive it (no orphans after a crash). */
+  private static void exitWithParent(String[] args) {
+    for (String arg : args) {
+      if (arg.startsWith("--parent-pid=")) {
+        long pid = Long.parseLong(arg.substring("--parent-pid=".length()));
+        Thread watcher = new Thread(() -> {
+          while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+              Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          System.err.println("parent process " + pid + " is gone: exiting");
+          System.exit(0);
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+      }
     }
   }
 
