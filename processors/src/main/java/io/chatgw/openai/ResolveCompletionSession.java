@@ -19,11 +19,14 @@ public class ResolveCompletionSession implements Processor {
     private final SessionStore sessions;
     private final SessionAliases aliases;
     private final OpenAiProperties config;
+    private final io.chatgw.relay.SessionRelay relay;
 
-    public ResolveCompletionSession(SessionStore sessions, SessionAliases aliases, OpenAiProperties config) {
+    public ResolveCompletionSession(SessionStore sessions, SessionAliases aliases, OpenAiProperties config,
+                                    io.chatgw.relay.SessionRelay relay) {
         this.sessions = sessions;
         this.aliases = aliases;
         this.config = config;
+        this.relay = relay;
     }
 
     @Override
@@ -39,6 +42,7 @@ public class ResolveCompletionSession implements Processor {
             session = aliases.findOrCreate(caller, request.user());
         } else {
             session = sessions.create(caller, null);
+            relay.stream(session.id()).markEphemeral(); // nobody will replay it: free its buffer once the answer is out
         }
         exchange.setProperty(ExchangeKeys.SESSION, session);
     }

@@ -26,6 +26,7 @@ public final class SessionStream {
     private long lastId;
     private String activeTurn;
     private boolean closed;
+    private volatile boolean ephemeral;
     private volatile long lastTouchedNanos = System.nanoTime();
 
     SessionStream(UUID sessionId, long epoch, int capacity, Runnable onClientDetached) {
@@ -125,9 +126,14 @@ public final class SessionStream {
         return clients.size();
     }
 
+    /** A session made for one request (OpenAI calls without a session): released at the next sweep once unused. */
+    public void markEphemeral() {
+        ephemeral = true;
+    }
+
     /** Closes the stream if nobody uses it and it has been idle longer than {@code idleNanos}. */
     synchronized boolean closeIfIdle(long idleNanos, long nowNanos) {
-        if (clients.isEmpty() && activeTurn == null && nowNanos - lastTouchedNanos > idleNanos) {
+        if (clients.isEmpty() && activeTurn == null && (ephemeral || nowNanos - lastTouchedNanos > idleNanos)) {
             closed = true;
         }
         return closed;

@@ -114,4 +114,13 @@ class SessionStreamTest {
         assertThat(detached).hasValue(1);
         assertThat(stream.closeIfIdle(0, System.nanoTime() + 1)).isTrue();
     }
+
+    @Test
+    void ephemeralStreamIsReleasedAsSoonAsItsTurnEndedAndNobodyFollows() {
+        stream.markEphemeral();
+        assertThat(stream.beginTurn("t1")).isTrue();
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, System.nanoTime())).isFalse();
+        stream.publish("done", "{}", "t1");
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, System.nanoTime())).isTrue();
+    }
 }
