@@ -9,23 +9,17 @@ import io.chatgw.relay.SessionRelay;
 import io.chatgw.session.ChatSession;
 import io.chatgw.turn.Turn;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -34,8 +28,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
-import reactor.netty.NettyOutbound;
 
 /**
  * The chat API's HTTP layer, deliberately thin: it reads the request (enforcing the body size limit),
@@ -71,8 +63,8 @@ public class ChatApi {
     }
 
     Mono<ServerResponse> createSession(ServerRequest request) {
-        return readBody(request)
-                .flatMap(body -> callRoute("direct:create-session", request, body))
+        return RouteCalls.readBody(request, config.maxBodyBytes())
+                .flatMap(body -> RouteCalls.call(routes, "direct:create-session", request, body, Map.of()))
                 .flatMap(exchange -> ServerResponse.status(HttpStatus.CREATED)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(exchange.getMessage().getBody()))
@@ -80,7 +72,7 @@ public class ChatApi {
     }
 
     Mono<ServerResponse> issueVmToken(ServerRequest request) {
-        return callRoute("direct:issue-vm-token", request, new byte[0])
+        return RouteCalls.call(routes, "direct:issue-vm-token", request, new byte[0], Map.of())
                 .flatMap(exchange -> ServerResponse.status(HttpStatus.CREATED)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(exchange.getMessage().getBody()))
@@ -88,13 +80,13 @@ public class ChatApi {
     }
 
     Mono<ServerResponse> postMessage(ServerRequest request) {
-        return readBody(request)
-                .flatMap(body -> callRoute("direct:chat-message", request, body))
+        return RouteCalls.readBody(request, config.maxBodyBytes())
+                .flatMap(body -> RouteCalls.call(routes, "direct:chat-message", request, body, Map.of()))
                 .flatMap(exchange -> {
                     Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
                     String turnId = turn.requestId().toString();
                     RelaySubscription subscription = relay.subscribe(turn.session().id(), turn.routeEventId() - 1);
-                    Flux<RelayEvent> events = relay.track(subscription, () -> closeConnection(request))
+                    Flux<RelayEvent> events = relay.track(subscription, () -> RouteCalls.closeConnection(request))
                             .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId()));
                     return sse(events);
                 })
@@ -108,57 +100,13 @@ public class ChatApi {
         } catch (GatewayException e) {
             return ErrorBodies.of(e);
         }
-        return callRoute("direct:open-event-stream", request, new byte[0])
+        return RouteCalls.call(routes, "direct:open-event-stream", request, new byte[0], Map.of())
                 .flatMap(exchange -> {
                     ChatSession session = exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class);
                     RelaySubscription subscription = relay.subscribe(session.id(), afterId);
-                    return sse(relay.track(subscription, () -> closeConnection(request)));
+                    return sse(relay.track(subscription, () -> RouteCalls.closeConnection(request)));
                 })
                 .onErrorResume(this::errorResponse);
-    }
-
-    /** Runs a route off the event loop (routes may touch the database) and fails with its exception, if any. */
-    private Mono<Exchange> callRoute(String uri, ServerRequest request, byte[] body) {
-        return Mono.fromCallable(() -> {
-            Exchange exchange = new DefaultExchange(routes.getCamelContext());
-            exchange.getIn().setBody(body);
-            setHeader(exchange, ExchangeKeys.HTTP_AUTHORIZATION, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
-            setHeader(exchange, ExchangeKeys.HTTP_CONTENT_TYPE, request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
-            request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));
-            Exchange result = routes.send(uri, exchange);
-            if (result.getException() != null) {
-                throw result.getException();
-            }
-            return result;
-        }).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private static void setHeader(Exchange exchange, String name, String value) {
-        if (value != null) {
-            exchange.getIn().setHeader(name, value);
-        }
-    }
-
-    /** Reads the whole body, refusing more than the configured limit (413) without buffering the excess. */
-    private Mono<byte[]> readBody(ServerRequest request) {
-        long declared = request.headers().contentLength().orElse(-1);
-        int limit = config.maxBodyBytes();
-        if (declared > limit) {
-            return Mono.error(tooLarge(limit));
-        }
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge(limit));
-    }
-
-    private static GatewayException tooLarge(int limit) {
-        return new GatewayException(413, "body_too_large", "request body exceeds " + limit + " bytes");
     }
 
     private static long lastEventId(ServerRequest request) {
@@ -207,17 +155,6 @@ public class ChatApi {
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
                 .body(BodyInserters.fromServerSentEvents(Flux.concat(Flux.just(OPENING), Flux.merge(body, comments))));
-    }
-
-    /** Drops a client that cannot keep up: close its connection; it may resume with Last-Event-ID. */
-    private static void closeConnection(ServerRequest request) {
-        ServerHttpResponse response = request.exchange().getResponse();
-        Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
-        if (nativeResponse instanceof NettyOutbound outbound) {
-            outbound.withConnection(connection -> connection.dispose());
-        } else {
-            log.warn("cannot close a slow client's connection of type {}", nativeResponse.getClass());
-        }
     }
 
     private Mono<ServerResponse> errorResponse(Throwable e) {
