@@ -24,7 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * When a streamed answer starts: the real routes, relay and paths, with the OpenAI handler built on a short
- * {@code first-chunk-wait} and keep-alive interval (the test profile's upstream timeouts are 2 s).
+ * {@code first-chunk-wait} and keep-alive interval (the test profile: legacy first-event timeout 3 s).
  */
 class OpenAiStreamStartIT extends GatewayTestBase {
 
@@ -71,7 +71,7 @@ class OpenAiStreamStartIT extends GatewayTestBase {
 
     @Test
     void aSlowPathStartsTheStreamAfterTheWaitWithKeepAlives() {
-        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=1500]] hi");
+        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=1000]] hi");
         assertThat(result.getStatus().value()).isEqualTo(200);
         List<String> lines = lines(result);
 

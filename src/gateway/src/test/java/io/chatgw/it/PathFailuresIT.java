@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Upstream failures become an in-band error event with a precise code; whatever was streamed before
- * stays delivered, the session is free for the next message. (The test profile sets 2 s timeouts.)
+ * stays delivered, the session is free for the next message. (The test profile sets 2-3 s timeouts.)
  */
 class PathFailuresIT extends GatewayTestBase {
 
