@@ -1,0 +1,29 @@
+package io.chatgw.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.SseClient.Event;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/** A plane that is launched but never says hello: the turn ends with vm_unavailable after the start timeout. */
+@TestPropertySource(properties = {"gateway.plane.local-command=false", "gateway.plane.start-timeout=2s"})
+class PlaneUnavailableIT extends GatewayTestBase {
+
+    @Test
+    void noHelloWithinTheStartTimeoutIsVmUnavailable() throws Exception {
+        String user = "u-noplane-" + System.nanoTime();
+        String token = tokenFor(user, "org-acme");
+        String session = newSession(token);
+        jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", user);
+
+        long t0 = System.nanoTime();
+        List<Event> events = chat(token, session, "anyone there?");
+
+        assertThat(events).extracting(Event::type).containsExactly("route", "error");
+        assertThat(events.get(1).json().get("code").asText()).isEqualTo("vm_unavailable");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1_500L, 10_000L);
+    }
+}
