@@ -7,8 +7,6 @@ import io.chatgw.turn.ChatEventTypes;
 import io.chatgw.turn.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +32,12 @@ public class RelayPlaneEvent implements Processor {
     private final PlaneRegistry registry;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final Timer relayLatency;
     private final Counter duplicates;
 
     public RelayPlaneEvent(PlaneRegistry registry, JdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters) {
         this.registry = registry;
         this.jdbc = jdbc;
         this.json = json;
-        this.relayLatency = Timer.builder("gateway.plane.relay.latency")
-                .description("from a plane's sse_event frame read to the event in the session's relay")
-                .publishPercentileHistogram().register(meters);
         this.duplicates = Counter.builder("gateway.plane.events.duplicate")
                 .description("sse_events dropped because the gateway already had their seq").register(meters);
     }
@@ -96,9 +90,8 @@ public class RelayPlaneEvent implements Processor {
                             "execution plane: " + data.path("message").asText("")));
                 }
             } else {
-                turn.turn.publish(event, json.convertValue(data, Map.class));
+                turn.turn.publish(event, json.convertValue(data, Map.class), received);
             }
-            relayLatency.record(Duration.ofNanos(System.nanoTime() - received));
         }
         ack(link, sessionId, seq);
     }

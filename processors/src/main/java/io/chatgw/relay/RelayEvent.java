@@ -6,8 +6,13 @@ package io.chatgw.relay;
  *
  * @param id     per-session, strictly increasing; {@link #NO_ID} for control events (resync) that carry none
  * @param turnId the request that produced it, so a POST stream can end with its own turn
+ * @param originNanos when it arrived from its source ({@link System#nanoTime()}), for relay latency; 0 if untracked
  */
-public record RelayEvent(long id, String type, String data, String turnId) {
+public record RelayEvent(long id, String type, String data, String turnId, long originNanos) {
+
+    public RelayEvent(long id, String type, String data, String turnId) {
+        this(id, type, data, turnId, 0);
+    }
 
     public static final long NO_ID = -1;
 

@@ -43,8 +43,13 @@ public final class SessionStream {
     }
 
     /** Appends an event and hands it to every live client; never blocks on a client. */
-    public synchronized RelayEvent publish(String type, String data, String turnId) {
-        RelayEvent event = new RelayEvent(++lastId, type, data, turnId);
+    public RelayEvent publish(String type, String data, String turnId) {
+        return publish(type, data, turnId, 0);
+    }
+
+    /** As {@link #publish(String, String, String)}, remembering when the event arrived from its source. */
+    public synchronized RelayEvent publish(String type, String data, String turnId, long originNanos) {
+        RelayEvent event = new RelayEvent(++lastId, type, data, turnId, originNanos);
         if (buffer.size() == capacity) {
             buffer.removeFirst();
         }

@@ -47,13 +47,18 @@ public final class Turn {
 
     /** Publishes one event of this turn to every client of the session. */
     public RelayEvent publish(String type, Map<String, ?> data) {
+        return publish(type, data, 0);
+    }
+
+    /** As {@link #publish(String, Map)}, with the time the event arrived from its source (relay latency). */
+    public RelayEvent publish(String type, Map<String, ?> data, long originNanos) {
         if (ended.get()) {
             throw new IllegalStateException("turn " + requestId + " already ended; dropped " + type);
         }
         if (firstEventNanos == 0 && !ChatEventTypes.ROUTE.equals(type)) {
             firstEventNanos = System.nanoTime();
         }
-        return stream.publish(type, serialize(data), requestId.toString());
+        return stream.publish(type, serialize(data), requestId.toString(), originNanos);
     }
 
     /** The terminal event: only {@link Turns} calls this, once. */

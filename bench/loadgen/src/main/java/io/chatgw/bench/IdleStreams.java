@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +27,7 @@ final class IdleStreams {
 
   /** Figures of one level. heap/rss in bytes; NaN or -1 when they could not be read. */
   record Result(int streams, int opened, int failed, double openSeconds, long heapBefore, long heapWith,
-      long rssBefore, long rssWith, double gatewayStreamsOpen, long heapMax, String note) {
+      long rssBefore, long rssWith, double gatewayStreamsOpen, long heapMax, Map<String, Integer> failures) {
 
     JsonObject toJson() {
       return new JsonObject().put("streams", streams).put("opened", opened).put("failed", failed)
@@ -35,7 +38,7 @@ final class IdleStreams {
           .put("rssPerStreamBytes", perStream(rssBefore, rssWith))
           .put("gatewayStreamsOpenMetric", Double.isNaN(gatewayStreamsOpen) ? null : gatewayStreamsOpen)
           .put("heapMaxBytes", heapMax)
-          .put("note", note);
+          .put("failures", new JsonObject(new java.util.LinkedHashMap<>(failures)));
     }
 
     long perStream(long before, long with) {
@@ -67,12 +70,14 @@ final class IdleStreams {
         Context context = vertx.getOrCreateContext();
         contexts.add(context);
         CompletableFuture<HttpClient> c = new CompletableFuture<>();
-        int size = streams / eventLoops + 16;
+        // streams are handed to the loops first come first served, so any loop may hold them all
+        int size = streams + 16;
         context.runOnContext(v -> c.complete(CellRunner.newClient(vertx, size)));
         clients.add(c.get(10, TimeUnit.SECONDS));
       }
       AtomicInteger opened = new AtomicInteger();
       AtomicInteger failed = new AtomicInteger();
+      Map<String, Integer> failures = new ConcurrentHashMap<>();
       AtomicInteger next = new AtomicInteger();
       CompletableFuture<Void> allSettled = new CompletableFuture<>();
       long t0 = System.nanoTime();
@@ -82,7 +87,8 @@ final class IdleStreams {
         Context context = contexts.get(l);
         HttpClient client = clients.get(l);
         for (int w = 0; w < window; w++) {
-          context.runOnContext(v -> openNext(client, token, sessions, streams, next, opened, failed, allSettled));
+          context.runOnContext(v -> openNext(client, token, sessions, streams, next, opened, failed, failures,
+              allSettled));
         }
       }
       try {
@@ -91,6 +97,11 @@ final class IdleStreams {
         // report what opened
       }
       double openSeconds = (System.nanoTime() - t0) / 1e9;
+      int openedNow = opened.get();
+      int failedNow = failed.get();
+      if (openedNow + failedNow < streams) {
+        failures.merge("no answer within 120 s", streams - openedNow - failedNow, Integer::sum);
+      }
       Thread.sleep(2000);
       gc();
       long heapWith = heapUsed(gateway);
@@ -108,15 +119,15 @@ final class IdleStreams {
         }
         Thread.sleep(200);
       }
-      return new Result(streams, opened.get(), failed.get(), openSeconds, heapBefore, heapWith, rssBefore, rssWith,
-          metric, heapMax, null);
+      return new Result(streams, openedNow, streams - openedNow, openSeconds, heapBefore, heapWith, rssBefore,
+          rssWith, metric, heapMax, new TreeMap<>(failures));
     } finally {
       gateway.close();
     }
   }
 
   private void openNext(HttpClient client, String token, List<String> sessions, int streams, AtomicInteger next,
-      AtomicInteger opened, AtomicInteger failed, CompletableFuture<Void> allSettled) {
+      AtomicInteger opened, AtomicInteger failed, Map<String, Integer> failures, CompletableFuture<Void> allSettled) {
     int index = next.getAndIncrement();
     if (index >= streams) {
       if (opened.get() + failed.get() >= streams) {
@@ -133,10 +144,12 @@ final class IdleStreams {
       if (opened.get() + failed.get() >= streams) {
         allSettled.complete(null);
       }
-      openNext(client, token, sessions, streams, next, opened, failed, allSettled);
+      openNext(client, token, sessions, streams, next, opened, failed, failures, allSettled);
     };
     client.request(options).compose(req -> req.send()).onComplete(ar -> {
       if (ar.failed() || ar.result().statusCode() != 200) {
+        failures.merge(ar.failed() ? StreamedRequest.describe(ar.cause()) : "http " + ar.result().statusCode(), 1,
+            Integer::sum);
         failed.incrementAndGet();
         settle.run();
         return;
@@ -156,6 +169,7 @@ final class IdleStreams {
       response.exceptionHandler(e -> {
         if (!counted[0]) {
           counted[0] = true;
+          failures.merge("before first byte: " + StreamedRequest.describe(e), 1, Integer::sum);
           failed.incrementAndGet();
           settle.run();
         }

@@ -224,9 +224,12 @@ public final class LoadGenMain {
   }
 
   static String unavailableReason(TargetSpec target, StreamedRequest.Outcome probe) {
+    String path = probe.routePath() == null ? target.expectPath() : probe.routePath();
     if ("path_unavailable".equals(probe.errorCode())) {
-      return "not available: " + (probe.routePath() == null ? target.expectPath() : probe.routePath())
-          + " path not built";
+      return "not available: " + path + " path not built";
+    }
+    if ("vm_unavailable".equals(probe.errorCode())) {
+      return "not available: " + path + " path has no execution plane in this set-up (vm_unavailable)";
     }
     return "not available: probe request failed (" + probe.error() + ")";
   }

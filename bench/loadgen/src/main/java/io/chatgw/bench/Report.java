@@ -263,6 +263,13 @@ final class Report {
             kib(r.perStream(r.heapBefore(), r.heapWith())), mib(r.rssBefore()), mib(r.rssWith()),
             kib(r.perStream(r.rssBefore(), r.rssWith())), mib(r.heapMax())));
       }
+      for (IdleStreams.Result r : idle) {
+        if (!r.failures().isEmpty()) {
+          md.append("\n- ").append(String.format(Locale.ROOT, "%,d", r.streams())).append(" streams, not opened: ")
+              .append(r.failures().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                  .collect(Collectors.joining(", ")));
+        }
+      }
       md.append('\n');
     }
     md.append("## WebSocket -> SSE relay (new path)\n\n")

@@ -11,6 +11,8 @@ import io.chatgw.turn.Turn;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +48,15 @@ public class ChatApi {
     private final SessionRelay relay;
     private final GatewayProperties.Chat config;
 
-    public ChatApi(ProducerTemplate routes, SessionRelay relay, GatewayProperties properties) {
+    private final Timer relayLatency;
+
+    public ChatApi(ProducerTemplate routes, SessionRelay relay, GatewayProperties properties, MeterRegistry meters) {
         this.routes = routes;
         this.relay = relay;
         this.config = properties.chat();
+        this.relayLatency = Timer.builder("gateway.plane.relay.latency")
+                .description("from a plane's sse_event frame arriving to the event being written to a client's SSE stream")
+                .publishPercentileHistogram().register(meters);
     }
 
     @Bean
@@ -136,6 +143,9 @@ public class ChatApi {
         Flux<ServerSentEvent<String>> body = events
                 .map(e -> {
                     lastWrite.set(System.nanoTime());
+                    if (e.originNanos() != 0) {
+                        relayLatency.record(lastWrite.get() - e.originNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                     ServerSentEvent.Builder<String> b = ServerSentEvent.<String>builder(e.data()).event(e.type());
                     if (e.id() != RelayEvent.NO_ID) {
                         b.id(Long.toString(e.id()));

@@ -115,6 +115,7 @@ class PlaneProtocolIT extends GatewayTestBase {
             Event done = events.get(4);
             assertThat(done.json().get("model").asText()).isEqualTo("plane-model");
             assertThat(done.json().at("/usage/completion_tokens").asInt()).isEqualTo(2);
+            assertThat(meters.get("gateway.plane.relay.latency").timer().count()).as("relay latency recorded").isPositive();
         }
     }
 
