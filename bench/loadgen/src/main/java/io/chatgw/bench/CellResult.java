@@ -20,13 +20,34 @@ import java.util.Map;
 record CellResult(String scenario, int concurrency, int chunks, long delayMs, TargetSpec target, String unavailable,
     double windowSeconds, int requests, int ok, int errors, Map<String, Integer> errorKinds,
     Percentiles.Summary ttfb, Percentiles.Summary ttfe, Percentiles.Summary gap, Percentiles.Summary total,
-    long contentEvents, CpuMeter.Usage cpu) {
+    long contentEvents, CpuMeter.Usage cpu, double settleSeconds) {
+
+  /** Upstream process: its CPU belongs to every cell. */
+  static final String UPSTREAM = "stand-in LLM";
 
   static CellResult unavailable(String scenario, int concurrency, int chunks, long delayMs, TargetSpec target,
       String reason) {
     return new CellResult(scenario, concurrency, chunks, delayMs, target, reason, 0, 0, 0, 0, Map.of(),
         Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY,
-        0, CpuMeter.Usage.NONE);
+        0, CpuMeter.Usage.NONE, 0);
+  }
+
+  /**
+   * CPU used during the cell by neither the target, nor the upstream, nor the load generator: other
+   * programs on the machine, or another target still busy with work a previous cell left behind.
+   */
+  double backgroundCores() {
+    double sum = cpu.otherCores();
+    for (Map.Entry<String, Double> e : cpu.processCores().entrySet()) {
+      if (!e.getKey().equals(UPSTREAM) && !target.processes().contains(e.getKey())) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
+  }
+
+  boolean disturbed() {
+    return backgroundCores() >= 0.25;
   }
 
   boolean available() {
@@ -61,7 +82,8 @@ record CellResult(String scenario, int concurrency, int chunks, long delayMs, Ta
         .put("clientSaturated", cpu.clientSaturated())
         .put("machineSaturated", cpu.machineSaturated())
         .put("otherProcessesCores", round(cpu.otherCores()))
-        .put("disturbed", cpu.disturbed());
+        .put("backgroundCores", round(backgroundCores()))
+        .put("disturbed", disturbed());
     JsonObject processes = new JsonObject();
     cpu.processCores().forEach((name, cores) -> processes.put(name, round(cores)));
     cpuJson.put("processCores", processes);
@@ -78,6 +100,7 @@ record CellResult(String scenario, int concurrency, int chunks, long delayMs, Ta
         .put("contentEvents", contentEvents)
         .put("chunksPerSecond", round(chunksPerSecond()))
         .put("requestsPerSecond", round(requestsPerSecond()))
+        .put("settleSeconds", round(settleSeconds))
         .put("cpu", cpuJson);
   }
 

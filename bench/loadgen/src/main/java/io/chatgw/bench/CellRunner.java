@@ -26,7 +26,7 @@ final class CellRunner {
 
   /** How one cell is run. */
   record Plan(String scenario, int concurrency, int chunks, long delayMs, double warmupSeconds, double seconds,
-      double drainSeconds, long idleTimeoutMs) {
+      double drainSeconds, long idleTimeoutMs, double settleSeconds) {
   }
 
   private final Vertx vertx;
@@ -41,6 +41,7 @@ final class CellRunner {
 
   /** Runs the cell; {@code requests.apply(i)} is the request of virtual client i. */
   CellResult run(Plan plan, TargetSpec target, IntFunction<RequestTemplate> requests) throws Exception {
+    double settled = plan.settleSeconds() > 0 ? cpu.waitQuiet(0.2, plan.settleSeconds()) : 0;
     long start = System.nanoTime();
     long measureStart = start + (long) (plan.warmupSeconds() * 1e9);
     long measureEnd = measureStart + (long) (plan.seconds() * 1e9);
@@ -50,13 +51,18 @@ final class CellRunner {
       int clients = plan.concurrency() / loops + (w < plan.concurrency() % loops ? 1 : 0);
       workers.add(new Worker(vertx.getOrCreateContext(), clients, plan, target, measureStart, measureEnd));
     }
+    // clients start spread over the first half of the warm-up (at most 1 s), not all in the same
+    // millisecond: a burst of 1,000 connects would overflow accept queues and measure SYN retries
+    double rampMs = Math.min(1000.0, plan.warmupSeconds() * 500.0);
     int index = 0;
     for (Worker worker : workers) {
       List<RequestTemplate> mine = new ArrayList<>();
+      List<Long> delays = new ArrayList<>();
       for (int i = 0; i < worker.clientCount; i++) {
+        delays.add((long) (rampMs * index / plan.concurrency()));
         mine.add(requests.apply(index++));
       }
-      worker.start(mine);
+      worker.start(mine, delays);
     }
     sleepUntil(measureStart);
     CpuMeter.Snapshot before = cpu.take();
@@ -75,7 +81,7 @@ final class CellRunner {
     return new CellResult(plan.scenario(), plan.concurrency(), plan.chunks(), plan.delayMs(), target, null,
         plan.seconds(), merged.requests, merged.ok, merged.errors, merged.errorKinds, merged.ttfb.summary(),
         merged.ttfe.summary(), merged.gaps.summary(), merged.total.summary(), merged.windowContent,
-        cpu.between(before, after));
+        cpu.between(before, after), settled);
   }
 
   /** Sends one request outside any cell and returns its outcome (used to probe a target). */
@@ -174,15 +180,21 @@ final class CellRunner {
       this.measureEnd = measureEnd;
     }
 
-    void start(List<RequestTemplate> requests) {
+    void start(List<RequestTemplate> requests, List<Long> delaysMs) {
       context.runOnContext(v -> {
         client = newClient(vertx, clientCount + 8);
         running = requests.size();
         if (running == 0) {
           finished.complete(null);
         }
-        for (RequestTemplate request : requests) {
-          next(request);
+        for (int i = 0; i < requests.size(); i++) {
+          RequestTemplate request = requests.get(i);
+          long delay = delaysMs.get(i);
+          if (delay <= 0) {
+            next(request);
+          } else {
+            vertx.setTimer(delay, id -> next(request));
+          }
         }
       });
     }

@@ -45,10 +45,6 @@ final class CpuMeter {
 
     static final Usage NONE = new Usage(0, 0, 0, 0, Map.of(), 0);
 
-    /** Another program (a build, a test run) took this much CPU during the cell: its figures are disturbed. */
-    boolean disturbed() {
-      return otherCores >= 0.25;
-    }
 
     boolean clientSaturated() {
       return loopBusiest >= 0.8;
@@ -65,6 +61,35 @@ final class CpuMeter {
     if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
       threads.setThreadCpuTimeEnabled(true);
     }
+  }
+
+  /**
+   * Waits until the started processes are (nearly) idle, e.g. a gateway still finishing the turns of a
+   * previous cell whose clients went away: at most {@code maxSeconds}.
+   *
+   * @return seconds waited
+   */
+  double waitQuiet(double thresholdCores, double maxSeconds) throws InterruptedException {
+    long start = System.nanoTime();
+    while (true) {
+      long t0 = System.nanoTime();
+      long before = sumTicks();
+      Thread.sleep(500);
+      double cores = (sumTicks() - before) / (double) ticksPerSecond / ((System.nanoTime() - t0) / 1e9);
+      double waited = (System.nanoTime() - start) / 1e9;
+      if (cores < thresholdCores || waited >= maxSeconds || processes.isEmpty()) {
+        return waited;
+      }
+    }
+  }
+
+  private long sumTicks() {
+    ProcTable table = ProcTable.read();
+    long sum = 0;
+    for (long pid : processes.values()) {
+      sum += table.treeTicks(pid);
+    }
+    return sum;
   }
 
   Snapshot take() {

@@ -50,8 +50,10 @@ final class IdleStreams {
   private final String baseUrl;
   private final long pid;
   private final int eventLoops;
+  private final CpuMeter cpu;
 
-  IdleStreams(Vertx vertx, String baseUrl, long pid, int eventLoops) {
+  IdleStreams(Vertx vertx, String baseUrl, long pid, int eventLoops, CpuMeter cpu) {
+    this.cpu = cpu;
     this.vertx = vertx;
     this.baseUrl = TargetSpec.stripSlash(baseUrl);
     this.pid = pid;
@@ -61,6 +63,11 @@ final class IdleStreams {
   Result run(String token, List<String> sessions, int streams) throws Exception {
     GatewayClient gateway = new GatewayClient(vertx, baseUrl);
     try {
+      // turns an earlier cell left running would change the heap under the measurement
+      double waited = cpu.waitQuiet(0.1, 30);
+      if (waited >= 30) {
+        LoadGenMain.log("idle streams: the processes did not go quiet within 30 s; measuring anyway");
+      }
       gc();
       long heapBefore = heapUsed(gateway);
       long rssBefore = rss();
@@ -180,12 +187,14 @@ final class IdleStreams {
   /** A full GC in the gateway (jcmd GC.run), so heap used is what the streams keep alive. */
   private void gc() {
     try {
-      Process p = new ProcessBuilder(jcmd(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      p.waitFor(60, TimeUnit.SECONDS);
-      Thread.sleep(500);
+      Process p = new ProcessBuilder(jcmd(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        LoadGenMain.log("idle streams: jcmd GC.run failed (%s): heap figures include garbage", out);
+      }
+      Thread.sleep(300);
     } catch (Exception e) {
-      // figures are then taken without a GC
+      LoadGenMain.log("idle streams: jcmd GC.run failed (%s): heap figures include garbage", e);
     }
   }
 

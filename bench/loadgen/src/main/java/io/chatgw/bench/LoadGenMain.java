@@ -98,8 +98,6 @@ public final class LoadGenMain {
             requests(target, probeChunks, latency.getLong("delayMs", 5L)).apply(0), probeChunks, idleTimeoutMs);
         if (!probe.ok()) {
           unavailable.put(target.name(), unavailableReason(target, probe));
-        } else if (target.kind() == TargetSpec.Kind.GATEWAY) {
-          prepareGateway(target, maxConcurrency);
         }
       } catch (Exception e) {
         unavailable.put(target.name(), "not available: set-up failed: " + e);
@@ -114,40 +112,20 @@ public final class LoadGenMain {
         if (!unavailable.containsKey(target.name())) {
           CellRunner.Plan plan = new CellRunner.Plan("warmup", warmup.getInteger("concurrency", 20),
               warmup.getInteger("chunks", 64), warmup.getLong("delayMs", 0L), 0, warmup.getDouble("seconds"),
-              drainSeconds, idleTimeoutMs);
+              drainSeconds, idleTimeoutMs, 0);
+          freshSessions(target, plan.concurrency());
           CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
           log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
         }
       }
     }
 
-    // 3. the cells
+    // 3. the cells; targets marked "isolate" (they may leave work behind that disturbs other cells) run
+    //    after everything else, idle streams included
     List<CellResult> cells = new ArrayList<>();
-    for (JsonObject scenario : List.of(latency.copy().put("name", "latency"), throughput.copy().put("name", "throughput"))) {
-      String name = scenario.getString("name");
-      for (Object c : scenario.getJsonArray("concurrency", new JsonArray())) {
-        int concurrency = ((Number) c).intValue();
-        for (TargetSpec target : targets) {
-          int chunks = scenario.getInteger("chunks", 64);
-          long delayMs = scenario.getLong("delayMs", name.equals("latency") ? 5L : 0L);
-          if (unavailable.containsKey(target.name())) {
-            cells.add(CellResult.unavailable(name, concurrency, chunks, delayMs, target, unavailable.get(target.name())));
-            continue;
-          }
-          double seconds = concurrency == 1 ? scenario.getDouble("secondsAt1", scenario.getDouble("seconds", 6.0))
-              : scenario.getDouble("seconds", 6.0);
-          CellRunner.Plan plan = new CellRunner.Plan(name, concurrency, chunks, delayMs,
-              scenario.getDouble("warmupSeconds", 2.0), seconds, drainSeconds, idleTimeoutMs);
-          CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
-          cells.add(r);
-          log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
-                  + " machine %.0f%%", name, concurrency, target.label(), r.ttfe().p50() / 1000.0,
-              r.ttfe().p99() / 1000.0, r.requests(), r.errors(), r.chunksPerSecond(), 100 * r.cpu().loadgenCores(),
-              100 * r.cpu().loopBusiest(), 100 * r.cpu().machineBusy());
-          Thread.sleep((long) (config.getDouble("pauseSeconds", 1.0) * 1000));
-        }
-      }
-    }
+    List<TargetSpec> first = targets.stream().filter(t -> !t.isolate()).toList();
+    List<TargetSpec> last = targets.stream().filter(TargetSpec::isolate).toList();
+    runCells(first, latency, throughput, unavailable, cells);
 
     // 4. idle streams on the gateway
     List<IdleStreams.Result> idle = new ArrayList<>();
@@ -163,6 +141,8 @@ public final class LoadGenMain {
     } else {
       idleUnavailable = memory == null ? "not run" : memory.getString("unavailable", "not run");
     }
+
+    runCells(last, latency, throughput, unavailable, cells);
 
     JsonObject relay = config.getJsonObject("relay", new JsonObject());
     String relayText = relay.getString("unavailable", "not available: new path not built");
@@ -186,6 +166,51 @@ public final class LoadGenMain {
     return 0;
   }
 
+  private void runCells(List<TargetSpec> targets, JsonObject latency, JsonObject throughput,
+      Map<String, String> unavailable, List<CellResult> cells) throws Exception {
+    for (JsonObject scenario : List.of(latency.copy().put("name", "latency"), throughput.copy().put("name", "throughput"))) {
+      String name = scenario.getString("name");
+      for (Object c : scenario.getJsonArray("concurrency", new JsonArray())) {
+        int concurrency = ((Number) c).intValue();
+        for (TargetSpec target : targets) {
+          int chunks = scenario.getInteger("chunks", 64);
+          long delayMs = scenario.getLong("delayMs", name.equals("latency") ? 5L : 0L);
+          if (unavailable.containsKey(target.name())) {
+            cells.add(CellResult.unavailable(name, concurrency, chunks, delayMs, target, unavailable.get(target.name())));
+            continue;
+          }
+          double seconds = concurrency == 1 ? scenario.getDouble("secondsAt1", scenario.getDouble("seconds", 6.0))
+              : scenario.getDouble("seconds", 6.0);
+          CellRunner.Plan plan = new CellRunner.Plan(name, concurrency, chunks, delayMs,
+              scenario.getDouble("warmupSeconds", 2.0), seconds, drainSeconds, idleTimeoutMs,
+              config.getDouble("settleSeconds", 10.0));
+          // fresh sessions per cell: a turn a previous cell left running must not answer 409 here
+          freshSessions(target, concurrency);
+          CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
+          cells.add(r);
+          log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
+                  + " machine %.0f%%, background %.2f cores, settled %.1f s", name, concurrency, target.label(),
+              r.ttfe().p50() / 1000.0, r.ttfe().p99() / 1000.0, r.requests(), r.errors(), r.chunksPerSecond(),
+              100 * r.cpu().loadgenCores(), 100 * r.cpu().loopBusiest(), 100 * r.cpu().machineBusy(),
+              r.backgroundCores(), r.settleSeconds());
+          Thread.sleep((long) (config.getDouble("pauseSeconds", 1.0) * 1000));
+        }
+      }
+    }
+  }
+
+  /** Gives a gateway target {@code count} sessions nobody used yet (clients 0..count-1 take them). */
+  private void freshSessions(TargetSpec target, int count) throws Exception {
+    if (target.kind() != TargetSpec.Kind.GATEWAY) {
+      return;
+    }
+    GatewaySessions known = gatewaySessions.get(target.name());
+    try (GatewayClient gateway = new GatewayClient(vertx, target.baseUrl())) {
+      List<String> ids = gateway.createSessions(known.token(), count, 32);
+      gatewaySessions.put(target.name(), new GatewaySessions(known.token(), ids));
+    }
+  }
+
   private List<IdleStreams.Result> idleStreams(JsonObject memory) throws Exception {
     String baseUrl = memory.getString("baseUrl");
     long pid = memory.getLong("pid");
@@ -198,7 +223,7 @@ public final class LoadGenMain {
       long t0 = System.nanoTime();
       List<String> sessions = gateway.createSessions(token, max, 32);
       log("idle streams: %d sessions created in %.1f s", sessions.size(), (System.nanoTime() - t0) / 1e9);
-      IdleStreams bench = new IdleStreams(vertx, baseUrl, pid, config.getInteger("eventLoops", 2));
+      IdleStreams bench = new IdleStreams(vertx, baseUrl, pid, config.getInteger("eventLoops", 2), cpu);
       for (int n : levels) {
         IdleStreams.Result r = bench.run(token, sessions, n);
         results.add(r);

@@ -76,10 +76,13 @@ final class Report {
     if (cell.isEmpty() || base.isEmpty() || !cell.get().available() || !base.get().available()) {
       return new Goal(goal, gw.label(), "-", notRun(cell));
     }
+    if (cell.get().ttfe().isEmpty()) {
+      return new Goal(goal, gw.label(), noAnswer(cell.get()), MISSED);
+    }
     double p50 = added(cell.get(), base.get(), 50);
     double p99 = added(cell.get(), base.get(), 99);
     boolean met = p50 <= 1.0 && p99 <= 5.0;
-    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms", fmt(p50), fmt(p99)),
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "%s / %s ms", signed(p50), signed(p99)),
         verdict(met, cell.get(), base.get()));
   }
 
@@ -92,13 +95,16 @@ final class Report {
         || !nginx.get().available()) {
       return new Goal(goal, gw.label(), "-", notRun(cell));
     }
+    if (cell.get().ttfe().isEmpty()) {
+      return new Goal(goal, gw.label(), noAnswer(cell.get()), MISSED);
+    }
     double p50 = added(cell.get(), base.get(), 50);
     double p99 = added(cell.get(), base.get(), 99);
     double n50 = added(nginx.get(), base.get(), 50);
     double n99 = added(nginx.get(), base.get(), 99);
     boolean met = p50 <= allowance(n50) && p99 <= allowance(n99);
-    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms vs nginx +%s / +%s ms (limit %s / %s)",
-        fmt(p50), fmt(p99), fmt(n50), fmt(n99), fmt(allowance(n50)), fmt(allowance(n99))),
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "%s / %s ms vs nginx %s / %s ms (limit %s / %s)",
+        signed(p50), signed(p99), signed(n50), signed(n99), signed(allowance(n50)), signed(allowance(n99))),
         verdict(met, cell.get(), nginx.get()));
   }
 
@@ -116,13 +122,16 @@ final class Report {
         || !portkey.get().available()) {
       return new Goal(goal, gw.label(), "-", notRun(cell));
     }
+    if (cell.get().ttfe().isEmpty()) {
+      return new Goal(goal, gw.label(), noAnswer(cell.get()), MISSED);
+    }
     double p50 = added(cell.get(), base.get(), 50);
     double p99 = added(cell.get(), base.get(), 99);
     double k50 = added(portkey.get(), base.get(), 50);
     double k99 = added(portkey.get(), base.get(), 99);
     boolean met = p50 < k50 && p99 < k99;
-    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "+%s / +%s ms vs Portkey +%s / +%s ms",
-        fmt(p50), fmt(p99), fmt(k50), fmt(k99)), verdict(met, cell.get(), portkey.get()));
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "%s / %s ms vs Portkey %s / %s ms",
+        signed(p50), signed(p99), signed(k50), signed(k99)), verdict(met, cell.get(), portkey.get()));
   }
 
   private Goal throughputGoal(TargetSpec gw, int concurrency) {
@@ -155,10 +164,14 @@ final class Report {
     boolean disturbed = false;
     for (CellResult c : involved) {
       saturated |= c.cpu().clientSaturated();
-      disturbed |= c.cpu().disturbed();
+      disturbed |= c.disturbed();
     }
     return (met ? MET : MISSED) + (saturated ? " (client-saturated cell)" : "")
-        + (disturbed ? " (other programs used the CPU)" : "");
+        + (disturbed ? " (disturbed cell)" : "");
+  }
+
+  private static String noAnswer(CellResult c) {
+    return "no successful request (" + c.requests() + " started, " + c.errors() + " errors)";
   }
 
   private static String notRun(Optional<CellResult> cell) {
@@ -222,7 +235,8 @@ final class Report {
         + " `(+x, y.yyx)` = added over (a) direct and ratio to it. \"client-saturated\": the load generator's busiest"
         + " event loop was >= 80% busy, its timestamps are late and the cell is not a fair measurement."
         + " \"machine-saturated\": >= 90% of both cores busy (client, upstream and target compete for CPU)."
-        + " \"disturbed\": programs outside the benchmark (builds, tests) used >= 0.25 cores during the cell.\n\n");
+        + " \"disturbed\": >= 0.25 cores went to neither the target, the upstream nor the client (another program,"
+        + " or another target still finishing work an earlier cell left behind).\n\n");
 
     md.append("## Goals\n\n| goal | target | measured | verdict |\n|---|---|---|---|\n");
     for (Goal g : goals()) {
@@ -318,7 +332,8 @@ final class Report {
     rowText(t, "load generator CPU (busiest loop)", row, c -> String.format(Locale.ROOT, "%.0f%% (%.0f%%)",
         100 * c.cpu().loadgenCores(), 100 * c.cpu().loopBusiest()));
     rowText(t, "machine CPU busy", row, c -> String.format(Locale.ROOT, "%.0f%%", 100 * c.cpu().machineBusy()));
-    rowText(t, "other programs' CPU, cores", row, c -> String.format(Locale.ROOT, "%.2f", c.cpu().otherCores()));
+    rowText(t, "background CPU (not target/upstream/client), cores", row,
+        c -> String.format(Locale.ROOT, "%.2f", c.backgroundCores()));
     rowText(t, "saturated?", row, Report::saturation);
     return t.toString();
   }
@@ -331,7 +346,7 @@ final class Report {
     if (c.cpu().machineSaturated()) {
       flags.add("machine");
     }
-    if (c.cpu().disturbed()) {
+    if (c.disturbed()) {
       flags.add("disturbed");
     }
     return flags.isEmpty() ? "no" : String.join(" + ", flags);
@@ -367,7 +382,7 @@ final class Report {
         t.append(fmt(v));
         if (base != null && c != base && !base.total().isEmpty()) {
           double b = micros.apply(base) / 1000.0;
-          t.append(String.format(Locale.ROOT, " (%s%s, %s)", v - b >= 0 ? "+" : "", fmt(v - b), ratio(v, b)));
+          t.append(String.format(Locale.ROOT, " (%s, %s)", signed(v - b), ratio(v, b)));
         }
       }
       t.append(" |");
@@ -404,6 +419,11 @@ final class Report {
 
   static String ratio(double v, double base) {
     return base <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", v / base);
+  }
+
+  /** {@link #fmt} with a sign: "+0.30", "-4.00". */
+  static String signed(double ms) {
+    return (ms >= 0 ? "+" : "") + fmt(ms);
   }
 
   static String fmt(double ms) {

@@ -20,9 +20,12 @@ import java.util.Objects;
  * @param org        {@link Kind#GATEWAY}: org claim for users the gateway does not know yet (may be null)
  * @param expectPath {@link Kind#GATEWAY}: the path the {@code route} event must name (null: any)
  * @param processes  names of the processes (see the config's {@code processes}) whose CPU this target costs
+ * @param isolate    run this target's cells after all the others (it may leave work behind, e.g. turns that
+ *                   keep running after their clients were cut off, which would disturb the next cells)
  */
 public record TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
-    Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes) {
+    Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
+    boolean isolate) {
 
   /** The protocol of a target. */
   public enum Kind {
@@ -60,7 +63,7 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
     return new TargetSpec(json.getString("name"), json.getString("label"), json.getString("role"),
         Kind.valueOf(json.getString("kind", "openai").toUpperCase(java.util.Locale.ROOT)),
         json.getString("url"), stripSlash(json.getString("baseUrl")), headers, json.getString("user"),
-        json.getString("org"), json.getString("expectPath"), processes);
+        json.getString("org"), json.getString("expectPath"), processes, json.getBoolean("isolate", false));
   }
 
   JsonObject toJson() {

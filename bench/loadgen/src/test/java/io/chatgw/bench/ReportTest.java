@@ -11,22 +11,24 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
   private static final TargetSpec DIRECT = new TargetSpec("direct", "(a) direct", "baseline", TargetSpec.Kind.OPENAI,
-      "http://x/v1/chat/completions", null, null, null, null, null, List.of("stand-in LLM"));
+      "http://x/v1/chat/completions", null, null, null, null, null, List.of("stand-in LLM"), false);
   private static final TargetSpec NGINX = new TargetSpec("nginx", "(b) nginx", "nginx", TargetSpec.Kind.OPENAI,
-      "http://x/v1/chat/completions", null, null, null, null, null, List.of("nginx"));
+      "http://x/v1/chat/completions", null, null, null, null, null, List.of("nginx"), false);
   private static final TargetSpec PORTKEY = new TargetSpec("portkey", "(c) Portkey", "portkey",
-      TargetSpec.Kind.OPENAI, "http://x/v1/chat/completions", null, null, null, null, null, List.of("portkey"));
+      TargetSpec.Kind.OPENAI, "http://x/v1/chat/completions", null, null, null, null, null, List.of("portkey"), false);
   private static final TargetSpec GW = new TargetSpec("gw", "(d) gateway", "gateway", TargetSpec.Kind.GATEWAY, null,
-      "http://x", null, "u-carol", null, "direct_llm", List.of("gateway"));
+      "http://x", null, "u-carol", null, "direct_llm", List.of("gateway"), false);
+  private static final TargetSpec LEGACY = new TargetSpec("gw-legacy", "(e) gateway legacy", "gateway",
+      TargetSpec.Kind.GATEWAY, null, "http://x", null, "u-alice", null, "legacy", List.of("gateway"), false);
   private static final TargetSpec NEW = new TargetSpec("gw-new", "(f) gateway new", "gateway",
-      TargetSpec.Kind.GATEWAY, null, "http://x", null, "u-bob", null, "new", List.of("gateway"));
+      TargetSpec.Kind.GATEWAY, null, "http://x", null, "u-bob", null, "new", List.of("gateway"), false);
 
   /** A cell whose time to first event is p50/p90/p99 (ms) and chunks/s as given. */
   private static CellResult cell(String scenario, int c, TargetSpec t, double p50, double p99, long chunks) {
     Percentiles.Summary ttfe = new Percentiles.Summary(100, (long) (p50 * 1000), p50 * 1000, (long) (p50 * 1000),
         (long) (p99 * 1000), (long) (p99 * 1000), (long) (p99 * 1000));
     return new CellResult(scenario, c, 64, 5, t, null, 1.0, 100, 100, 0, Map.of(), ttfe, ttfe, ttfe, ttfe, chunks,
-        new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of("gateway", 0.5), 0));
+        new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of(t.processes().get(0), 0.5), 0), 0);
   }
 
   @Test
@@ -36,6 +38,9 @@ class ReportTest {
         cell("latency", 50, NGINX, 5.2, 9.0, 1000),
         cell("latency", 50, PORTKEY, 40.0, 60.0, 1000),
         cell("latency", 50, GW, 5.8, 12.0, 1000),
+        new CellResult("latency", 50, 64, 5, LEGACY, null, 1.0, 7, 0, 7, Map.of("timeout", 7), Percentiles.Summary.EMPTY,
+            Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, 0,
+            new CpuMeter.Usage(1, 0.2, 0.2, 0.5, Map.of(), 0), 0),
         CellResult.unavailable("latency", 50, 64, 5, NEW, "not available: new path not built"),
         cell("latency", 200, DIRECT, 5.0, 10.0, 1000),
         cell("latency", 200, NGINX, 10.0, 30.0, 1000),
@@ -44,12 +49,16 @@ class ReportTest {
         cell("throughput", 50, DIRECT, 1, 2, 100_000),
         cell("throughput", 50, NGINX, 1, 2, 60_000),
         cell("throughput", 50, GW, 1, 2, 50_000));
-    Report report = new Report(List.of(DIRECT, NGINX, PORTKEY, GW, NEW), cells, List.of(), null,
+    Report report = new Report(List.of(DIRECT, NGINX, PORTKEY, GW, LEGACY, NEW), cells, List.of(), null,
         "not available: new path not built", new JsonObject());
     List<Report.Goal> goals = report.goals();
     Report.Goal at50 = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(d) gateway"))
         .findFirst().orElseThrow();
     assertEquals("+0.80 / +4.00 ms", at50.measured());
+    Report.Goal legacy = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(e) gateway legacy"))
+        .findFirst().orElseThrow();
+    assertEquals("no successful request (7 started, 7 errors)", legacy.measured());
+    assertEquals(Report.MISSED, legacy.verdict());
     assertEquals(Report.MET, at50.verdict());
     Report.Goal vsNginx = goals.stream().filter(g -> g.goal().contains("nginx's added") && g.target().equals("(d) gateway"))
         .findFirst().orElseThrow();
@@ -65,6 +74,20 @@ class ReportTest {
     assertTrue(md.contains("- (f) gateway new: not available: new path not built"), md);
     assertTrue(md.contains("## WebSocket -> SSE relay (new path)\n\nnot available: new path not built"), md);
     assertTrue(report.json().getJsonArray("cells").size() == cells.size());
+  }
+
+  @Test
+  void backgroundCpuIsWhatNeitherTargetNorUpstreamUsed() {
+    CellResult direct = new CellResult("latency", 50, 64, 5, DIRECT, null, 1.0, 1, 1, 0, Map.of(),
+        Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, 0,
+        new CpuMeter.Usage(1, 0.2, 0.2, 0.9, Map.of("stand-in LLM", 0.8, "gateway", 0.3, "nginx", 0.0), 0.1), 0);
+    assertEquals(0.4, direct.backgroundCores(), 1e-9); // gateway 0.3 + other programs 0.1
+    assertTrue(direct.disturbed());
+    CellResult gw = new CellResult("latency", 50, 64, 5, GW, null, 1.0, 1, 1, 0, Map.of(),
+        Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, 0,
+        new CpuMeter.Usage(1, 0.2, 0.2, 0.9, Map.of("stand-in LLM", 0.3, "gateway", 1.2), 0.05), 0);
+    assertEquals(0.05, gw.backgroundCores(), 1e-9);
+    assertEquals(false, gw.disturbed());
   }
 
   @Test
