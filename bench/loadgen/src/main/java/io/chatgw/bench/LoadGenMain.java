@@ -77,6 +77,11 @@ public final class LoadGenMain {
     String startedAt = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z"));
     List<TargetSpec> targets = new ArrayList<>();
     config.getJsonArray("targets").forEach(t -> targets.add(TargetSpec.fromJson((JsonObject) t)));
+    // "only": run just these targets (the baseline always runs: every ratio is taken against it)
+    JsonArray only = config.getJsonArray("only", new JsonArray());
+    if (!only.isEmpty()) {
+      targets.removeIf(t -> !only.contains(t.name()) && !"baseline".equals(t.role()));
+    }
     JsonObject latency = config.getJsonObject("latency", new JsonObject());
     JsonObject throughput = config.getJsonObject("throughput", new JsonObject());
     int maxConcurrency = 1;
