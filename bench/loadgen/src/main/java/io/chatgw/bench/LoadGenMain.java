@@ -149,17 +149,31 @@ public final class LoadGenMain {
 
     runCells(last, latency, throughput, unavailable, cells);
 
+    // 5. the new path's relay: this process plays the planes and the clients
     JsonObject relay = config.getJsonObject("relay", new JsonObject());
-    String relayText = relay.getString("unavailable", "not available: new path not built");
+    String relayText = relay.getString("unavailable");
+    RelayLatency.Result relayResult = null;
+    if (relayText == null) {
+      try {
+        cpu.waitQuiet(0.1, 30);
+        relayResult = new RelayLatency(vertx, relay, config.getInteger("eventLoops", 2), cpu).run();
+        log("relay: %d sessions, p50 %.2f p99 %.2f ms, %,.0f events/s, %d errors %s", relayResult.sessions(),
+            relayResult.latencyMicros().p50() / 1000.0, relayResult.latencyMicros().p99() / 1000.0,
+            relayResult.eventsPerSecond(), relayResult.errors(), relayResult.failures());
+      } catch (Exception e) {
+        relayText = "failed: " + e;
+        log("relay failed: %s", e);
+      }
+    }
 
-    // 5. report
+    // 6. report
     JsonObject header = config.getJsonObject("report", new JsonObject()).copy()
         .put("started", startedAt)
         .put("wallSeconds", (System.nanoTime() - started) / 1e9);
     JsonObject machine = header.getJsonObject("machine", new JsonObject());
     machine.put("java (load generator)", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     header.put("machine", machine);
-    Report report = new Report(targets, cells, idle, idleUnavailable, relayText, header);
+    Report report = new Report(targets, cells, idle, idleUnavailable, relayText, relayResult, header);
     String md = report.markdown();
     Path outDir = Path.of(config.getString("outDir", "bench/results"));
     Files.createDirectories(outDir);

@@ -32,6 +32,7 @@ final class Report {
   private final List<IdleStreams.Result> idle;
   private final String idleUnavailable;
   private final String relayUnavailable;
+  private final RelayLatency.Result relay;
   private final JsonObject header;
 
   /**
@@ -40,6 +41,12 @@ final class Report {
    */
   Report(List<TargetSpec> targets, List<CellResult> cells, List<IdleStreams.Result> idle, String idleUnavailable,
       String relayUnavailable, JsonObject header) {
+    this(targets, cells, idle, idleUnavailable, relayUnavailable, null, header);
+  }
+
+  Report(List<TargetSpec> targets, List<CellResult> cells, List<IdleStreams.Result> idle, String idleUnavailable,
+      String relayUnavailable, RelayLatency.Result relay, JsonObject header) {
+    this.relay = relay;
     this.targets = targets;
     this.cells = cells;
     this.idle = idle;
@@ -63,10 +70,27 @@ final class Report {
     for (TargetSpec gw : gateways) {
       goals.add(throughputGoal(gw, 50));
     }
-    goals.add(new Goal("WebSocket -> SSE relay p99 <= 2 ms at 1,000 sessions", "gateway new", "-",
-        relayUnavailable == null ? NOT_AVAILABLE : relayUnavailable));
+    goals.add(relayGoal());
     goals.add(idleGoal());
     return goals;
+  }
+
+  private Goal relayGoal() {
+    String goal = "WebSocket -> SSE relay p99 <= 2 ms at 1,000 sessions";
+    if (relay == null || relay.latencyMicros().isEmpty()) {
+      return new Goal(goal, "gateway new", relay == null ? "-" : "no event relayed (" + relay.errors() + " errors)",
+          relay == null ? (relayUnavailable == null ? NOT_AVAILABLE : relayUnavailable) : MISSED);
+    }
+    double p99 = relay.latencyMicros().p99() / 1000.0;
+    boolean met = p99 <= 2.0 && relay.sessions() >= 1000 && relay.errors() == 0;
+    String verdict = met ? MET : MISSED;
+    if (relay.cpu().clientSaturated()) {
+      verdict += " (client-saturated)";
+    } else if (relay.cpu().machineSaturated()) {
+      verdict += " (machine-saturated)";
+    }
+    return new Goal(goal, "gateway new", String.format(Locale.ROOT, "p99 %s ms over %,d sessions, %,.0f events/s, %d errors",
+        fmt(p99), relay.sessions(), relay.eventsPerSecond(), relay.errors()), verdict);
   }
 
   private Goal addedGoal(TargetSpec gw, int concurrency) {
@@ -286,8 +310,29 @@ final class Report {
       }
       md.append('\n');
     }
-    md.append("## WebSocket -> SSE relay (new path)\n\n")
-        .append(relayUnavailable == null ? "not run" : relayUnavailable).append("\n");
+    md.append("## WebSocket -> SSE relay (new path)\n\n");
+    if (relay == null) {
+      md.append(relayUnavailable == null ? "not run" : relayUnavailable).append("\n");
+    } else {
+      Percentiles.Summary l = relay.latencyMicros();
+      md.append(String.format(Locale.ROOT, "%d planes (this process, docs/protocol.md), %,d sessions, turns back to back: "
+              + "%d `text` events %d ms apart then `done`; %.0f s measured. Latency = client's receive time of the SSE "
+              + "event minus the plane's send time of its frame (one clock).%n%n", relay.planes(), relay.sessions(),
+          relay.events(), relay.intervalMs(), relay.seconds()));
+      md.append("| figure | value |\n|---|---|\n");
+      md.append(String.format(Locale.ROOT, "| relay latency p50 / p90 / p99 / max, ms | %s / %s / %s / %s |%n",
+          fmt(l.p50() / 1000.0), fmt(l.p90() / 1000.0), fmt(l.p99() / 1000.0), fmt(l.max() / 1000.0)));
+      md.append(String.format(Locale.ROOT, "| events measured (per second) | %,d (%,.0f) |%n", l.count(), relay.eventsPerSecond()));
+      md.append(String.format(Locale.ROOT, "| turns done, errors | %,d, %d%s |%n", relay.turnsDone(), relay.errors(),
+          relay.failures().isEmpty() ? "" : " (" + relay.failures().entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")"));
+      md.append(String.format(Locale.ROOT, "| gateway's own histogram (plane frame in -> SSE write), p99 bucket, ms | %s |%n",
+          Double.isNaN(relay.gatewayRelayP99Micros()) ? "-" : fmt(relay.gatewayRelayP99Micros() / 1000.0)));
+      md.append(String.format(Locale.ROOT, "| gateway CPU, cores | %s |%n",
+          fmt(relay.cpu().processCores().getOrDefault("gateway", 0.0))));
+      md.append(String.format(Locale.ROOT, "| load generator CPU (busiest loop); machine busy | %.0f%% (%.0f%%); %.0f%% |%n",
+          relay.cpu().loadgenCores() * 100, relay.cpu().loopBusiest() * 100, relay.cpu().machineBusy() * 100));
+    }
     return md.toString();
   }
 
@@ -451,7 +496,7 @@ final class Report {
     JsonArray goalsJson = new JsonArray();
     goals().forEach(g -> goalsJson.add(g.toJson()));
     return header.copy().put("targets", targetsJson).put("cells", cellsJson).put("idleStreams", idleJson)
-        .put("idleStreamsUnavailable", idleUnavailable).put("relay", relayUnavailable).put("goals", goalsJson);
+        .put("idleStreamsUnavailable", idleUnavailable).put("relay", relay == null ? relayUnavailable : relay.toJson()).put("goals", goalsJson);
   }
 
 }
