@@ -1,7 +1,7 @@
 package io.chatgw.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -14,7 +14,9 @@ public final class SseEventParser {
 
     private final Consumer<SseEvent> sink;
     private final int maxLineBytes;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The current line's bytes so far (a line may span chunks). */
+    private byte[] line = new byte[256];
+    private int lineLength;
     private final StringBuilder data = new StringBuilder();
     private boolean hasData;
     private String eventType;
@@ -32,30 +34,53 @@ public final class SseEventParser {
     }
 
     public void feed(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n') {
-                if (lastWasCr) {
-                    lastWasCr = false; // the LF of a CRLF
-                    continue;
-                }
-                endLine();
-            } else if (b == '\r') {
-                lastWasCr = true;
-                endLine();
-            } else {
-                lastWasCr = false;
-                if (line.size() >= maxLineBytes) {
-                    throw new IllegalStateException("SSE line longer than " + maxLineBytes + " bytes");
-                }
-                line.write(b);
+        int end = offset + length;
+        int i = offset;
+        if (lastWasCr && i < end && bytes[i] == '\n') {
+            i++; // the LF of a CRLF split across chunks
+        }
+        lastWasCr = false;
+        while (i < end) {
+            // copy the run up to the next line end in one go: this runs for every byte an upstream streams
+            int stop = i;
+            while (stop < end && bytes[stop] != '\n' && bytes[stop] != '\r') {
+                stop++;
             }
+            append(bytes, i, stop - i);
+            if (stop == end) {
+                return;
+            }
+            endLine();
+            if (bytes[stop] == '\r') {
+                if (stop + 1 < end) {
+                    if (bytes[stop + 1] == '\n') {
+                        stop++;
+                    }
+                } else {
+                    lastWasCr = true;
+                }
+            }
+            i = stop + 1;
         }
     }
 
+    private void append(byte[] bytes, int from, int count) {
+        if (count == 0) {
+            return;
+        }
+        if (lineLength + count > maxLineBytes) {
+            throw new IllegalStateException("SSE line longer than " + maxLineBytes + " bytes");
+        }
+        if (lineLength + count > line.length) {
+            line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + count)));
+        }
+        System.arraycopy(bytes, from, line, lineLength, count);
+        lineLength += count;
+    }
+
     private void endLine() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
         if (atStart) {
             atStart = false;
             if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {

@@ -56,4 +56,26 @@ class SseEventParserTest {
     void runawayLineIsRejected() {
         assertThatThrownBy(() -> feed("data: " + "x".repeat(2000))).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void everySplitOfACrlfStreamGivesTheSameEvents() {
+        byte[] bytes = "id: 1\r\nevent: token\r\ndata: a\r\ndata: b\r\n\r\n: note\r\ndata: c\r\r\n".getBytes(StandardCharsets.UTF_8);
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            List<SseEvent> seen = new ArrayList<>();
+            SseEventParser split = new SseEventParser(1024, seen::add);
+            split.feed(bytes, 0, cut);
+            split.feed(bytes, cut, bytes.length - cut);
+            assertThat(seen).as("cut at %d", cut)
+                    .containsExactly(new SseEvent("1", "token", "a\nb"), new SseEvent("1", "message", "c"));
+        }
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsAccepted() {
+        SseEventParser limited = new SseEventParser(10, events::add);
+        limited.feed("data: 1234\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(events).extracting(SseEvent::data).containsExactly("1234");
+        assertThatThrownBy(() -> limited.feed("data: 12345".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
