@@ -10,7 +10,11 @@ INSERT INTO users (id, org_id, display_name, execution_mode) VALUES
   ('u-carol',  'org-acme',   'Carol (direct_llm)', 'direct_llm'),
   ('u-dave',   'org-acme',   'Dave (no mode)',     NULL),
   ('u-erin',   'org-globex', 'Erin (legacy, org overrides)', 'legacy'),
-  ('u-admin',  'org-acme',   'Admin',              NULL)
+  ('u-admin',  'org-acme',   'Admin',              NULL),
+  ('u-frank',  'org-acme',   'Frank (legacy)',     'legacy'),
+  ('u-grace',  'org-acme',   'Grace (new)',        'new'),
+  ('u-heidi',  'org-globex', 'Heidi (new, org overrides)', 'new'),
+  ('u-ivan',   'org-acme',   'Ivan (direct_llm)',  'direct_llm')
 ON CONFLICT (id) DO UPDATE SET org_id = EXCLUDED.org_id, display_name = EXCLUDED.display_name,
                                execution_mode = EXCLUDED.execution_mode;
 

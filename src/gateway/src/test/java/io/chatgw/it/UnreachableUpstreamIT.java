@@ -1,0 +1,49 @@
+package io.chatgw.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.SseClient.Event;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Upstreams nobody listens on (port 1 refuses connections): the turn ends at once with {@code upstream_unreachable},
+ * and the session takes the next message.
+ */
+@TestPropertySource(properties = {"gateway.legacy.base-url=http://127.0.0.1:1", "gateway.llm.base-url=http://127.0.0.1:1"})
+class UnreachableUpstreamIT extends GatewayTestBase {
+
+    @Test
+    void legacyRuntimeThatRefusesConnectionsIsUnreachable() throws Exception {
+        String token = tokenFor("u-alice", "org-acme");
+        String session = newSession(token);
+
+        for (int turn = 0; turn < 2; turn++) {
+            List<Event> events = chat(token, session, "hello?");
+            assertThat(events).extracting(Event::type).containsExactly("route", "error");
+            assertThat(events.get(1).json().get("code").asText()).isEqualTo("upstream_unreachable");
+            assertThat(events.get(1).json().get("message").asText()).contains("legacy runtime");
+        }
+    }
+
+    @Test
+    void llmThatRefusesConnectionsIsUnreachableAndTheFailedTurnIsRecorded() throws Exception {
+        String token = tokenFor("u-carol", "org-acme");
+        String session = newSession(token);
+
+        List<Event> events = chat(token, session, "hello?");
+
+        assertThat(events).extracting(Event::type).containsExactly("route", "error");
+        assertThat(events.get(1).json().get("code").asText()).isEqualTo("upstream_unreachable");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<String> codes = List.of();
+        while (codes.isEmpty() && System.nanoTime() < deadline) {
+            codes = jdbc.queryForList("SELECT status || ':' || error_code FROM usage_records WHERE session_id = ?",
+                    String.class, java.util.UUID.fromString(session));
+            Thread.sleep(50);
+        }
+        assertThat(codes).containsExactly("failed:upstream_unreachable");
+    }
+}
