@@ -40,6 +40,8 @@ public final class CompletionStream {
     private String held;
     private OpenAiError failure;
     private String path;
+    /** The model named by the first chunk; every later chunk repeats it (OpenAI's chunks all carry the same model). */
+    private String model;
 
     /**
      * @param currentModel the model to name in chunks before the turn's {@code done} reports one
@@ -84,8 +86,11 @@ public final class CompletionStream {
             }
             case ChatEventTypes.DONE -> {
                 List<String> out = new ArrayList<>(4);
-                String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
+                if (!started && data.hasNonNull("model")) {
+                    model = data.get("model").asText();   // nothing sent yet: the path's own model names them all
+                }
                 start(out);
+                String model = model();
                 if (held != null) {
                     out.add(chunks.content(model, held, CompletionChunks.FINISH_STOP));
                     held = null;
@@ -110,7 +115,7 @@ public final class CompletionStream {
                 List<String> out = new ArrayList<>(3);
                 start(out);
                 flushHeld(out);
-                out.add(chunks.extension(currentModel.get(), event.type(), json.convertValue(data, Object.class)));
+                out.add(chunks.extension(model(), event.type(), json.convertValue(data, Object.class)));
                 return out;
             }
         }
@@ -144,15 +149,22 @@ public final class CompletionStream {
     private void start(List<String> out) {
         if (!started) {
             started = true;
-            out.add(chunks.role(currentModel.get()));
+            out.add(chunks.role(model()));
         }
     }
 
     private void flushHeld(List<String> out) {
         if (held != null) {
-            out.add(chunks.content(currentModel.get(), held, null));
+            out.add(chunks.content(model(), held, null));
             held = null;
         }
+    }
+
+    private String model() {
+        if (model == null) {
+            model = currentModel.get();
+        }
+        return model;
     }
 
     private JsonNode parse(String data) {

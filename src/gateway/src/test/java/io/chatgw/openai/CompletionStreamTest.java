@@ -93,8 +93,8 @@ class CompletionStreamTest {
             assertThat(c.has("usage")).as("no usage field unless asked for").isFalse();
             assertThat(c.at("/choices/0/index").asInt()).isZero();
         }
-        assertThat(last.get("model").asText()).isEqualTo("standin-1");
-        assertThat(role.get("model").asText()).isEqualTo("model-so-far");
+        assertThat(out.subList(0, 3)).as("every chunk names the model the first one named")
+                .allSatisfy(chunk -> assertThat(json(chunk).get("model").asText()).isEqualTo("model-so-far"));
         assertThat(stream.finished()).isTrue();
         assertThat(stream.failure()).isNull();
         assertThat(stream.path()).isEqualTo("direct_llm");
@@ -188,6 +188,8 @@ class CompletionStreamTest {
         assertThat(out).hasSize(3);
         assertThat(json(out.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         assertThat(json(out.get(1)).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(out.subList(0, 2)).as("nothing was sent before done: its model names them all")
+                .allSatisfy(chunk -> assertThat(json(chunk).get("model").asText()).isEqualTo("standin-1"));
     }
 
     @Test
