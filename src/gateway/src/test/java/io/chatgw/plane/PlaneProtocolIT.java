@@ -22,7 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PlaneProtocolIT extends GatewayTestBase {
 
     @Autowired
-    PlaneSocketServer server;
+    PlaneProperties planeConfig;
     @Autowired
     VmTokens vmTokens;
     @Autowired
@@ -37,12 +37,12 @@ class PlaneProtocolIT extends GatewayTestBase {
         String token = tokenFor(id, "org-acme");
         newSession(token); // provisions the user
         jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
-        String vmId = "vm-test-" + System.nanoTime();
+        String vmId = LocalProcessLauncher.vmIdOf(id);
         return new NewUser(id, token, vmId, vmTokens.issue(id, "org-acme", vmId));
     }
 
     private TestPlane connectAndGreet(NewUser u) throws Exception {
-        TestPlane plane = TestPlane.connect(server.publicUrl(), u.vmToken(), false);
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false);
         JsonNode welcome = plane.hello(u.vmId(), 0, Map.of());
         assertThat(welcome.get("vm_id").asText()).isEqualTo(u.vmId());
         return plane;
@@ -57,14 +57,14 @@ class PlaneProtocolIT extends GatewayTestBase {
     @Test
     void connectionsWithoutAValidVmTokenAreClosedWith1008() throws Exception {
         NewUser u = newModeUser();
-        assertThat(TestPlane.connect(server.publicUrl(), null, false).awaitClose(5)).isEqualTo(1008);
-        assertThat(TestPlane.connect(server.publicUrl(), "garbage", false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), null, false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), "garbage", false).awaitClose(5)).isEqualTo(1008);
         String expired = jwt.issue(u.id(), "org-acme", List.of("vm"), Duration.ofMinutes(-5), Map.of("vm_id", u.vmId()));
-        TestPlane plane = TestPlane.connect(server.publicUrl(), expired, true);
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), expired, true);
         assertThat(plane.awaitClose(5)).isEqualTo(1008);
         assertThat(plane.closeReason()).contains("expired");
         String userToken = tokenFor(u.id(), "org-acme"); // a user token is not a VM token
-        assertThat(TestPlane.connect(server.publicUrl(), userToken, false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), userToken, false).awaitClose(5)).isEqualTo(1008);
     }
 
     @Test
@@ -73,7 +73,7 @@ class PlaneProtocolIT extends GatewayTestBase {
         try (TestPlane ignored = connectAndGreet(owner)) {
             NewUser intruder = newModeUser();
             String stolen = vmTokens.issue(intruder.id(), "org-acme", owner.vmId());
-            TestPlane plane = TestPlane.connect(server.publicUrl(), stolen, false);
+            TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), stolen, false);
             assertThat(plane.awaitClose(5)).isEqualTo(1008);
             assertThat(plane.closeReason()).contains("another user");
         }
@@ -186,7 +186,7 @@ class PlaneProtocolIT extends GatewayTestBase {
     @Test
     void badFramesGetErrorFramesAndTheConnectionStaysUp() throws Exception {
         NewUser u = newModeUser();
-        try (TestPlane plane = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             plane.send(Map.of("type", "sse_event", "session_id", "x"));
             assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("hello_required");
             plane.hello(u.vmId(), 0, Map.of());
@@ -257,7 +257,7 @@ class PlaneProtocolIT extends GatewayTestBase {
 
         plane.drop();
         Thread.sleep(500);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), true)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), true)) {
             JsonNode welcome = back.hello(u.vmId(), msg.get("seq").asLong(), Map.of(session, 2L));
             assertThat(welcome.at("/sessions/" + session + "/last_seq").asLong()).isEqualTo(2);
             assertThat(welcome.at("/sessions/" + session + "/request_id").asText()).isEqualTo(req);
@@ -284,7 +284,7 @@ class PlaneProtocolIT extends GatewayTestBase {
         String session = newSession(u.token());
         CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "while away"));
         Thread.sleep(500);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             back.hello(u.vmId(), 0, Map.of());
             JsonNode msg = back.next("user_message", 5);
             assertThat(msg.get("message").asText()).isEqualTo("while away");
@@ -303,7 +303,7 @@ class PlaneProtocolIT extends GatewayTestBase {
         JsonNode first = plane.next("user_message", 10);
         plane.drop(); // before doing anything with it
         Thread.sleep(300);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             JsonNode welcome = back.hello(u.vmId(), first.get("seq").asLong() - 1, Map.of());
             assertThat(welcome.at("/redelivering/downlink").asInt()).isEqualTo(1);
             JsonNode again = back.next("user_message", 5);
@@ -324,7 +324,7 @@ class PlaneProtocolIT extends GatewayTestBase {
                 "params", Map.of("tool", "weather.lookup", "arguments", Map.of("city", "Oslo", "delay_ms", 400))));
         plane.drop();
         Thread.sleep(800);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             JsonNode welcome = back.hello(u.vmId(), 0, Map.of());
             assertThat(welcome.at("/redelivering/responses").asInt()).isEqualTo(1);
             JsonNode response = back.next("response", 5);

@@ -28,7 +28,7 @@ class ReferencePlaneIT extends GatewayTestBase {
     private static Vertx vertx;
 
     @Autowired
-    PlaneSocketServer server;
+    PlaneProperties planeConfig;
     @Autowired
     VmTokens vmTokens;
     @Autowired
@@ -136,7 +136,7 @@ class ReferencePlaneIT extends GatewayTestBase {
 
     private ExecutionPlane startPlane(User u, Path dataDir) throws Exception {
         PlaneOptions options = new PlaneOptions()
-                .setGatewayUrl(server.publicUrl())
+                .setGatewayUrl(planeConfig.publicUrlOrDefault())
                 .setToken(vmTokens.issue(u.id, "org-acme", u.vmId))
                 .setVmId(u.vmId)
                 .setDataDir(dataDir.toString())
