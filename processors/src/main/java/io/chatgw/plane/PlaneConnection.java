@@ -53,16 +53,21 @@ public final class PlaneConnection {
         return queued.get();
     }
 
-    /** A frame of {@code size} characters arrived and waits its turn; pauses the socket at the high-water mark. */
-    void queued(int size) {
+    /**
+     * A frame of {@code size} characters arrived and waits its turn; pauses the socket at the high-water mark.
+     * @return whether this paused the socket
+     */
+    boolean queued(int size) {
         if (queued.addAndGet(Math.max(1, size)) >= highWater) {
             synchronized (this) {
                 if (!paused && queued.get() >= highWater && !closed) {
                     paused = true;
                     socket.pause();
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     /** A frame was handled; resumes the socket once the backlog is down to half the high-water mark. */

@@ -1,5 +1,8 @@
 package io.chatgw.plane;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,11 +32,18 @@ public class PlaneConnections {
     private final ExecutorService framePool;
     private final PlaneProperties config;
 
+    private final Counter pauses;
+
     public PlaneConnections(ProducerTemplate routes, @Qualifier("planeFramePool") ExecutorService framePool,
-                            PlaneProperties config) {
+                            PlaneProperties config, MeterRegistry meters) {
         this.routes = routes;
         this.framePool = framePool;
         this.config = config;
+        this.pauses = Counter.builder("gateway.plane.socket.paused")
+                .description("times a plane's socket was paused because its received frames waited past the high-water mark")
+                .register(meters);
+        Gauge.builder("gateway.plane.sockets", open, Map::size).description("open /ws/vm sockets, admitted or not")
+                .register(meters);
     }
 
     PlaneConnection open(String key, ServerWebSocket socket) {
@@ -55,13 +65,11 @@ public class PlaneConnections {
         return connection;
     }
 
-    int count() {
-        return open.size();
-    }
-
     /** Queues a received frame for {@code direct:plane-frame}, counting it in the connection's backlog. */
     void runFrame(PlaneConnection connection, Object frame, int size, long arrivedNanos) {
-        connection.queued(size);
+        if (connection.queued(size)) {
+            pauses.increment();
+        }
         connection.frames.execute(() -> {
             try {
                 send(connection, "direct:plane-frame", frame, arrivedNanos);

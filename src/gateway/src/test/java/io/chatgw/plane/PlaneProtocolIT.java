@@ -241,6 +241,98 @@ class PlaneProtocolIT extends GatewayTestBase {
         }
     }
 
+    @Test
+    void aPlaneSendingRequestsFasterThanTheFrameRateIsClosedForFlooding() throws Exception {
+        NewUser u = newModeUser();
+        try (TestPlane plane = connectAndGreet(u)) {
+            // fire_and_forget reports count against max-frames-per-second (500); sse_event and pong do not
+            for (int i = 0; i < 700 && plane.isOpen(); i++) {
+                plane.send(Map.of("type", "fire_and_forget", "kind", "usage", "data", Map.of("n", i)));
+            }
+            assertThat(plane.awaitClose(10)).isEqualTo(1008);
+            assertThat(plane.closeReason()).contains("flooding").contains("frames per second");
+        }
+    }
+
+    @Test
+    void goodFramesBetweenBadOnesResetTheBadFrameCount() throws Exception {
+        NewUser u = newModeUser();
+        try (TestPlane plane = connectAndGreet(u)) {
+            for (int i = 0; i < 30; i++) { // 30 bad frames, never more than 1 in a row (max-bad-frames 20)
+                plane.sendText("garbage " + i);
+                assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("malformed_json");
+                plane.send(Map.of("type", "fire_and_forget", "kind", "usage", "data", Map.of()));
+            }
+            JsonNode ok = request(plane, "get_skill_files", Map.of("skill", "search_docs"));
+            assertThat(ok.get("ok").asBoolean()).isTrue();
+            assertThat(plane.isOpen()).isTrue();
+        }
+    }
+
+    /**
+     * A healthy plane streaming many sessions at once: events are not rate-limited (the socket is paused and
+     * resumed instead), pongs waiting behind the backlog still count, every stream completes in order.
+     */
+    @Test
+    void aPlaneStreamingFiftySessionsAtOnceStaysUpAndEveryStreamCompletesInOrder() throws Exception {
+        int sessions = 50;
+        int events = 100;
+        NewUser u = newModeUser();
+        double pausesBefore = meters.get("gateway.plane.socket.paused").counter().count();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try (TestPlane plane = connectAndGreet(u)) {
+            List<String> ids = new java.util.ArrayList<>();
+            List<CompletableFuture<List<Event>>> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String session = newSession(u.token());
+                ids.add(session);
+                streams.add(CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "go"), clients));
+            }
+            Map<String, String> requestOf = new java.util.HashMap<>();
+            while (requestOf.size() < sessions) {
+                JsonNode msg = plane.next("user_message", 20);
+                requestOf.put(msg.get("session_id").asText(), msg.get("request_id").asText());
+            }
+            long t0 = System.nanoTime();
+            for (int seq = 1; seq <= events; seq++) {
+                for (String session : ids) {
+                    plane.event(session, requestOf.get(session), seq, "text", text("e" + seq + " "));
+                }
+            }
+            for (String session : ids) {
+                plane.event(session, requestOf.get(session), events + 1, "done", Map.of("usage", Map.of()));
+            }
+            long sentMs = (System.nanoTime() - t0) / 1_000_000;
+
+            String expected = java.util.stream.IntStream.rangeClosed(1, events).mapToObj(i -> "e" + i + " ")
+                    .collect(java.util.stream.Collectors.joining());
+            for (CompletableFuture<List<Event>> stream : streams) {
+                List<Event> received = stream.get(60, TimeUnit.SECONDS);
+                assertThat(received.get(received.size() - 1).type()).as(received.toString()).isEqualTo("done");
+                assertThat(received).filteredOn(e -> e.type().equals("text")).extracting(e -> e.json().get("delta").asText())
+                        .containsExactly(expected.split("(?<= )"));
+            }
+            long doneMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("%d sessions x %d events: sent in %d ms, all streams done after %d ms%n",
+                    sessions, events, sentMs, doneMs);
+            assertThat(plane.isOpen()).as("closed: " + plane.closeReason()).isTrue();
+            assertThat(meters.get("gateway.plane.socket.paused").counter().count())
+                    .as("the backlog passed the test profile's high-water mark").isGreaterThan(pausesBefore);
+            assertThatNoErrorFrame(plane);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static void assertThatNoErrorFrame(TestPlane plane) throws Exception {
+        try {
+            JsonNode error = plane.next("error", 1);
+            throw new AssertionError("unexpected error frame " + error);
+        } catch (AssertionError expected) {
+            assertThat(expected.getMessage()).startsWith("no matching frame");
+        }
+    }
+
     // ---- disconnect and resume -------------------------------------------------------------------
 
     @Test
@@ -312,6 +404,34 @@ class PlaneProtocolIT extends GatewayTestBase {
             back.event(session, again.get("request_id").asText(), 1, "done", Map.of("usage", Map.of()));
             List<Event> events = client.get(15, TimeUnit.SECONDS);
             assertThat(events).extracting(Event::type).containsExactly("route", "status", "status", "done");
+        }
+    }
+
+    @Test
+    void aCancelThePlaneMissedIsRedeliveredAfterReconnectAndLateEventsAreDroppedQuietly() throws Exception {
+        NewUser u = newModeUser();
+        TestPlane plane = connectAndGreet(u);
+        String session = newSession(u.token());
+        CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "slow"));
+        JsonNode msg = plane.next("user_message", 10);
+        String req = msg.get("request_id").asText();
+        JsonNode cancel = plane.next("cancel", 10); // first-event-timeout 4 s in the test profile
+        List<Event> events = client.get(15, TimeUnit.SECONDS);
+        assertThat(events.get(events.size() - 1).json().get("code").asText()).isEqualTo("upstream_timeout");
+
+        // an event the plane sent before it saw the cancel: acknowledged and dropped, no error frame
+        plane.event(session, req, 1, "text", text("late"));
+        assertThat(plane.next("ack", 5).get("seq").asLong()).isEqualTo(1);
+        assertThatNoErrorFrame(plane);
+
+        plane.drop(); // as if the cancel had been lost with the connection
+        Thread.sleep(300);
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
+            JsonNode welcome = back.hello(u.vmId(), msg.get("seq").asLong(), Map.of());
+            assertThat(welcome.at("/redelivering/downlink").asInt()).isEqualTo(1);
+            JsonNode again = back.next("cancel", 5);
+            assertThat(again.get("seq").asLong()).isEqualTo(cancel.get("seq").asLong());
+            assertThat(again.get("request_id").asText()).isEqualTo(req);
         }
     }
 
