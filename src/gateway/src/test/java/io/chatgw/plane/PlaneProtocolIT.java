@@ -80,6 +80,25 @@ class PlaneProtocolIT extends GatewayTestBase {
     }
 
     @Test
+    void aTokenForAVmIdThatIsNotTheUsersIsRejectedEvenWhenNoPlaneHoldsIt() throws Exception {
+        NewUser owner = newModeUser(); // not connected: only the vm_id convention and user_vm_instances tell
+        NewUser intruder = newModeUser();
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(intruder.id(), "org-acme", owner.vmId()), false);
+        assertThat(plane.awaitClose(5)).isEqualTo(1008);
+        assertThat(plane.closeReason()).contains("another user");
+
+        // a vm_id the gateway recorded for another user (e.g. a launcher's own naming)
+        String recorded = "vm-recorded-" + System.nanoTime();
+        jdbc.update("INSERT INTO user_vm_instances (user_id, org_id, mode, status, vm_id) VALUES (?, 'org-acme', 'docker', 'starting', ?)",
+                owner.id(), recorded);
+        TestPlane other = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(intruder.id(), "org-acme", recorded), true);
+        assertThat(other.awaitClose(5)).isEqualTo(1008);
+        try (TestPlane own = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(owner.id(), "org-acme", recorded), false)) {
+            assertThat(own.hello(recorded, 0, Map.of()).get("vm_id").asText()).isEqualTo(recorded);
+        }
+    }
+
+    @Test
     void aSecondConnectionForTheSameVmReplacesTheFirst() throws Exception {
         NewUser u = newModeUser();
         TestPlane first = connectAndGreet(u);

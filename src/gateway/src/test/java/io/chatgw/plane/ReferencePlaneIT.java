@@ -33,6 +33,8 @@ class ReferencePlaneIT extends GatewayTestBase {
     VmTokens vmTokens;
     @Autowired
     PlaneRegistry registry;
+    @Autowired
+    PlaneLauncher launcher;
     @Value("${gateway.llm.base-url}")
     String llmBaseUrl;
 
@@ -70,6 +72,25 @@ class ReferencePlaneIT extends GatewayTestBase {
         // the same plane answers the user's next message, in another session too
         List<Event> second = chat(token, newSession(token), "and again");
         assertThat(second.get(second.size() - 1).type()).isEqualTo("done");
+    }
+
+    @Test
+    void aLaunchedPlaneDeclaredDeadIsStoppedAndTheNextMessageStartsAFreshOne() throws Exception {
+        User u = newUser();
+        String session = newSession(u.token);
+        assertThat(chat(u.token, session, "[[standin chunks=2 delay_ms=1]] first")).last().extracting(Event::type).isEqualTo("done");
+        assertThat(launcher.isRunning(u.id)).isTrue();
+
+        registry.declareDead(registry.liveLink(u.id), "test: the plane hangs");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (launcher.isRunning(u.id) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(launcher.isRunning(u.id)).as("the dead plane's process was stopped").isFalse();
+
+        List<Event> next = chat(u.token, session, "[[standin chunks=2 delay_ms=1]] second");
+        assertThat(next).last().extracting(Event::type).isEqualTo("done");
+        assertThat(launcher.isRunning(u.id)).isTrue();
     }
 
     @Test
