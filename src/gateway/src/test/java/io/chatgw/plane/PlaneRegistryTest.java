@@ -29,10 +29,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
- * PlaneRegistry's heartbeat against a mocked socket, with non-default settings: missed-pongs, fresh VM
- * tokens in welcome and before the last one expires, liveness from a backlog.
+ * PlaneRegistry against mocked sockets, with non-default settings: missed-pongs, liveness from a backlog,
+ * fresh VM tokens in welcome and before the last one expires, and a replaced connection's late callbacks.
  */
-class PlaneHeartbeatTest {
+class PlaneRegistryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Vertx vertx = Vertx.vertx();
@@ -55,14 +55,17 @@ class PlaneHeartbeatTest {
 
     private Plane connectedPlane(PlaneProperties config) {
         VmTokens tokens = new VmTokens(jwt, config);
-        PlaneRegistry registry = new PlaneRegistry(vertx, JSON, config, new SimpleMeterRegistry(), tokens);
+        return connect(new PlaneRegistry(vertx, JSON, config, new SimpleMeterRegistry(), tokens));
+    }
+
+    private static Plane connect(PlaneRegistry registry) {
         ServerWebSocket socket = mock(ServerWebSocket.class);
         List<String> written = new CopyOnWriteArrayList<>();
         when(socket.writeTextMessage(anyString())).thenAnswer(call -> {
             written.add(call.getArgument(0));
             return Future.succeededFuture();
         });
-        PlaneConnection connection = new PlaneConnection("k1", socket, new SerialExecutor(Executors.newSingleThreadExecutor()), 1000);
+        PlaneConnection connection = new PlaneConnection("k" + System.nanoTime(), socket, new SerialExecutor(Executors.newSingleThreadExecutor()), 1000);
         PlaneLink link = registry.attach(new VmTokens.VmIdentity("u-1", "org-1", "vm-u-1"), connection);
         registry.greet(link, connection, JSON.createObjectNode().put("type", "hello"));
         return new Plane(registry, link, connection, socket, written);
@@ -122,5 +125,24 @@ class PlaneHeartbeatTest {
 
     private java.util.Date expiryOf(String token) {
         return (java.util.Date) jwt.verify(token).all().get("exp");
+    }
+
+    @Test
+    void aReplacedConnectionsLateHelloAndCloseDoNotTouchTheNewOne() {
+        Plane old = connectedPlane(config(Map.of("gateway.plane.port", "8081", "gateway.plane.heartbeat-interval", "1h")));
+        Plane current = connect(old.registry()); // same vm_id: replaces the first connection
+        verify(old.socket()).close(eq((short) 4000), anyString());
+        assertThat(current.link()).isSameAs(old.link());
+        int welcomes = current.written().size();
+
+        old.registry().greet(old.link(), old.connection(), JSON.createObjectNode().put("type", "hello"));
+        old.registry().detach(old.link(), old.connection());
+        old.registry().heard(old.link(), old.connection());
+
+        assertThat(current.written()).hasSize(welcomes); // no second welcome on the new socket
+        assertThat(old.written().stream().filter(f -> f.contains("welcome")).count()).isEqualTo(1);
+        assertThat(current.link().isLive()).as("the old socket's close did not detach the new one").isTrue();
+        assertThat(current.link().isCurrent(current.connection())).isTrue();
+        assertThat(current.link().isCurrent(old.connection())).isFalse();
     }
 }
