@@ -30,7 +30,7 @@ public class AnswerPlaneRequest implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         String method = exchange.getIn().getHeader(ReadPlaneRequest.METHOD, String.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Map<String, Object> response = new LinkedHashMap<>();

@@ -17,7 +17,7 @@ public class GreetPlane implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         JsonNode hello = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         JsonNode vmId = hello.get("vm_id");
         if (vmId != null && vmId.isTextual() && !vmId.asText().equals(link.vmId())) {
@@ -27,7 +27,7 @@ public class GreetPlane implements Processor {
         if (resume != null && !resume.isNull() && !resume.isObject()) {
             throw new PlaneFrameException("invalid_frame", "'resume' must be an object");
         }
-        registry.greet(link, hello);
+        registry.greet(link, exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class), hello);
         exchange.getIn().setHeader("vmId", link.vmId());
         exchange.getIn().setHeader("userId", link.userId());
     }

@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
 public class IssueVmToken implements Processor {
 
     private final VmTokens tokens;
-    private final PlaneSocketServer server;
+    private final PlaneProperties config;
 
-    public IssueVmToken(VmTokens tokens, PlaneSocketServer server) {
+    public IssueVmToken(VmTokens tokens, PlaneProperties config) {
         this.tokens = tokens;
-        this.server = server;
+        this.config = config;
     }
 
     @Override
@@ -27,7 +27,7 @@ public class IssueVmToken implements Processor {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("token", tokens.issue(caller.userId(), caller.orgId(), vmId));
         reply.put("vm_id", vmId);
-        reply.put("ws_url", server.publicUrl());
+        reply.put("ws_url", config.publicUrlOrDefault());
         exchange.getMessage().setBody(reply);
     }
 }

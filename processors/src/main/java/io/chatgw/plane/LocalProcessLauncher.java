@@ -74,9 +74,13 @@ public class LocalProcessLauncher implements PlaneLauncher {
     }
 
     @Override
-    public void stop(String userId) {
+    public void stop(String userId, String vmId) {
+        if (!vmIdOf(userId).equals(vmId)) {
+            return; // not a plane this launcher starts
+        }
         Process process = children.remove(userId);
         if (process != null) {
+            log.info("stopping local execution plane {} (pid {})", vmId, process.pid());
             process.destroy();
         }
     }
@@ -89,6 +93,6 @@ public class LocalProcessLauncher implements PlaneLauncher {
 
     /** Stops every child (the gateway is shutting down). */
     public void stopAll() {
-        children.keySet().forEach(this::stop);
+        children.keySet().forEach(userId -> stop(userId, vmIdOf(userId)));
     }
 }

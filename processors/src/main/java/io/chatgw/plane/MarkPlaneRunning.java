@@ -16,7 +16,7 @@ public class MarkPlaneRunning implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         instances.live(link.userId(), link.orgId(), link.vmId(), "local", "running");
     }
 }

@@ -9,7 +9,7 @@ public class NoLauncher implements PlaneLauncher {
     }
 
     @Override
-    public void stop(String userId) {
+    public void stop(String userId, String vmId) {
     }
 
     @Override

@@ -4,7 +4,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.beans.factory.ObjectProvider;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -27,16 +29,41 @@ public class PlaneBeans {
         return Executors.newFixedThreadPool(threads, named("plane-requests"));
     }
 
+    /**
+     * The /ws/vm server's own Vert.x (camel-vertx-websocket uses it: {@code camel.component.vertx-websocket.vertx}).
+     * In Camel 4.17 the consumer hands every OPEN/MESSAGE/CLOSE to {@code executeBlocking(..., ordered=false)}
+     * on this instance's worker pool; with ONE worker thread those run FIFO, so a connection's events reach
+     * routes/plane.yaml in arrival order. The route only queues them (PlaneConnections), so one thread is enough.
+     */
+    @Bean(destroyMethod = "close", autowireCandidate = false)
+    Vertx planeSocketVertx(PlaneProperties config) {
+        return Vertx.vertx(new VertxOptions().setWorkerPoolSize(1).setEventLoopPoolSize(config.socketEventLoops()));
+    }
+
+    /**
+     * Frame and message size limits of the /ws/vm server: twice the protocol limit, so an oversized frame
+     * reaches the route and gets an {@code error} frame instead of a dropped socket.
+     */
+    @Bean(autowireCandidate = false)
+    HttpServerOptions planeSocketServerOptions(PlaneProperties config) {
+        return new HttpServerOptions()
+                .setMaxWebSocketFrameSize(config.maxFrameBytes() * 2)
+                .setMaxWebSocketMessageSize(config.maxFrameBytes() * 2);
+    }
+
     @Bean(destroyMethod = "")
-    PlaneLauncher planeLauncher(PlaneProperties config, VmTokens tokens, PlaneInstances instances,
-                                ObjectProvider<PlaneSocketServer> server, @Value("${gateway.llm.base-url:}") String llm) {
+    PlaneLauncher planeLauncher(PlaneProperties config, VmTokens tokens, PlaneInstances instances, PlaneRegistry registry,
+                                @Value("${gateway.llm.base-url:}") String llm) {
         if ("none".equals(config.launcher())) {
             return new NoLauncher();
         }
         if (!"local".equals(config.launcher())) {
             throw new IllegalArgumentException("gateway.plane.launcher must be local or none, was " + config.launcher());
         }
-        return new LocalProcessLauncher(config, tokens, instances, () -> server.getObject().publicUrl(), llm);
+        LocalProcessLauncher launcher = new LocalProcessLauncher(config, tokens, instances, config::publicUrlOrDefault, llm);
+        // a plane declared dead is stopped, so the user's next message starts a fresh one
+        registry.whenDead(link -> launcher.stop(link.userId(), link.vmId()));
+        return launcher;
     }
 
     @Bean

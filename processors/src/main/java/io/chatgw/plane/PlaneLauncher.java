@@ -6,8 +6,8 @@ public interface PlaneLauncher {
     /** Makes sure a plane for this user is starting or running; it will dial in and say hello. */
     void ensureRunning(String userId, String orgId);
 
-    /** Stops the user's plane if this launcher started one. */
-    void stop(String userId);
+    /** Stops the user's plane with this vm_id if this launcher started it (e.g. it was declared dead). */
+    void stop(String userId, String vmId);
 
     /** Whether a plane this launcher started for the user is still running. */
     boolean isRunning(String userId);

@@ -19,8 +19,11 @@ public final class PlaneLink {
     final String vmId;
     final String userId;
     final String orgId;
+    /** The current connection and its socket (null while away). */
+    PlaneConnection connection;
     ServerWebSocket socket;
-    SerialExecutor frames;
+    /** Bumped on every attach: frames and callbacks of an older connection are ignored. */
+    long generation;
     boolean greeted;
     long downlinkSeq;
     final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
@@ -32,6 +35,15 @@ public final class PlaneLink {
     int framesInWindow;
     long graceTimer = -1;
     boolean dead;
+    /** When the plane was last given a fresh VM token (welcome / token frame). */
+    long tokenIssuedNanos;
+    /** Requests whose turn the gateway ended recently: their late events are dropped quietly (bounded). */
+    final Map<String, Boolean> endedRequests = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
 
     PlaneLink(String vmId, String userId, String orgId) {
         this.vmId = vmId;
@@ -53,5 +65,10 @@ public final class PlaneLink {
 
     public synchronized boolean isLive() {
         return socket != null && greeted;
+    }
+
+    /** Whether {@code connection} is this link's current one. */
+    synchronized boolean isCurrent(PlaneConnection connection) {
+        return this.connection == connection && connection.generation == generation;
     }
 }

@@ -12,13 +12,18 @@ public record PlaneProperties(
         @DefaultValue("0.0.0.0") String host,
         @DefaultValue("8081") int port,
         @DefaultValue("/ws/vm") String path,
-        /** The URL launched planes are told to dial; empty = ws://127.0.0.1:{actual port}{path}. */
+        /** The URL launched planes are told to dial; empty = ws://127.0.0.1:{port}{path}. */
         String publicUrl,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("3") int missedPongs,
         @DefaultValue("1048576") int maxFrameBytes,
         @DefaultValue("20") int maxBadFrames,
+        /** Frames per second other than sse_event and pong (by arrival time) beyond which a plane is closed. */
         @DefaultValue("500") int maxFramesPerSecond,
+        /** Characters of received frames waiting to be handled beyond which the socket is paused (backpressure). */
+        @DefaultValue("4194304") int frameQueueHighWater,
+        /** Event loops of the /ws/vm server's own Vert.x instance. */
+        @DefaultValue("2") int socketEventLoops,
         /** How long downlink frames and responses are kept for a plane that is away. */
         @DefaultValue("5m") Duration holdTtl,
         @DefaultValue("200") int holdMax,
@@ -43,6 +48,18 @@ public record PlaneProperties(
         /** A plane's turn fails with upstream_timeout without a first event / without any event for this long. */
         @DefaultValue("30s") Duration firstEventTimeout,
         @DefaultValue("60s") Duration idleTimeout) {
+
+    public PlaneProperties {
+        if (port < 1 || port > 65535) {
+            // the launcher tells planes where to dial before any plane connected: the port must be known up front
+            throw new IllegalArgumentException("gateway.plane.port must be a fixed port (1-65535), was " + port);
+        }
+    }
+
+    /** The URL planes are told to dial. */
+    public String publicUrlOrDefault() {
+        return publicUrl == null || publicUrl.isBlank() ? "ws://127.0.0.1:" + port + path : publicUrl;
+    }
 
     public String dataRootOrDefault() {
         return dataRoot == null || dataRoot.isBlank()

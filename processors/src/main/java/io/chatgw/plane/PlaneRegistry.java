@@ -40,15 +40,17 @@ public class PlaneRegistry {
     private final ObjectMapper json;
     private final PlaneProperties config;
     private final MeterRegistry meters;
+    private final VmTokens tokens;
     private final Counter reconnects;
     private final Counter missedHeartbeats;
     private final List<Consumer<PlaneLink>> onDead = new ArrayList<>();
 
-    public PlaneRegistry(Vertx vertx, ObjectMapper json, PlaneProperties config, MeterRegistry meters) {
+    public PlaneRegistry(Vertx vertx, ObjectMapper json, PlaneProperties config, MeterRegistry meters, VmTokens tokens) {
         this.vertx = vertx;
         this.json = json;
         this.config = config;
         this.meters = meters;
+        this.tokens = tokens;
         Gauge.builder("gateway.plane.connected", byVm, m -> m.values().stream().filter(PlaneLink::isLive).count())
                 .description("execution planes connected and greeted").register(meters);
         this.reconnects = Counter.builder("gateway.plane.reconnects").description("planes that came back after a disconnect")
@@ -66,9 +68,11 @@ public class PlaneRegistry {
     // ---- connections -------------------------------------------------------------------------------
 
     /**
-     * Admits a socket for a verified VM identity. @return the link, or null if the vm_id belongs to another user.
+     * Admits a connection for a verified VM identity whose vm_id is the user's. A previous connection of the
+     * same vm_id is closed (4000) and from now on ignored. @return the link, or null if a plane of another
+     * user holds this vm_id.
      */
-    PlaneLink attach(VmTokens.VmIdentity id, ServerWebSocket socket, SerialExecutor frames) {
+    PlaneLink attach(VmTokens.VmIdentity id, PlaneConnection connection) {
         PlaneLink link = byVm.computeIfAbsent(id.vmId(), vm -> new PlaneLink(vm, id.userId(), id.orgId()));
         if (!link.userId.equals(id.userId())) {
             return null;
@@ -76,14 +80,17 @@ public class PlaneRegistry {
         ServerWebSocket replaced;
         synchronized (link) {
             replaced = link.socket;
-            link.socket = socket;
-            link.frames = frames;
+            link.connection = connection;
+            link.socket = connection.socket;
+            connection.generation = ++link.generation;
+            connection.link = link;
             link.greeted = false;
             link.dead = false;
             link.missedPongs = 0;
             link.badFramesInARow = 0;
+            link.framesInWindow = 0;
         }
-        if (replaced != null) {
+        if (replaced != null && replaced != connection.socket) {
             replaced.close((short) 4000, "replaced by a newer connection");
         }
         String previousVm = vmByUser.put(link.userId, link.vmId);
@@ -97,13 +104,14 @@ public class PlaneRegistry {
     }
 
     /** The socket closed (or was replaced): running turns wait for the plane to come back, within the grace period. */
-    void detach(PlaneLink link, ServerWebSocket socket) {
+    void detach(PlaneLink link, PlaneConnection connection) {
         List<PlaneTurn> waitingTurns;
         synchronized (link) {
-            if (link.socket != socket) {
-                return; // an old, replaced socket
+            if (!link.isCurrent(connection)) {
+                return; // an old, replaced connection
             }
             link.socket = null;
+            link.connection = null;
             link.greeted = false;
             if (link.dead) {
                 return;
@@ -140,6 +148,7 @@ public class PlaneRegistry {
             link.heldResponses.clear();
             socket = link.socket;
             link.socket = null;
+            link.connection = null;
             link.greeted = false;
         }
         vmByUser.remove(link.userId, link.vmId);
@@ -154,13 +163,17 @@ public class PlaneRegistry {
         onDead.forEach(l -> l.accept(link));
     }
 
-    /** hello: welcome the plane, redeliver what was held for it, resume its turns. */
-    void greet(PlaneLink link, JsonNode hello) {
+    /** hello: welcome the plane (with a fresh VM token), redeliver what was held for it, resume its turns. */
+    void greet(PlaneLink link, PlaneConnection connection, JsonNode hello) {
         long lastDownlink = hello.path("resume").path("last_downlink_seq").asLong(0);
         List<String> frames = new ArrayList<>();
         List<PlaneTurn> resumed = new ArrayList<>();
         boolean wasAway;
+        String freshToken = tokens.issue(link.userId, link.orgId, link.vmId);
         synchronized (link) {
+            if (!link.isCurrent(connection) || link.dead) {
+                return; // a replaced connection's late hello
+            }
             wasAway = link.graceTimer >= 0;
             if (link.graceTimer >= 0) {
                 vertx.cancelTimer(link.graceTimer);
@@ -185,6 +198,8 @@ public class PlaneRegistry {
             welcome.put("max_frame_bytes", config.maxFrameBytes());
             welcome.put("sessions", sessions);
             welcome.put("redelivering", Map.of("downlink", link.heldDownlink.size(), "responses", link.heldResponses.size()));
+            welcome.put("token", freshToken);
+            link.tokenIssuedNanos = System.nanoTime();
             frames.add(write(welcome));
             link.heldDownlink.forEach(h -> frames.add(h.json()));
             link.heldResponses.forEach(h -> frames.add(h.json()));
@@ -204,9 +219,19 @@ public class PlaneRegistry {
                 link.vmId, link.userId, resumed.size(), frames.size() - 1);
     }
 
-    void pong(PlaneLink link) {
+    /** A frame arrived from the plane (before it waits in the queue): it is alive. */
+    void heard(PlaneLink link, PlaneConnection connection) {
         synchronized (link) {
-            link.missedPongs = 0;
+            if (link.isCurrent(connection)) {
+                link.missedPongs = 0;
+            }
+        }
+    }
+
+    /** The gateway ended this request's turn: late events of it are dropped quietly. */
+    boolean recentlyEnded(PlaneLink link, String requestId) {
+        synchronized (link) {
+            return link.endedRequests.containsKey(requestId);
         }
     }
 
@@ -288,6 +313,7 @@ public class PlaneRegistry {
                 return;
             }
             link.turns.remove(sessionId);
+            link.endedRequests.put(requestId, Boolean.TRUE);
             link.heldDownlink.removeIf(h -> requestId.equals(h.requestId()));
             Map<String, Object> frame = new LinkedHashMap<>();
             frame.put("type", "cancel");
@@ -309,6 +335,7 @@ public class PlaneRegistry {
     void finishTurn(PlaneLink link, PlaneTurn turn) {
         synchronized (link) {
             link.turns.remove(turn.sessionId, turn);
+            link.endedRequests.put(turn.requestId, Boolean.TRUE);
             link.heldDownlink.removeIf(h -> turn.requestId.equals(h.requestId()));
         }
     }
@@ -328,8 +355,8 @@ public class PlaneRegistry {
         return true;
     }
 
-    /** Sends a frame to whatever socket is attached, greeted or not (error frames, welcome). */
-    void sendRaw(PlaneLink link, ServerWebSocket socket, Map<String, Object> frame) {
+    /** Sends a frame to this socket, attached and greeted or not (error frames). */
+    void sendRaw(ServerWebSocket socket, Map<String, Object> frame) {
         socket.writeTextMessage(write(frame));
         count(String.valueOf(frame.get("type")), "out");
     }
@@ -380,12 +407,18 @@ public class PlaneRegistry {
     private void heartbeat() {
         long now = System.currentTimeMillis();
         expireSilentTurns();
+        long tokenRefresh = config.tokenTtl().toNanos() / 2;
         for (PlaneLink link : byVm.values()) {
             boolean timedOut = false;
+            boolean refreshToken = false;
             synchronized (link) {
                 if (link.socket == null || !link.greeted) {
                     continue;
                 }
+                if (link.connection != null && link.connection.backlog() > 0) {
+                    link.missedPongs = 0; // frames received and waiting (the pong may be among them): alive
+                }
+                refreshToken = System.nanoTime() - link.tokenIssuedNanos > tokenRefresh;
                 if (link.missedPongs >= config.missedPongs()) {
                     timedOut = true;
                 } else {
@@ -399,8 +432,26 @@ public class PlaneRegistry {
             if (timedOut) {
                 missedHeartbeats.increment();
                 declareDead(link, "missed " + config.missedPongs() + " heartbeats");
+            } else if (refreshToken) {
+                sendFreshToken(link);
             }
         }
+    }
+
+    /** A fresh VM token before the last one expires, so a plane can always reconnect (docs/protocol.md `token`). */
+    private void sendFreshToken(PlaneLink link) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "token");
+        frame.put("token", tokens.issue(link.userId, link.orgId, link.vmId));
+        String text = write(frame);
+        synchronized (link) {
+            if (link.socket == null || !link.greeted) {
+                return;
+            }
+            link.tokenIssuedNanos = System.nanoTime();
+            link.socket.writeTextMessage(text);
+        }
+        count("token", "out");
     }
 
     /** A turn whose plane sends nothing (first event / idle timeout) is cancelled on the plane and fails. */

@@ -11,7 +11,7 @@ public class PrepareMemorySearch implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         JsonNode params = exchange.getProperty(ReadPlaneRequest.PARAMS, JsonNode.class);
         JsonNode query = params.get("query");
         if (query == null || !query.isTextual() || query.asText().isBlank()) {

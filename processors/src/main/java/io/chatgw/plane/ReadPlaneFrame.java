@@ -2,15 +2,15 @@ package io.chatgw.plane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * First step for every plane frame: size limit, flood limit, JSON object with a {@code type}, and hello
- * before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
+ * First step for every plane frame: only frames of a connection that is admitted and current; size
+ * limit, JSON object with a {@code type}, flood limit (frames other than sse_event/pong per second), and
+ * hello before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
  * {@code planeFrameType} for the route's choice.
  */
 @Component("readPlaneFrame")
@@ -31,15 +31,15 @@ public class ReadPlaneFrame implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
-        ServerWebSocket socket = exchange.getProperty(PlaneSocketServer.SOCKET, ServerWebSocket.class);
-        if (overFrameRate(link)) {
-            socket.close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
-            exchange.setRouteStop(true);
+        PlaneConnection connection = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class);
+        PlaneLink link = connection.link();
+        if (link == null || !link.isCurrent(connection)) {
+            exchange.setRouteStop(true); // not admitted, or replaced by a newer connection: ignored
             return;
         }
-        String text = exchange.getIn().getBody(String.class);
-        if (text == null) {
+        exchange.setProperty(PlaneConnection.LINK, link);
+        Object body = exchange.getIn().getBody();
+        if (!(body instanceof String text)) {
             throw new PlaneFrameException("invalid_frame", "only JSON text frames are accepted");
         }
         if (text.length() > config.maxFrameBytes() / 4 && text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
@@ -54,27 +54,35 @@ public class ReadPlaneFrame implements Processor {
         if (frame == null || !frame.isObject()) {
             throw new PlaneFrameException("invalid_frame", "frame must be a JSON object");
         }
-        JsonNode type = frame.get("type");
-        if (type == null || !type.isTextual() || type.asText().isBlank()) {
+        JsonNode typeNode = frame.get("type");
+        if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
             throw new PlaneFrameException("missing_type", "frame has no 'type'");
+        }
+        String type = typeNode.asText();
+        // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
+        if (!"sse_event".equals(type) && !"pong".equals(type)
+                && overFrameRate(link, exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class))) {
+            connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
+            exchange.setRouteStop(true);
+            return;
         }
         boolean greeted;
         synchronized (link) {
             greeted = link.greeted;
         }
-        if (!greeted && !"hello".equals(type.asText())) {
+        if (!greeted && !"hello".equals(type)) {
             throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
         }
         exchange.setProperty(FRAME, frame);
-        exchange.getIn().setHeader(TYPE, type.asText());
-        registry.count(type.asText(), "in");
+        exchange.getIn().setHeader(TYPE, type);
+        registry.count(type, "in");
     }
 
-    private boolean overFrameRate(PlaneLink link) {
-        long now = System.nanoTime();
+    /** Counts by arrival time, so a backlog handled in a burst is not mistaken for a flood. */
+    private boolean overFrameRate(PlaneLink link, long arrivedNanos) {
         synchronized (link) {
-            if (now - link.windowStartNanos > 1_000_000_000L) {
-                link.windowStartNanos = now;
+            if (arrivedNanos - link.windowStartNanos > 1_000_000_000L) {
+                link.windowStartNanos = arrivedNanos;
                 link.framesInWindow = 0;
             }
             return ++link.framesInWindow > config.maxFramesPerSecond();

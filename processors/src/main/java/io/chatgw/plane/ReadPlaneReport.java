@@ -27,7 +27,7 @@ public class ReadPlaneReport implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         String kind = ReadPlaneFrame.text(frame, "kind");
         if (!kind.equals("usage") && !kind.equals("audit")) {

@@ -24,7 +24,7 @@ public class ReadSnapshot implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         String sessionId = ReadPlaneFrame.text(frame, "session_id");
         UUID id;

@@ -29,8 +29,9 @@ public class RejectPlaneFrame implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
-        ServerWebSocket socket = exchange.getProperty(PlaneSocketServer.SOCKET, ServerWebSocket.class);
+        PlaneConnection connection = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class);
+        PlaneLink link = connection.link();
+        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
         PlaneFrameException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PlaneFrameException.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         Map<String, Object> ref = new LinkedHashMap<>();
@@ -41,7 +42,7 @@ public class RejectPlaneFrame implements Processor {
         error.put("code", e.code());
         error.put("message", e.getMessage());
         error.put("ref", ref);
-        registry.sendRaw(link, socket, error);
+        registry.sendRaw(socket, error);
         Counter.builder("gateway.plane.frames.rejected").description("plane frames answered with an error frame")
                 .tag("code", e.code()).register(meters).increment();
         boolean flooding;

@@ -44,8 +44,9 @@ public class RelayPlaneEvent implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        long received = System.nanoTime();
-        PlaneLink link = exchange.getProperty(PlaneSocketServer.LINK, PlaneLink.class);
+        // the relay latency starts when the frame came off the socket, so it includes any backlog
+        long received = exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class);
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         String sessionId = ReadPlaneFrame.text(frame, "session_id");
         String requestId = ReadPlaneFrame.text(frame, "request_id");
@@ -65,6 +66,11 @@ public class RelayPlaneEvent implements Processor {
         }
         PlaneTurn turn = registry.turnOf(link, sessionId);
         if (turn == null || !turn.requestId.equals(requestId)) {
+            if (registry.recentlyEnded(link, requestId)) {
+                // sent before the plane saw the gateway end this turn (cancel, timeout): dropped, not an error
+                ack(link, sessionId, seq);
+                return;
+            }
             if (!ownsSession(link.userId(), sessionId)) {
                 throw new PlaneFrameException("foreign_session", "session " + sessionId + " is not this plane's user's");
             }

@@ -22,7 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PlaneProtocolIT extends GatewayTestBase {
 
     @Autowired
-    PlaneSocketServer server;
+    PlaneProperties planeConfig;
     @Autowired
     VmTokens vmTokens;
     @Autowired
@@ -37,12 +37,12 @@ class PlaneProtocolIT extends GatewayTestBase {
         String token = tokenFor(id, "org-acme");
         newSession(token); // provisions the user
         jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
-        String vmId = "vm-test-" + System.nanoTime();
+        String vmId = LocalProcessLauncher.vmIdOf(id);
         return new NewUser(id, token, vmId, vmTokens.issue(id, "org-acme", vmId));
     }
 
     private TestPlane connectAndGreet(NewUser u) throws Exception {
-        TestPlane plane = TestPlane.connect(server.publicUrl(), u.vmToken(), false);
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false);
         JsonNode welcome = plane.hello(u.vmId(), 0, Map.of());
         assertThat(welcome.get("vm_id").asText()).isEqualTo(u.vmId());
         return plane;
@@ -57,14 +57,14 @@ class PlaneProtocolIT extends GatewayTestBase {
     @Test
     void connectionsWithoutAValidVmTokenAreClosedWith1008() throws Exception {
         NewUser u = newModeUser();
-        assertThat(TestPlane.connect(server.publicUrl(), null, false).awaitClose(5)).isEqualTo(1008);
-        assertThat(TestPlane.connect(server.publicUrl(), "garbage", false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), null, false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), "garbage", false).awaitClose(5)).isEqualTo(1008);
         String expired = jwt.issue(u.id(), "org-acme", List.of("vm"), Duration.ofMinutes(-5), Map.of("vm_id", u.vmId()));
-        TestPlane plane = TestPlane.connect(server.publicUrl(), expired, true);
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), expired, true);
         assertThat(plane.awaitClose(5)).isEqualTo(1008);
         assertThat(plane.closeReason()).contains("expired");
         String userToken = tokenFor(u.id(), "org-acme"); // a user token is not a VM token
-        assertThat(TestPlane.connect(server.publicUrl(), userToken, false).awaitClose(5)).isEqualTo(1008);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), userToken, false).awaitClose(5)).isEqualTo(1008);
     }
 
     @Test
@@ -73,9 +73,28 @@ class PlaneProtocolIT extends GatewayTestBase {
         try (TestPlane ignored = connectAndGreet(owner)) {
             NewUser intruder = newModeUser();
             String stolen = vmTokens.issue(intruder.id(), "org-acme", owner.vmId());
-            TestPlane plane = TestPlane.connect(server.publicUrl(), stolen, false);
+            TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), stolen, false);
             assertThat(plane.awaitClose(5)).isEqualTo(1008);
             assertThat(plane.closeReason()).contains("another user");
+        }
+    }
+
+    @Test
+    void aTokenForAVmIdThatIsNotTheUsersIsRejectedEvenWhenNoPlaneHoldsIt() throws Exception {
+        NewUser owner = newModeUser(); // not connected: only the vm_id convention and user_vm_instances tell
+        NewUser intruder = newModeUser();
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(intruder.id(), "org-acme", owner.vmId()), false);
+        assertThat(plane.awaitClose(5)).isEqualTo(1008);
+        assertThat(plane.closeReason()).contains("another user");
+
+        // a vm_id the gateway recorded for another user (e.g. a launcher's own naming)
+        String recorded = "vm-recorded-" + System.nanoTime();
+        jdbc.update("INSERT INTO user_vm_instances (user_id, org_id, mode, status, vm_id) VALUES (?, 'org-acme', 'docker', 'starting', ?)",
+                owner.id(), recorded);
+        TestPlane other = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(intruder.id(), "org-acme", recorded), true);
+        assertThat(other.awaitClose(5)).isEqualTo(1008);
+        try (TestPlane own = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(owner.id(), "org-acme", recorded), false)) {
+            assertThat(own.hello(recorded, 0, Map.of()).get("vm_id").asText()).isEqualTo(recorded);
         }
     }
 
@@ -186,7 +205,7 @@ class PlaneProtocolIT extends GatewayTestBase {
     @Test
     void badFramesGetErrorFramesAndTheConnectionStaysUp() throws Exception {
         NewUser u = newModeUser();
-        try (TestPlane plane = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             plane.send(Map.of("type", "sse_event", "session_id", "x"));
             assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("hello_required");
             plane.hello(u.vmId(), 0, Map.of());
@@ -241,6 +260,98 @@ class PlaneProtocolIT extends GatewayTestBase {
         }
     }
 
+    @Test
+    void aPlaneSendingRequestsFasterThanTheFrameRateIsClosedForFlooding() throws Exception {
+        NewUser u = newModeUser();
+        try (TestPlane plane = connectAndGreet(u)) {
+            // fire_and_forget reports count against max-frames-per-second (500); sse_event and pong do not
+            for (int i = 0; i < 700 && plane.isOpen(); i++) {
+                plane.send(Map.of("type", "fire_and_forget", "kind", "usage", "data", Map.of("n", i)));
+            }
+            assertThat(plane.awaitClose(10)).isEqualTo(1008);
+            assertThat(plane.closeReason()).contains("flooding").contains("frames per second");
+        }
+    }
+
+    @Test
+    void goodFramesBetweenBadOnesResetTheBadFrameCount() throws Exception {
+        NewUser u = newModeUser();
+        try (TestPlane plane = connectAndGreet(u)) {
+            for (int i = 0; i < 30; i++) { // 30 bad frames, never more than 1 in a row (max-bad-frames 20)
+                plane.sendText("garbage " + i);
+                assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("malformed_json");
+                plane.send(Map.of("type", "fire_and_forget", "kind", "usage", "data", Map.of()));
+            }
+            JsonNode ok = request(plane, "get_skill_files", Map.of("skill", "search_docs"));
+            assertThat(ok.get("ok").asBoolean()).isTrue();
+            assertThat(plane.isOpen()).isTrue();
+        }
+    }
+
+    /**
+     * A healthy plane streaming many sessions at once: events are not rate-limited (the socket is paused and
+     * resumed instead), pongs waiting behind the backlog still count, every stream completes in order.
+     */
+    @Test
+    void aPlaneStreamingFiftySessionsAtOnceStaysUpAndEveryStreamCompletesInOrder() throws Exception {
+        int sessions = 50;
+        int events = 100;
+        NewUser u = newModeUser();
+        double pausesBefore = meters.get("gateway.plane.socket.paused").counter().count();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try (TestPlane plane = connectAndGreet(u)) {
+            List<String> ids = new java.util.ArrayList<>();
+            List<CompletableFuture<List<Event>>> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String session = newSession(u.token());
+                ids.add(session);
+                streams.add(CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "go"), clients));
+            }
+            Map<String, String> requestOf = new java.util.HashMap<>();
+            while (requestOf.size() < sessions) {
+                JsonNode msg = plane.next("user_message", 20);
+                requestOf.put(msg.get("session_id").asText(), msg.get("request_id").asText());
+            }
+            long t0 = System.nanoTime();
+            for (int seq = 1; seq <= events; seq++) {
+                for (String session : ids) {
+                    plane.event(session, requestOf.get(session), seq, "text", text("e" + seq + " "));
+                }
+            }
+            for (String session : ids) {
+                plane.event(session, requestOf.get(session), events + 1, "done", Map.of("usage", Map.of()));
+            }
+            long sentMs = (System.nanoTime() - t0) / 1_000_000;
+
+            String expected = java.util.stream.IntStream.rangeClosed(1, events).mapToObj(i -> "e" + i + " ")
+                    .collect(java.util.stream.Collectors.joining());
+            for (CompletableFuture<List<Event>> stream : streams) {
+                List<Event> received = stream.get(60, TimeUnit.SECONDS);
+                assertThat(received.get(received.size() - 1).type()).as(received.toString()).isEqualTo("done");
+                assertThat(received).filteredOn(e -> e.type().equals("text")).extracting(e -> e.json().get("delta").asText())
+                        .containsExactly(expected.split("(?<= )"));
+            }
+            long doneMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("%d sessions x %d events: sent in %d ms, all streams done after %d ms%n",
+                    sessions, events, sentMs, doneMs);
+            assertThat(plane.isOpen()).as("closed: " + plane.closeReason()).isTrue();
+            assertThat(meters.get("gateway.plane.socket.paused").counter().count())
+                    .as("the backlog passed the test profile's high-water mark").isGreaterThan(pausesBefore);
+            assertThatNoErrorFrame(plane);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static void assertThatNoErrorFrame(TestPlane plane) throws Exception {
+        try {
+            JsonNode error = plane.next("error", 1);
+            throw new AssertionError("unexpected error frame " + error);
+        } catch (AssertionError expected) {
+            assertThat(expected.getMessage()).startsWith("no matching frame");
+        }
+    }
+
     // ---- disconnect and resume -------------------------------------------------------------------
 
     @Test
@@ -257,7 +368,7 @@ class PlaneProtocolIT extends GatewayTestBase {
 
         plane.drop();
         Thread.sleep(500);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), true)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), true)) {
             JsonNode welcome = back.hello(u.vmId(), msg.get("seq").asLong(), Map.of(session, 2L));
             assertThat(welcome.at("/sessions/" + session + "/last_seq").asLong()).isEqualTo(2);
             assertThat(welcome.at("/sessions/" + session + "/request_id").asText()).isEqualTo(req);
@@ -284,7 +395,7 @@ class PlaneProtocolIT extends GatewayTestBase {
         String session = newSession(u.token());
         CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "while away"));
         Thread.sleep(500);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             back.hello(u.vmId(), 0, Map.of());
             JsonNode msg = back.next("user_message", 5);
             assertThat(msg.get("message").asText()).isEqualTo("while away");
@@ -303,7 +414,7 @@ class PlaneProtocolIT extends GatewayTestBase {
         JsonNode first = plane.next("user_message", 10);
         plane.drop(); // before doing anything with it
         Thread.sleep(300);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             JsonNode welcome = back.hello(u.vmId(), first.get("seq").asLong() - 1, Map.of());
             assertThat(welcome.at("/redelivering/downlink").asInt()).isEqualTo(1);
             JsonNode again = back.next("user_message", 5);
@@ -316,6 +427,34 @@ class PlaneProtocolIT extends GatewayTestBase {
     }
 
     @Test
+    void aCancelThePlaneMissedIsRedeliveredAfterReconnectAndLateEventsAreDroppedQuietly() throws Exception {
+        NewUser u = newModeUser();
+        TestPlane plane = connectAndGreet(u);
+        String session = newSession(u.token());
+        CompletableFuture<List<Event>> client = CompletableFuture.supplyAsync(() -> chatQuietly(u.token(), session, "slow"));
+        JsonNode msg = plane.next("user_message", 10);
+        String req = msg.get("request_id").asText();
+        JsonNode cancel = plane.next("cancel", 10); // first-event-timeout 4 s in the test profile
+        List<Event> events = client.get(15, TimeUnit.SECONDS);
+        assertThat(events.get(events.size() - 1).json().get("code").asText()).isEqualTo("upstream_timeout");
+
+        // an event the plane sent before it saw the cancel: acknowledged and dropped, no error frame
+        plane.event(session, req, 1, "text", text("late"));
+        assertThat(plane.next("ack", 5).get("seq").asLong()).isEqualTo(1);
+        assertThatNoErrorFrame(plane);
+
+        plane.drop(); // as if the cancel had been lost with the connection
+        Thread.sleep(300);
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
+            JsonNode welcome = back.hello(u.vmId(), msg.get("seq").asLong(), Map.of());
+            assertThat(welcome.at("/redelivering/downlink").asInt()).isEqualTo(1);
+            JsonNode again = back.next("cancel", 5);
+            assertThat(again.get("seq").asLong()).isEqualTo(cancel.get("seq").asLong());
+            assertThat(again.get("request_id").asText()).isEqualTo(req);
+        }
+    }
+
+    @Test
     void responseToARequestPendingAtDisconnectIsDeliveredAfterReconnect() throws Exception {
         NewUser u = newModeUser();
         TestPlane plane = connectAndGreet(u);
@@ -324,7 +463,7 @@ class PlaneProtocolIT extends GatewayTestBase {
                 "params", Map.of("tool", "weather.lookup", "arguments", Map.of("city", "Oslo", "delay_ms", 400))));
         plane.drop();
         Thread.sleep(800);
-        try (TestPlane back = TestPlane.connect(server.publicUrl(), u.vmToken(), false)) {
+        try (TestPlane back = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false)) {
             JsonNode welcome = back.hello(u.vmId(), 0, Map.of());
             assertThat(welcome.at("/redelivering/responses").asInt()).isEqualTo(1);
             JsonNode response = back.next("response", 5);

@@ -28,11 +28,15 @@ class ReferencePlaneIT extends GatewayTestBase {
     private static Vertx vertx;
 
     @Autowired
-    PlaneSocketServer server;
+    PlaneProperties planeConfig;
     @Autowired
     VmTokens vmTokens;
     @Autowired
     PlaneRegistry registry;
+    @Autowired
+    PlaneLauncher launcher;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
     @Value("${gateway.llm.base-url}")
     String llmBaseUrl;
 
@@ -70,6 +74,85 @@ class ReferencePlaneIT extends GatewayTestBase {
         // the same plane answers the user's next message, in another session too
         List<Event> second = chat(token, newSession(token), "and again");
         assertThat(second.get(second.size() - 1).type()).isEqualTo("done");
+    }
+
+    @Test
+    void aLaunchedPlaneDeclaredDeadIsStoppedAndTheNextMessageStartsAFreshOne() throws Exception {
+        User u = newUser();
+        String session = newSession(u.token);
+        assertThat(chat(u.token, session, "[[standin chunks=2 delay_ms=1]] first")).last().extracting(Event::type).isEqualTo("done");
+        assertThat(launcher.isRunning(u.id)).isTrue();
+
+        registry.declareDead(registry.liveLink(u.id), "test: the plane hangs");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (launcher.isRunning(u.id) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(launcher.isRunning(u.id)).as("the dead plane's process was stopped").isFalse();
+
+        List<Event> next = chat(u.token, session, "[[standin chunks=2 delay_ms=1]] second");
+        assertThat(next).last().extracting(Event::type).isEqualTo("done");
+        assertThat(launcher.isRunning(u.id)).isTrue();
+    }
+
+    /** The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane. */
+    @Test
+    void oneLaunchedPlaneServesFiftyConcurrentTurns() throws Exception {
+        User u = newUser();
+        String first = newSession(u.token);
+        assertThat(chat(u.token, first, "[[standin chunks=2 delay_ms=1]] warm up")).last().extracting(Event::type).isEqualTo("done");
+        int sessions = 50;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                ids.add(newSession(u.token));
+            }
+            long t0 = System.nanoTime();
+            List<CompletableFuture<long[]>> runs = new java.util.ArrayList<>();
+            for (String session : ids) {
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        long start = System.nanoTime();
+                        var stream = sendMessage(u.token, session, "[[standin chunks=64 delay_ms=5]] many");
+                        long firstText = 0;
+                        int texts = 0;
+                        String last = null;
+                        for (var e = stream.next(); e != null; e = stream.next()) {
+                            if (e.type().equals("text") && texts++ == 0) {
+                                firstText = System.nanoTime() - start;
+                            }
+                            last = e.type();
+                        }
+                        stream.close();
+                        return new long[] {firstText / 1_000_000, (System.nanoTime() - start) / 1_000_000, texts,
+                                "done".equals(last) ? 1 : 0};
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, clients));
+            }
+            List<long[]> results = new java.util.ArrayList<>();
+            for (CompletableFuture<long[]> run : runs) {
+                results.add(run.get(60, TimeUnit.SECONDS));
+            }
+            long wallMs = (System.nanoTime() - t0) / 1_000_000;
+            long[] firsts = results.stream().mapToLong(r -> r[0]).sorted().toArray();
+            io.micrometer.core.instrument.Timer relay = meters.get("gateway.plane.relay.latency").timer();
+            System.out.printf("50 concurrent turns on one plane: wall %d ms, first text p50 %d ms max %d ms, turn max %d ms;"
+                            + " gateway relay latency (plane frame in -> SSE write) mean %.2f ms max %.2f ms%n",
+                    wallMs, firsts[firsts.length / 2], firsts[firsts.length - 1], results.stream().mapToLong(r -> r[1]).max().orElse(0),
+                    relay.mean(TimeUnit.MILLISECONDS), relay.max(TimeUnit.MILLISECONDS));
+            long texts = results.get(0)[2];
+            assertThat(texts).isGreaterThanOrEqualTo(32);
+            assertThat(results).allSatisfy(r -> {
+                assertThat(r[3]).as("ended with done").isEqualTo(1);
+                assertThat(r[2]).as("text events").isEqualTo(texts);
+            });
+            assertThat(firsts[firsts.length - 1]).as("slowest first text (ms)").isLessThan(5_000);
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test
@@ -136,7 +219,7 @@ class ReferencePlaneIT extends GatewayTestBase {
 
     private ExecutionPlane startPlane(User u, Path dataDir) throws Exception {
         PlaneOptions options = new PlaneOptions()
-                .setGatewayUrl(server.publicUrl())
+                .setGatewayUrl(planeConfig.publicUrlOrDefault())
                 .setToken(vmTokens.issue(u.id, "org-acme", u.vmId))
                 .setVmId(u.vmId)
                 .setDataDir(dataDir.toString())

@@ -17,6 +17,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,16 @@ public abstract class GatewayTestBase {
     protected JdbcTemplate jdbc;
 
     protected SseClient client;
+
+    /** The execution-plane socket needs a fixed port (planes are told it up front): a free one per Spring context. */
+    @DynamicPropertySource
+    static void planePort(DynamicPropertyRegistry registry) throws IOException {
+        int free;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            free = socket.getLocalPort();
+        }
+        registry.add("gateway.plane.port", () -> free);
+    }
 
     @BeforeEach
     void connect() {

@@ -92,7 +92,7 @@ final class EventJournal {
     session.ackedSeq = seq;
     session.lastSeq = Math.max(session.lastSeq, seq);
     session.dropUpTo(seq);
-    store.save();
+    store.saveSoon(); // a lost ack only means a resend the gateway drops as a duplicate
   }
 
   /** The per-session acknowledged seqs, for {@code hello}. */
@@ -185,6 +185,11 @@ final class EventJournal {
     cursor.sentWaiters.values().forEach(waiters::addAll);
     cursor.sentWaiters.clear();
     waiters.forEach(promise -> promise.tryFail("the event can no longer be delivered"));
+  }
+
+  /** A pruned session's per-connection cursor goes too. */
+  void forget(String sessionId) {
+    cursors.remove(sessionId);
   }
 
   private Cursor cursor(String sessionId) {

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * waits for {@code welcome}, then hands every frame to its {@link Listener}. Reconnects on close
  * or error with exponential backoff and full jitter (reset after a {@code welcome}), also after a
  * 1008 rejection (the token may have been renewed), but not after 4000 (a newer connection of
- * the same {@code vm_id} took over). Drops a connection that receives nothing for three heartbeat
+ * the same {@code vm_id} took over). Dials with the newest VM token the gateway handed out
+ * ({@code welcome.token}, {@code token} frames), so it can reconnect after the first token expired. Drops a connection that receives nothing for three heartbeat
  * intervals. Used from the plane's event loop only, except {@link #connected()}.
  */
 final class GatewayLink {
@@ -249,13 +250,24 @@ final class GatewayLink {
       }
       return;
     }
-    if (state == State.READY && !"welcome".equals(type)) {
+    if (state == State.READY && "token".equals(type)) {
+      renewToken(frame);
+    } else if (state == State.READY && !"welcome".equals(type)) {
       listener.onFrame(frame);
+    }
+  }
+
+  /** The gateway's newer VM token (in {@code welcome} and {@code token} frames) is used from the next connection on. */
+  private void renewToken(JsonObject frame) {
+    Object fresh = frame.getValue("token");
+    if (fresh instanceof String && !((String) fresh).isBlank()) {
+      token = ((String) fresh).strip();
     }
   }
 
   private void welcomed(JsonObject welcome) {
     vertx.cancelTimer(welcomeTimer);
+    renewToken(welcome);
     state = State.READY;
     connected = true;
     backoff.reset();

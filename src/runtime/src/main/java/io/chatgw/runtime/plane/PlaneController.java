@@ -36,6 +36,10 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   private final GatewayRequests requests;
   private final Map<String, PlaneTurn> turns = new HashMap<>();
   private final List<Runnable> writableWaiters = new ArrayList<>();
+  private static final long PRUNE_EVERY_MS = 60_000;
+
+  private final Vertx vertx;
+  private long pruneTimer = -1;
   private boolean ignorePings;
   private boolean stopped;
 
@@ -44,6 +48,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
    */
   PlaneController(Vertx vertx, PlaneOptions options, PlaneState state, StateStore store,
       WebSocketClient webSocketClient, LlmChatClient llm, Runnable exitAction) {
+    this.vertx = vertx;
     this.options = options;
     this.state = state;
     this.store = store;
@@ -56,6 +61,16 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
 
   void start() {
     link.start();
+    pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, ignored -> pruneIdleSessions());
+  }
+
+  /** Sessions unused for a while with no open turn leave the state file (it stays small and cheap to write). */
+  private void pruneIdleSessions() {
+    List<String> pruned = state.prune(System.nanoTime(), PlaneState.PRUNE_IDLE_NANOS, turns::containsKey);
+    if (!pruned.isEmpty()) {
+      pruned.forEach(journal::forget);
+      store.saveSoon();
+    }
   }
 
   boolean connected() {
@@ -80,6 +95,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
 
   private void stopTurns() {
     stopped = true;
+    vertx.cancelTimer(pruneTimer);
     new ArrayList<>(turns.values()).forEach(PlaneTurn::abandon);
     turns.clear();
     requests.failAll();

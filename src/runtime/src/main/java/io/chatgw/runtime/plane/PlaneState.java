@@ -10,19 +10,25 @@ import java.util.Map;
 /**
  * What a plane must remember across reconnects and restarts, as kept in its state file:
  * <pre>
- * {"format": 1, "vm_id": "vm-1", "last_downlink_seq": 7,
+ * {"format": 1, "vm_id": "vm-1", "last_downlink_seq": 7, "seq_floor": 0,
  *  "sessions": {"&lt;session_id&gt;": {"last_seq": 43, "acked_seq": 41, "turns": 3,
  *                                 "open_request_id": "r-9" or null,
  *                                 "unacked": [&lt;sse_event frame&gt;, ...]}}}
  * </pre>
- * Mutable; used from the plane's event loop only.
+ * Sessions with no open turn and nothing unacknowledged are pruned after {@link #PRUNE_IDLE_NANOS} without
+ * use; {@code seq_floor} (the highest {@code last_seq} pruned) keeps event numbering growing for a session
+ * that comes back. Each session's JSON is cached until it changes, so writing the file costs little for
+ * sessions that did not change. Mutable; used from the plane's event loop only.
  */
 final class PlaneState {
 
   static final int FORMAT = 1;
+  static final long PRUNE_IDLE_NANOS = 10L * 60 * 1_000_000_000L;
 
   /** Highest {@code seq} of a processed {@code user_message}/{@code cancel}. */
   long lastDownlinkSeq;
+  /** Highest {@code last_seq} of a pruned session: a session created later numbers above it. */
+  long seqFloor;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
 
   /** One session's event numbering. */
@@ -37,6 +43,40 @@ final class PlaneState {
     String openRequestId;
     /** {@code sse_event} frames with a {@code seq} above {@link #ackedSeq}, oldest first. */
     final ArrayDeque<JsonObject> unacked = new ArrayDeque<>();
+    long lastUsedNanos = System.nanoTime();
+    private String cached;
+    private long cachedLastSeq = -1;
+    private long cachedAckedSeq;
+    private long cachedTurns;
+    private String cachedOpenRequestId;
+    private int cachedUnacked;
+    private long cachedFirstUnacked;
+
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("last_seq", lastSeq)
+          .put("acked_seq", ackedSeq)
+          .put("turns", turns)
+          .put("open_request_id", openRequestId)
+          .put("unacked", new JsonArray(new java.util.ArrayList<Object>(unacked)));
+    }
+
+    /** This session's JSON, re-encoded only when something in it changed. */
+    String encoded() {
+      long firstUnacked = unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst());
+      if (cached == null || cachedLastSeq != lastSeq || cachedAckedSeq != ackedSeq || cachedTurns != turns
+          || !java.util.Objects.equals(cachedOpenRequestId, openRequestId) || cachedUnacked != unacked.size()
+          || cachedFirstUnacked != firstUnacked) {
+        cached = toJson().encode();
+        cachedLastSeq = lastSeq;
+        cachedAckedSeq = ackedSeq;
+        cachedTurns = turns;
+        cachedOpenRequestId = openRequestId;
+        cachedUnacked = unacked.size();
+        cachedFirstUnacked = firstUnacked;
+      }
+      return cached;
+    }
 
     /** Drops the unacknowledged events up to {@code seq}; returns whether any went. */
     boolean dropUpTo(long seq) {
@@ -51,9 +91,56 @@ final class PlaneState {
     }
   }
 
-  /** The session, created (all zero) if unknown. */
+  /** The session, created if unknown (numbering from {@link #seqFloor}); marks it used. */
   Session session(String sessionId) {
-    return sessions.computeIfAbsent(sessionId, id -> new Session());
+    Session session = sessions.computeIfAbsent(sessionId, id -> {
+      Session created = new Session();
+      created.lastSeq = seqFloor;
+      return created;
+    });
+    session.lastUsedNanos = System.nanoTime();
+    return session;
+  }
+
+  /**
+   * Forgets sessions unused for {@code idleNanos} that have no open turn and nothing unacknowledged.
+   *
+   * @param busy sessions that must stay (a turn still runs)
+   * @return the ids forgotten
+   */
+  java.util.List<String> prune(long nowNanos, long idleNanos, java.util.function.Predicate<String> busy) {
+    java.util.List<String> pruned = new java.util.ArrayList<>();
+    for (Iterator<Map.Entry<String, Session>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Session> entry = it.next();
+      Session session = entry.getValue();
+      if (session.openRequestId == null && session.unacked.isEmpty() && nowNanos - session.lastUsedNanos > idleNanos
+          && !busy.test(entry.getKey())) {
+        seqFloor = Math.max(seqFloor, session.lastSeq);
+        it.remove();
+        pruned.add(entry.getKey());
+      }
+    }
+    return pruned;
+  }
+
+  /** The state file's content: {@link #toJson} with every unchanged session's cached JSON. */
+  io.vertx.core.buffer.Buffer encode(String vmId) {
+    StringBuilder out = new StringBuilder(256 + sessions.size() * 128);
+    out.append("{\"format\":").append(FORMAT)
+        .append(",\"vm_id\":").append(io.vertx.core.json.Json.encode(vmId))
+        .append(",\"last_downlink_seq\":").append(lastDownlinkSeq)
+        .append(",\"seq_floor\":").append(seqFloor)
+        .append(",\"sessions\":{");
+    boolean first = true;
+    for (Map.Entry<String, Session> entry : sessions.entrySet()) {
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      out.append(io.vertx.core.json.Json.encode(entry.getKey())).append(':').append(entry.getValue().encoded());
+    }
+    out.append("}}");
+    return io.vertx.core.buffer.Buffer.buffer(out.toString());
   }
 
   Map<String, Session> sessions() {
@@ -67,16 +154,12 @@ final class PlaneState {
 
   JsonObject toJson(String vmId) {
     JsonObject sessionsJson = new JsonObject();
-    sessions.forEach((id, session) -> sessionsJson.put(id, new JsonObject()
-        .put("last_seq", session.lastSeq)
-        .put("acked_seq", session.ackedSeq)
-        .put("turns", session.turns)
-        .put("open_request_id", session.openRequestId)
-        .put("unacked", new JsonArray(new java.util.ArrayList<Object>(session.unacked)))));
+    sessions.forEach((id, session) -> sessionsJson.put(id, session.toJson()));
     return new JsonObject()
         .put("format", FORMAT)
         .put("vm_id", vmId)
         .put("last_downlink_seq", lastDownlinkSeq)
+        .put("seq_floor", seqFloor)
         .put("sessions", sessionsJson);
   }
 
@@ -94,6 +177,7 @@ final class PlaneState {
     boolean samePlane = vmId.equals(json.getValue("vm_id"));
     PlaneState state = new PlaneState();
     state.lastDownlinkSeq = samePlane ? number(json.getValue("last_downlink_seq")) : 0;
+    state.seqFloor = number(json.getValue("seq_floor"));
     for (Map.Entry<String, Object> entry : json.getJsonObject("sessions")) {
       if (!(entry.getValue() instanceof JsonObject)) {
         throw new IllegalArgumentException("session " + entry.getKey() + " is not an object");

@@ -52,7 +52,7 @@ final class PlaneVerticle extends AbstractVerticle {
             + e.getMessage(), e));
         return;
       }
-      store.content(() -> state.toJson(options.getVmId()));
+      store.content(() -> state.encode(options.getVmId()));
       llmHttpClient = vertx.createHttpClient(
           new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(LLM_MAX_CONNECTIONS));
@@ -75,7 +75,8 @@ final class PlaneVerticle extends AbstractVerticle {
     stopping = true;
     Future<Void> disconnected = crashed || controller == null ? Future.succeededFuture() : controller.close();
     disconnected.recover(ignored -> Future.succeededFuture())
-        .compose(ignored -> store.idle())
+        // a graceful stop writes what waits for a lazy save (acks); a crash leaves the file as it was
+        .compose(ignored -> crashed || controller == null ? store.idle() : store.save())
         .compose(ignored -> webSocketClient == null ? Future.succeededFuture() : webSocketClient.close())
         .recover(ignored -> Future.succeededFuture())
         .compose(ignored -> llmHttpClient == null ? Future.succeededFuture() : llmHttpClient.close())

@@ -20,24 +20,31 @@ import java.util.logging.Logger;
  * atomically (temp file, then an atomic move over the old one) through {@code vertx.fileSystem()}.
  *
  * <p>Writes are coalesced: at most one is in flight; saves asked for meanwhile are served by one
- * more write of the then-current state. Used from the plane's event loop only.
+ * more write of the then-current state. What need not be on disk before the plane goes on (acks) asks
+ * for {@link #saveSoon()}: written with the next write, at the latest {@value #LAZY_SAVE_MS} ms later.
+ * Used from the plane's event loop only.
  */
 final class StateStore {
 
   static final String FILE_NAME = "plane-state.json";
 
+  static final long LAZY_SAVE_MS = 250;
+
   private static final Logger LOG = Logger.getLogger(StateStore.class.getName());
 
+  private final Vertx vertx;
   private final FileSystem fs;
   private final String dataDir;
   private final String file;
   private final String tempFile;
-  private Supplier<JsonObject> content;
+  private Supplier<Buffer> content;
+  private long lazyTimer = -1;
   private boolean writing;
   private List<Promise<Void>> nextWaiters = new ArrayList<>();
   private Promise<Void> idle;
 
   StateStore(Vertx vertx, String dataDir) {
+    this.vertx = vertx;
     this.fs = vertx.fileSystem();
     this.dataDir = dataDir;
     this.file = Paths.get(dataDir, FILE_NAME).toString();
@@ -48,8 +55,8 @@ final class StateStore {
     return file;
   }
 
-  /** What {@link #save()} writes; set before the first save. */
-  void content(Supplier<JsonObject> content) {
+  /** What {@link #save()} writes (the encoded state); set before the first save. */
+  void content(Supplier<Buffer> content) {
     this.content = content;
   }
 
@@ -81,6 +88,17 @@ final class StateStore {
     return promise.future();
   }
 
+  /** Writes the current state within {@value #LAZY_SAVE_MS} ms (or with a write asked for earlier). */
+  void saveSoon() {
+    if (!nextWaiters.isEmpty() || lazyTimer >= 0) {
+      return; // a write that has not started yet will include it
+    }
+    lazyTimer = vertx.setTimer(LAZY_SAVE_MS, ignored -> {
+      lazyTimer = -1;
+      save();
+    });
+  }
+
   /** Completes once no write is in flight (at once if none is). */
   Future<Void> idle() {
     if (!writing) {
@@ -96,7 +114,11 @@ final class StateStore {
     List<Promise<Void>> waiters = nextWaiters;
     nextWaiters = new ArrayList<>();
     writing = true;
-    Buffer bytes = content.get().toBuffer();
+    if (lazyTimer >= 0) {
+      vertx.cancelTimer(lazyTimer); // this write covers it
+      lazyTimer = -1;
+    }
+    Buffer bytes = content.get();
     fs.writeFile(tempFile, bytes)
         .compose(ignored -> fs.move(tempFile, file, new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
         .onComplete(written -> {

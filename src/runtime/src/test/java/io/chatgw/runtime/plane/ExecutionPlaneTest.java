@@ -348,6 +348,28 @@ class ExecutionPlaneTest {
     assertTrue(gateway.authentications.contains("none"));
   }
 
+  @Test
+  void reconnectsWithTheNewestTokenTheGatewayHandedOut() {
+    gateway.welcomeToken = "fresh-from-welcome";
+    ExecutionPlane plane = startPlane(options());
+    awaitTrue(plane::connected, "connected with the launch token");
+
+    gateway.validToken = "fresh-from-welcome"; // the launch token has expired meanwhile
+    int connections = gateway.authentications.size();
+    gateway.dropAbruptly();
+    awaitTrue(() -> gateway.authentications.size() > connections && plane.connected(), "reconnected with the welcome's token");
+    assertEquals("header", gateway.authentications.get(gateway.authentications.size() - 1));
+
+    gateway.send(new JsonObject().put("type", "token").put("token", "fresh-from-token-frame"));
+    gateway.validToken = "fresh-from-token-frame";
+    gateway.welcomeToken = null;
+    sleep(200);
+    int before = gateway.authentications.size();
+    gateway.dropAbruptly();
+    awaitTrue(() -> gateway.authentications.size() > before && plane.connected(), "reconnected with the token frame's token");
+    assertFalse(gateway.authentications.contains("none"), "no attempt with an old token");
+  }
+
   private PlaneOptions options() {
     return new PlaneOptions()
         .setGatewayUrl(gateway.url())

@@ -51,6 +51,10 @@ final class FakeGateway {
   volatile long loseAbove = Long.MAX_VALUE;
   /** Close every new connection with 1008. */
   volatile boolean rejectAll;
+  /** The token connections must carry. */
+  volatile String validToken = TOKEN;
+  /** A fresh token put in {@code welcome}, or null. */
+  volatile String welcomeToken;
   /** Answers a request frame with the response's fields ({@code ok}, {@code result}/{@code error}), or null for no answer. */
   volatile Function<JsonObject, JsonObject> responder = request -> null;
 
@@ -138,8 +142,9 @@ final class FakeGateway {
   private void onConnection(ServerWebSocket ws) {
     String authorization = ws.headers().get("Authorization");
     String query = ws.query();
-    String auth = ("Bearer " + TOKEN).equals(authorization) ? "header"
-        : query != null && query.contains("token=" + TOKEN) ? "query" : "none";
+    String valid = validToken;
+    String auth = ("Bearer " + valid).equals(authorization) ? "header"
+        : query != null && query.contains("token=" + valid) ? "query" : "none";
     authentications.add(auth);
     ws.closeHandler(ignored -> {
       closes.add(ws.closeStatusCode() == null ? "none" : String.valueOf(ws.closeStatusCode()));
@@ -186,9 +191,13 @@ final class FakeGateway {
     JsonObject sessions = new JsonObject();
     running.forEach((sessionId, requestId) -> sessions.put(sessionId, new JsonObject()
         .put("last_seq", lastAccepted.getOrDefault(sessionId, 0L)).put("request_id", requestId)));
-    ws.writeTextMessage(new JsonObject().put("type", "welcome").put("vm_id", hello.getString("vm_id"))
+    JsonObject welcome = new JsonObject().put("type", "welcome").put("vm_id", hello.getString("vm_id"))
         .put("heartbeat_interval_ms", 10_000).put("max_frame_bytes", 1024 * 1024)
-        .put("sessions", sessions).encode());
+        .put("sessions", sessions);
+    if (welcomeToken != null) {
+      welcome.put("token", welcomeToken);
+    }
+    ws.writeTextMessage(welcome.encode());
     welcomed = true;
     List<JsonObject> waiting = new ArrayList<>(held);
     held.clear();

@@ -47,6 +47,49 @@ class PlaneStateTest {
   }
 
   @Test
+  void theEncodedFileIsTheJsonAndFollowsChanges() {
+    PlaneState state = new PlaneState();
+    PlaneState.Session session = state.session("s1");
+    session.unacked.add(PlaneFrames.sseEvent("s1", "r-1", 1, "text", new JsonObject().put("delta", "a")));
+    session.lastSeq = 1;
+    state.session("s2").turns = 2;
+    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+
+    session.lastSeq = 2;
+    session.unacked.add(PlaneFrames.sseEvent("s1", "r-1", 2, "text", new JsonObject().put("delta", "b")));
+    session.ackedSeq = 1;
+    session.dropUpTo(1);
+    session.openRequestId = "r-1";
+    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+  }
+
+  @Test
+  void idleEndedSessionsArePrunedAndTheirNumberingIsNotReused() {
+    PlaneState state = new PlaneState();
+    PlaneState.Session ended = state.session("ended");
+    ended.lastSeq = 40;
+    ended.ackedSeq = 40;
+    PlaneState.Session open = state.session("open");
+    open.lastSeq = 7;
+    open.openRequestId = "r-2";
+    PlaneState.Session unacked = state.session("unacked");
+    unacked.lastSeq = 3;
+    unacked.unacked.add(PlaneFrames.sseEvent("unacked", "r-3", 3, "text", new JsonObject()));
+    PlaneState.Session running = state.session("running");
+    running.lastSeq = 50;
+
+    long later = System.nanoTime() + PlaneState.PRUNE_IDLE_NANOS + 1;
+    assertEquals(java.util.List.of("ended"), state.prune(later, PlaneState.PRUNE_IDLE_NANOS, "running"::equals));
+    assertEquals(java.util.Set.of("open", "unacked", "running"), state.sessions().keySet());
+    assertEquals(java.util.List.of(), state.prune(System.nanoTime(), PlaneState.PRUNE_IDLE_NANOS, id -> false),
+        "sessions used recently stay");
+
+    PlaneState read = PlaneState.fromJson(state.toJson("vm-1"), "vm-1");
+    assertEquals(40, read.seqFloor);
+    assertEquals(40, read.session("ended").lastSeq, "a pruned session that comes back numbers above its old seqs");
+  }
+
+  @Test
   void rejectsOtherFiles() {
     assertThrows(IllegalArgumentException.class, () -> PlaneState.fromJson(new JsonObject().put("x", 1), "vm-1"));
     assertThrows(IllegalArgumentException.class, () -> PlaneState.fromJson(new JsonObject().put("format", 2)

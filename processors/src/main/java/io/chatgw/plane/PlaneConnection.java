@@ -1,0 +1,88 @@
+package io.chatgw.plane;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket of a plane, from OPEN to CLOSE: its frames run one after another on {@link #frames}
+ * (in arrival order), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
+ * connection with a higher {@link #generation}; frames and callbacks of an older one are ignored.
+ *
+ * <p>Backpressure: frames waiting here are counted; past {@code gateway.plane.frame-queue-high-water}
+ * the socket is paused (Vert.x stops reading it, so TCP pushes back on the plane) and resumed once half
+ * of that has been handled.
+ */
+public final class PlaneConnection {
+
+    /** Exchange properties of the routes that handle a connection's frames. */
+    public static final String CONNECTION = "planeConnection";
+    public static final String LINK = "planeLink";
+    public static final String SOCKET = "planeSocket";
+    /** {@link System#nanoTime()} when the frame came off the socket, before any queue. */
+    public static final String ARRIVED = "planeFrameArrived";
+
+    final String key;
+    final ServerWebSocket socket;
+    final SerialExecutor frames;
+    private final AtomicLong queued = new AtomicLong();
+    private final int highWater;
+    private boolean paused;
+    /** Set once admitted (token verified, vm_id owned, attached). */
+    volatile PlaneLink link;
+    /** The link's generation this connection was attached as. */
+    volatile long generation;
+    volatile boolean closed;
+
+    PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, int highWater) {
+        this.key = key;
+        this.socket = socket;
+        this.frames = frames;
+        this.highWater = Math.max(2, highWater);
+    }
+
+    public ServerWebSocket socket() {
+        return socket;
+    }
+
+    public PlaneLink link() {
+        return link;
+    }
+
+    /** Characters of frames received and not yet handled. */
+    long backlog() {
+        return queued.get();
+    }
+
+    /**
+     * A frame of {@code size} characters arrived and waits its turn; pauses the socket at the high-water mark.
+     * @return whether this paused the socket
+     */
+    boolean queued(int size) {
+        if (queued.addAndGet(Math.max(1, size)) >= highWater) {
+            synchronized (this) {
+                if (!paused && queued.get() >= highWater && !closed) {
+                    paused = true;
+                    socket.pause();
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A frame was handled; resumes the socket once the backlog is down to half the high-water mark. */
+    void handled(int size) {
+        if (queued.addAndGet(-Math.max(1, size)) <= highWater / 2) {
+            synchronized (this) {
+                if (paused && queued.get() <= highWater / 2) {
+                    paused = false;
+                    socket.resume();
+                }
+            }
+        }
+    }
+
+    synchronized boolean paused() {
+        return paused;
+    }
+}
