@@ -127,7 +127,8 @@ public final class SessionStream {
         onClientDetached.run();
     }
 
-    synchronized int clientCount() {
+    /** Clients attached right now. */
+    public synchronized int clientCount() {
         return clients.size();
     }
 
