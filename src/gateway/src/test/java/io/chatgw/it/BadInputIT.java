@@ -162,6 +162,23 @@ class BadInputIT extends GatewayTestBase {
     }
 
     @Test
+    void vmTokensAreNotUserTokens() throws Exception {
+        String vmToken = jwt.issue("u-alice", "org-acme", List.of("vm"), Duration.ofMinutes(5), Map.of("vm_id", "vm-1"));
+        String vmIdOnly = jwt.issue("u-alice", "org-acme", List.of(), Duration.ofMinutes(5), Map.of("vm_id", "vm-1"));
+        String session = newSession(token);
+        for (String t : List.of(vmToken, vmIdOnly)) {
+            assertError(client.send("POST", "/api/v1/sessions", t, null, null), 401, "unauthorized");
+            assertError(client.send("POST", "/api/v1/sessions/" + session + "/messages", t, "application/json",
+                    "{\"message\": \"hi\"}".getBytes(StandardCharsets.UTF_8)), 401, "unauthorized");
+            assertError(client.send("POST", "/api/v1/vm-tokens", t, null, null), 401, "unauthorized");
+            HttpResponse<String> openai = new io.chatgw.support.OpenAiHttp(port).complete(t,
+                    Map.of("messages", List.of(Map.of("role", "user", "content", "hi"))));
+            assertThat(openai.statusCode()).isEqualTo(401);
+            assertThat(errorOf(openai).get("type").asText()).isEqualTo("authentication_error");
+        }
+    }
+
+    @Test
     void unknownUserWithoutAnOrgClaimCannotBeProvisioned() throws Exception {
         String noOrg = jwt.issue("u-orgless-" + System.nanoTime(), null, List.of(), Duration.ofMinutes(5), Map.of());
         assertError(client.send("POST", "/api/v1/sessions", noOrg, null, null), 401, "unauthorized");
