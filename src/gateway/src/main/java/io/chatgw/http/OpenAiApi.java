@@ -208,8 +208,12 @@ public class OpenAiApi {
     }
 
     private Mono<ServerResponse> openAiError(OpenAiError error, String path, String turnId) {
-        ServerResponse.BodyBuilder builder = ServerResponse.status(HttpStatus.valueOf(error.status()))
-                .contentType(MediaType.APPLICATION_JSON);
+        return openAiError(ServerResponse.status(HttpStatus.valueOf(error.status())), error, path, turnId);
+    }
+
+    private Mono<ServerResponse> openAiError(ServerResponse.BodyBuilder builder, OpenAiError error, String path,
+                                             String turnId) {
+        builder.contentType(MediaType.APPLICATION_JSON);
         if (path != null) {
             builder.header(PATH_HEADER, path);
         }
@@ -221,7 +225,8 @@ public class OpenAiApi {
 
     private Mono<ServerResponse> errorResponse(Throwable e) {
         if (e instanceof GatewayException g) {
-            return openAiError(OpenAiError.of(g), null, null);
+            return openAiError(ErrorBodies.withRetryAfter(ServerResponse.status(HttpStatus.valueOf(g.status())), g),
+                    OpenAiError.of(g), null, null);
         }
         log.error("OpenAI-compatible request failed", e);
         return openAiError(OpenAiError.internal(), null, null);

@@ -116,8 +116,9 @@ class BadInputIT extends GatewayTestBase {
         String session = newSession(token);
         try (SseClient.Stream first = sendMessage(token, session, "[[standin chunks=20 delay_ms=100]] slow one")) {
             first.next(); // the route event: the turn is running
-            assertError(postMessage(session, "application/json", JSON.writeValueAsString(Map.of("message", "hi"))),
-                    409, "turn_in_progress");
+            HttpResponse<String> busy = postMessage(session, "application/json", JSON.writeValueAsString(Map.of("message", "hi")));
+            assertError(busy, 409, "turn_in_progress");
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
             List<SseClient.Event> rest = first.all();
             assertThat(rest.get(rest.size() - 1).type()).isEqualTo("done");
         }
