@@ -12,10 +12,14 @@ import org.springframework.stereotype.Component;
 /**
  * Verifies the Bearer token and puts the {@link Caller} on the exchange; anything wrong is a 401. The token is
  * a user JWT, or an API key issued by the gateway ({@code sk-gw-...}, see {@link ApiKeyStore}), which acts as
- * the user it is bound to, with no roles.
+ * the user it is bound to, with no roles. VM tokens (role {@code vm}, claim {@code vm_id}: io.chatgw.plane.VmTokens)
+ * are refused: they let a plane dial in, they do not act as its user.
  */
 @Component("authenticateCaller")
 public class AuthenticateCaller implements Processor {
+
+    private static final String VM_ROLE = "vm";
+    private static final String VM_ID_CLAIM = "vm_id";
 
     private final JwtVerifier verifier;
     private final CallerDirectory directory;
@@ -48,6 +52,10 @@ public class AuthenticateCaller implements Processor {
             claims = verifier.verify(token);
         } catch (JwtVerifier.JwtRejected e) {
             throw GatewayException.unauthorized(e.getMessage());
+        }
+        if (claims.roles().contains(VM_ROLE) || claims.all().containsKey(VM_ID_CLAIM)) {
+            // signed with the same secret, but only good for a plane dialing in on /ws/vm
+            throw GatewayException.unauthorized("a VM token is not a user token");
         }
         exchange.setProperty(ExchangeKeys.CALLER, directory.resolve(claims.subject(), claims.org(), claims.roles()));
     }

@@ -29,8 +29,10 @@ public record GatewayProperties(
     public record Chat(
             /** Largest accepted request body; larger bodies get 413. */
             @DefaultValue("65536") int maxBodyBytes,
-            /** A comment line is sent on an SSE stream that has been idle this long. */
-            @DefaultValue("15s") Duration keepaliveInterval) {
+            /** Longest silence on an SSE stream: a comment line goes out after 3/4 of it. */
+            @DefaultValue("15s") Duration keepaliveInterval,
+            /** {@code Retry-After} of a 409 turn_in_progress (both APIs). */
+            @DefaultValue("1s") Duration busyRetryAfter) {
     }
 
     public record Relay(
@@ -39,7 +41,12 @@ public record GatewayProperties(
             /** Events queued per connected client before that (slow) client is dropped. */
             @DefaultValue("256") int clientQueueSize,
             /** A session's relay with no client and no open turn is released after this long. */
-            @DefaultValue("30m") Duration idleSessionTtl) {
+            @DefaultValue("30m") Duration idleSessionTtl,
+            /**
+             * A per-request (ephemeral) session's relay is released once unused this long: long enough for the
+             * HTTP layer to attach after its turn opened or ended, short enough not to hold memory.
+             */
+            @DefaultValue("30s") Duration ephemeralGrace) {
     }
 
     public record Routing(

@@ -23,6 +23,11 @@ public record OpenAiError(int status, String type, String code, String message, 
         return new OpenAiError(status, typeOf(status), code, message, null);
     }
 
+    /** An HTTP-level failure outside the routes (unknown path, wrong method): {@code type} follows the status. */
+    public static OpenAiError ofStatus(int status, String code, String message) {
+        return new OpenAiError(status, typeOf(status), code, message, null);
+    }
+
     public static OpenAiError internal() {
         return new OpenAiError(500, typeOf(500), "internal_error", "the gateway could not handle this request", null);
     }
@@ -33,7 +38,7 @@ public record OpenAiError(int status, String type, String code, String message, 
             return 502;
         }
         return switch (code) {
-            case "path_unavailable", "vm_unavailable" -> 503;
+            case "path_unavailable", "vm_unavailable", "shutting_down" -> 503;
             case "upstream_timeout" -> 504;
             case "internal_error" -> 500;
             case "rate_limited" -> 429;

@@ -4,6 +4,11 @@ package io.chatgw.openai;
 public final class OpenAiKeys {
     /** {@link CompletionRequest} set by parseCompletionRequest. */
     public static final String COMPLETION_REQUEST = "completionRequest";
+    /** Where the completion's session came from: {@link #FROM_HEADER}, {@link #FROM_USER_FIELD} or {@link #FOR_REQUEST}. */
+    public static final String SESSION_SOURCE = "completionSessionSource";
+    public static final String FROM_HEADER = "header";
+    public static final String FROM_USER_FIELD = "user";
+    public static final String FOR_REQUEST = "request";
     /** Header: the value of the configured session header ({@code X-Session-Id}), if the client sent one. */
     public static final String SESSION_HEADER = "openaiSessionId";
     /** Header: the value of {@code X-Gateway-Runtime-Events}, if the client sent one. */

@@ -37,7 +37,8 @@ public record OpenAiProperties(
          * later failure is an in-band error chunk.
          */
         @DefaultValue("10s") Duration firstChunkWait,
-        @DefaultValue ApiKeys apiKeys) {
+        @DefaultValue ApiKeys apiKeys,
+        @DefaultValue EphemeralSessions ephemeralSessions) {
 
     public enum RuntimeEvents {
         OMIT, EXTENSION;
@@ -54,6 +55,16 @@ public record OpenAiProperties(
             }
             throw new IllegalArgumentException("runtime events must be 'omit' or 'extension', was '" + value + "'");
         }
+    }
+
+    /** Sessions made for one request (no session header, no {@code user}): deleted once unused this long. */
+    public record EphemeralSessions(
+            /** Deleted once {@code last_active_at} is older than this; keep it well above the longest turn. */
+            @DefaultValue("24h") Duration retention,
+            /** How often the expire-ephemeral-sessions route runs (its timer reads the same key). */
+            @DefaultValue("10m") Duration cleanupInterval,
+            /** Rows deleted per statement (the route repeats until none is left). */
+            @DefaultValue("1000") int batchSize) {
     }
 
     public record ApiKeys(

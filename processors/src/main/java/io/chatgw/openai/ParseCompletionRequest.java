@@ -105,6 +105,10 @@ public class ParseCompletionRequest implements Processor {
                 throw new InvalidParameter("invalid_type", "'stream_options' must be an object", "stream_options");
             }
             includeUsage = optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
+            if (!stream) { // as OpenAI answers it
+                throw new InvalidParameter("invalid_value", "'stream_options' is only allowed when 'stream' is true",
+                        "stream_options");
+            }
         }
         String user = optionalText(root, "user");
         if (user != null && user.length() > MAX_USER_CHARS) {

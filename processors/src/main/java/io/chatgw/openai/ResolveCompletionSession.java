@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * The gateway session a completion request runs in: the one named by the session header ({@code X-Session-Id},
  * 404 if it is not the caller's), else the one mapped to the request's {@code user} field (created on first
- * use), else a new session for this request alone.
+ * use), else a new session for this request alone ({@link UseRequestSession}). Says which in
+ * {@link OpenAiKeys#SESSION_SOURCE}.
  */
 @Component("resolveCompletionSession")
 public class ResolveCompletionSession implements Processor {
@@ -19,14 +20,14 @@ public class ResolveCompletionSession implements Processor {
     private final SessionStore sessions;
     private final SessionAliases aliases;
     private final OpenAiProperties config;
-    private final io.chatgw.relay.SessionRelay relay;
+    private final UseRequestSession requestSession;
 
     public ResolveCompletionSession(SessionStore sessions, SessionAliases aliases, OpenAiProperties config,
-                                    io.chatgw.relay.SessionRelay relay) {
+                                    UseRequestSession requestSession) {
         this.sessions = sessions;
         this.aliases = aliases;
         this.config = config;
-        this.relay = relay;
+        this.requestSession = requestSession;
     }
 
     @Override
@@ -38,11 +39,13 @@ public class ResolveCompletionSession implements Processor {
         if (named != null && !named.isBlank()) {
             session = sessions.findOwned(named.trim(), caller).orElseThrow(() -> new InvalidParameter(404,
                     "session_not_found", "no such session: " + named.trim(), config.sessionHeader()));
+            exchange.setProperty(OpenAiKeys.SESSION_SOURCE, OpenAiKeys.FROM_HEADER);
         } else if (request.user() != null && config.sessionsFromUserField()) {
             session = aliases.findOrCreate(caller, request.user());
+            exchange.setProperty(OpenAiKeys.SESSION_SOURCE, OpenAiKeys.FROM_USER_FIELD);
         } else {
-            session = sessions.create(caller, null);
-            relay.stream(session.id()).markEphemeral(); // nobody will replay it: free its buffer once the answer is out
+            requestSession.process(exchange);
+            return;
         }
         exchange.setProperty(ExchangeKeys.SESSION, session);
     }

@@ -98,7 +98,8 @@ public class SessionRelay {
     public void releaseIdleSessions() {
         long now = System.nanoTime();
         long idle = config.idleSessionTtl().toNanos();
-        streams.entrySet().removeIf(e -> e.getValue().closeIfIdle(idle, now));
+        long ephemeralGrace = config.ephemeralGrace().toNanos();
+        streams.entrySet().removeIf(e -> e.getValue().closeIfIdle(idle, ephemeralGrace, now));
     }
 
     private long nextEpoch(UUID sessionId) {

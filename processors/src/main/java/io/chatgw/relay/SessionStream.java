@@ -127,18 +127,29 @@ public final class SessionStream {
         onClientDetached.run();
     }
 
-    synchronized int clientCount() {
+    /** Clients attached right now. */
+    public synchronized int clientCount() {
         return clients.size();
     }
 
-    /** A session made for one request (OpenAI calls without a session): released at the next sweep once unused. */
+    /**
+     * A session made for one request (OpenAI calls without a session): released sooner, once unused for the
+     * ephemeral grace rather than the idle TTL.
+     */
     public void markEphemeral() {
         ephemeral = true;
     }
 
-    /** Closes the stream if nobody uses it and it has been idle longer than {@code idleNanos}. */
-    synchronized boolean closeIfIdle(long idleNanos, long nowNanos) {
-        if (clients.isEmpty() && activeTurn == null && (ephemeral || nowNanos - lastTouchedNanos > idleNanos)) {
+    /**
+     * Closes the stream if nobody uses it (no client, no turn) and nothing touched it for {@code idleNanos}, or for
+     * {@code ephemeralGraceNanos} if it is ephemeral. The grace covers the gaps in which an ephemeral stream is
+     * unused but about to be: its session resolved but the turn not open yet, or the turn ended but the HTTP
+     * layer not yet attached to read it.
+     */
+    synchronized boolean closeIfIdle(long idleNanos, long ephemeralGraceNanos, long nowNanos) {
+        long unused = nowNanos - lastTouchedNanos;
+        if (clients.isEmpty() && activeTurn == null
+                && (unused > idleNanos || (ephemeral && unused > ephemeralGraceNanos))) {
             closed = true;
         }
         return closed;

@@ -23,6 +23,14 @@ public class SessionStore {
     }
 
     public ChatSession create(Caller caller, String agentId) {
+        return create(caller, agentId, false);
+    }
+
+    /**
+     * @param ephemeral made for one request (an OpenAI call without a session): deleted after
+     *                  {@code gateway.openai.ephemeral-sessions.retention} without use
+     */
+    public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
         return tx.execute(status -> {
             Optional<ExecutionMode> agentDefault = Optional.empty();
             if (agentId != null) {
@@ -33,8 +41,8 @@ public class SessionStore {
                 }
             }
             UUID id = jdbc.queryForObject(
-                    "INSERT INTO sessions (user_id, org_id, agent_id) VALUES (?, ?, ?) RETURNING id",
-                    UUID.class, caller.userId(), caller.orgId(), agentId);
+                    "INSERT INTO sessions (user_id, org_id, agent_id, ephemeral) VALUES (?, ?, ?, ?) RETURNING id",
+                    UUID.class, caller.userId(), caller.orgId(), agentId, ephemeral);
             jdbc.update("""
                     INSERT INTO audit_log (actor, org_id, action, target) VALUES (?, ?, 'session.created', ?)""",
                     caller.userId(), caller.orgId(), String.valueOf(id));
@@ -62,6 +70,7 @@ public class SessionStore {
                 id, caller.userId()).stream().findFirst();
     }
 
+    /** Records that the session is in use (a turn opened): {@code last_active_at}. */
     public void touch(UUID sessionId) {
         jdbc.update("UPDATE sessions SET last_active_at = now() WHERE id = ?", sessionId);
     }

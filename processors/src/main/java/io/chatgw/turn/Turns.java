@@ -2,7 +2,7 @@ package io.chatgw.turn;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
-import io.chatgw.core.GatewayException;
+import io.chatgw.config.GatewayProperties;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SessionStream;
@@ -32,11 +32,13 @@ public class Turns {
     private final SessionRelay relay;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final Duration busyRetryAfter;
 
-    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters) {
+    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties) {
         this.relay = relay;
         this.json = json;
         this.meters = meters;
+        this.busyRetryAfter = properties.chat().busyRetryAfter();
     }
 
     /** Claims the session (409 if a turn is already running there) and announces the chosen path. */
@@ -53,8 +55,7 @@ public class Turns {
         SessionStream stream = relay.stream(session.id());
         UUID requestId = UUID.randomUUID();
         if (!stream.beginTurn(requestId.toString())) {
-            throw new GatewayException(409, "turn_in_progress",
-                    "this session is still answering a previous message; wait for its done/error event");
+            throw new TurnInProgress(busyRetryAfter);
         }
         Turn turn = new Turn(requestId, caller, session, decision, message, history, stream, json);
         Map<String, Object> data = new LinkedHashMap<>();

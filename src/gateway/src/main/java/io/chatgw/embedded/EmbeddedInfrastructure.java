@@ -67,10 +67,9 @@ final class EmbeddedInfrastructure {
         return "http://127.0.0.1:" + llm.port();
     }
 
-    synchronized String legacyRuntimeBaseUrl(String llmBaseUrl) {
+    /** The reference runtime, calling the LLM {@code options} name (base URL, API key, model). */
+    synchronized String legacyRuntimeBaseUrl(RuntimeOptions options) {
         if (runtime == null) {
-            RuntimeOptions options = new RuntimeOptions();
-            options.setLlmBaseUrl(llmBaseUrl);
             runtime = await(LegacyRuntimeServer.start(vertx(), options));
             log.info("embedded reference runtime (legacy mode) listening on http://127.0.0.1:{}", runtime.port());
         }

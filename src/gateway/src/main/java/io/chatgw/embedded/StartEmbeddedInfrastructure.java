@@ -1,5 +1,6 @@
 package io.chatgw.embedded;
 
+import io.chatgw.runtime.RuntimeOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,6 +9,7 @@ import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcesso
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -50,7 +52,7 @@ public class StartEmbeddedInfrastructure implements EnvironmentPostProcessor, Or
             props.put("gateway.plane.mcp-url", llm + "/mcp"); // the stand-in also speaks MCP (JSON-RPC tools/call)
         }
         if (blank(env, "gateway.legacy.base-url")) {
-            props.put("gateway.legacy.base-url", infra.legacyRuntimeBaseUrl(llm));
+            props.put("gateway.legacy.base-url", infra.legacyRuntimeBaseUrl(legacyRuntimeOptions(env, llm)));
         }
         if (!props.isEmpty()) {
             env.getPropertySources().addFirst(new MapPropertySource("embeddedInfrastructure", props));
@@ -59,6 +61,20 @@ public class StartEmbeddedInfrastructure implements EnvironmentPostProcessor, Or
                 SpringApplication.getShutdownHandlers().add(infra::stop);
             }
         }
+    }
+
+    /**
+     * The embedded runtime calls the same LLM as the direct_llm path: base URL, {@code gateway.llm.api-key} and
+     * {@code gateway.llm.model}, so pointing only the LLM at an external provider works for both paths.
+     */
+    static RuntimeOptions legacyRuntimeOptions(Environment env, String llmBaseUrl) {
+        RuntimeOptions options = new RuntimeOptions().setLlmBaseUrl(llmBaseUrl);
+        options.setLlmApiKey(env.getProperty("gateway.llm.api-key"));
+        String model = env.getProperty("gateway.llm.model");
+        if (model != null && !model.isBlank()) {
+            options.setModel(model);
+        }
+        return options;
     }
 
     private static boolean blank(ConfigurableEnvironment env, String key) {

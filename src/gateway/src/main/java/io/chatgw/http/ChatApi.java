@@ -4,13 +4,12 @@ import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
 import io.chatgw.relay.RelayEvent;
-import io.chatgw.relay.RelaySubscription;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.session.ChatSession;
 import io.chatgw.turn.Turn;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.ProducerTemplate;
@@ -29,7 +28,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * The chat API's HTTP layer, deliberately thin: it reads the request (enforcing the body size limit),
@@ -43,6 +41,7 @@ public class ChatApi {
     /** Sent first so headers go out at once (a quiet session would otherwise hold them back), with a reconnect hint. */
     private static final ServerSentEvent<String> OPENING =
             ServerSentEvent.<String>builder().comment("stream open").retry(Duration.ofSeconds(2)).build();
+    private static final ServerSentEvent<String> KEEPALIVE = ServerSentEvent.<String>builder().comment("keep-alive").build();
 
     private final ProducerTemplate routes;
     private final SessionRelay relay;
@@ -92,10 +91,10 @@ public class ChatApi {
                 .flatMap(exchange -> {
                     Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
                     String turnId = turn.requestId().toString();
-                    RelaySubscription subscription = relay.subscribe(turn.session().id(), turn.routeEventId() - 1);
-                    Flux<RelayEvent> events = relay.track(subscription, () -> RouteCalls.closeConnection(request))
-                            .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId()));
-                    return sse(events);
+                    // attached when the response body is subscribed, so a client gone before that leaves nothing
+                    // attached; the replay from the route event covers what the turn published meanwhile
+                    return sse(follow(request, turn.session().id(), turn.routeEventId() - 1)
+                            .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId())));
                 })
                 .onErrorResume(this::errorResponse);
     }
@@ -110,10 +109,14 @@ public class ChatApi {
         return RouteCalls.call(routes, "direct:open-event-stream", request, new byte[0], Map.of())
                 .flatMap(exchange -> {
                     ChatSession session = exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class);
-                    RelaySubscription subscription = relay.subscribe(session.id(), afterId);
-                    return sse(relay.track(subscription, () -> RouteCalls.closeConnection(request)));
+                    return sse(follow(request, session.id(), afterId));
                 })
                 .onErrorResume(this::errorResponse);
+    }
+
+    /** The session's events after {@code afterId}, attached to the relay (and counted as open) only once subscribed. */
+    private Flux<RelayEvent> follow(ServerRequest request, UUID sessionId, long afterId) {
+        return Flux.defer(() -> relay.track(relay.subscribe(sessionId, afterId), () -> RouteCalls.closeConnection(request)));
     }
 
     private static long lastEventId(ServerRequest request) {
@@ -137,34 +140,22 @@ public class ChatApi {
 
     /** The SSE response: events as they come, a comment line when the stream has been idle, no buffering. */
     private Mono<ServerResponse> sse(Flux<RelayEvent> events) {
-        Duration keepalive = config.keepaliveInterval();
-        AtomicLong lastWrite = new AtomicLong(System.nanoTime());
-        Sinks.One<Boolean> ended = Sinks.one();
-        Flux<ServerSentEvent<String>> body = events
-                .map(e -> {
-                    lastWrite.set(System.nanoTime());
-                    if (e.originNanos() != 0) {
-                        relayLatency.record(lastWrite.get() - e.originNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-                    }
-                    ServerSentEvent.Builder<String> b = ServerSentEvent.<String>builder(e.data()).event(e.type());
-                    if (e.id() != RelayEvent.NO_ID) {
-                        b.id(Long.toString(e.id()));
-                    }
-                    return b.build();
-                })
-                .doFinally(s -> ended.tryEmitValue(true));
-        Flux<ServerSentEvent<String>> comments = Flux.interval(keepalive, keepalive)
-                .filter(tick -> System.nanoTime() - lastWrite.get() >= keepalive.toNanos() - 50_000_000L)
-                .map(tick -> {
-                    lastWrite.set(System.nanoTime());
-                    return ServerSentEvent.<String>builder().comment("keep-alive").build();
-                })
-                .takeUntilOther(ended.asMono());
+        Flux<ServerSentEvent<String>> body = events.map(e -> {
+            if (e.originNanos() != 0) {
+                relayLatency.record(System.nanoTime() - e.originNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            ServerSentEvent.Builder<String> b = ServerSentEvent.<String>builder(e.data()).event(e.type());
+            if (e.id() != RelayEvent.NO_ID) {
+                b.id(Long.toString(e.id()));
+            }
+            return b.build();
+        });
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
-                .body(BodyInserters.fromServerSentEvents(Flux.concat(Flux.just(OPENING), Flux.merge(body, comments))));
+                .body(BodyInserters.fromServerSentEvents(Flux.concat(Flux.just(OPENING),
+                        KeepAlive.around(body, config.keepaliveInterval(), () -> KEEPALIVE))));
     }
 
     private Mono<ServerResponse> errorResponse(Throwable e) {

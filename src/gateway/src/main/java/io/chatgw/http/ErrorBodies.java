@@ -1,7 +1,9 @@
 package io.chatgw.http;
 
 import io.chatgw.core.GatewayException;
+import io.chatgw.turn.TurnInProgress;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -14,12 +16,23 @@ final class ErrorBodies {
     }
 
     static Mono<ServerResponse> of(int status, String code, String message) {
-        return ServerResponse.status(HttpStatus.valueOf(status))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("error", Map.of("code", code, "message", message)));
+        return body(ServerResponse.status(HttpStatus.valueOf(status)), code, message);
     }
 
+    /** The exception's status, code and message; a busy session's 409 also says when to retry. */
     static Mono<ServerResponse> of(GatewayException e) {
-        return of(e.status(), e.code(), e.getMessage());
+        return body(withRetryAfter(ServerResponse.status(HttpStatus.valueOf(e.status())), e), e.code(), e.getMessage());
+    }
+
+    static ServerResponse.BodyBuilder withRetryAfter(ServerResponse.BodyBuilder builder, GatewayException e) {
+        if (e instanceof TurnInProgress busy) {
+            builder.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+        }
+        return builder;
+    }
+
+    private static Mono<ServerResponse> body(ServerResponse.BodyBuilder builder, String code, String message) {
+        return builder.contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("error", Map.of("code", code, "message", message)));
     }
 }

@@ -16,7 +16,6 @@ import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SlowClientException;
 import io.chatgw.turn.Turn;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +37,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * The OpenAI-compatible API's HTTP layer ({@code POST /v1/chat/completions}, {@code GET /v1/models}), thin like
@@ -188,30 +186,16 @@ public class OpenAiApi {
 
     /** {@code data: <payload>} events, a comment line when idle, no buffering anywhere on the way. */
     private Mono<ServerResponse> sse(Flux<String> payloads, String path, String turnId) {
-        Duration keepalive = config.keepaliveInterval();
-        AtomicLong lastWrite = new AtomicLong(System.nanoTime());
-        Sinks.One<Boolean> ended = Sinks.one();
         Flux<String> data = payloads
-                .map(p -> {
-                    lastWrite.set(System.nanoTime());
-                    return "data: " + p + "\n\n";
-                })
+                .map(p -> "data: " + p + "\n\n")
                 .onErrorResume(e -> {
                     if (e instanceof SlowClientException) {
                         return Flux.empty(); // its connection is being closed
                     }
                     log.error("OpenAI-compatible stream of turn {} failed", turnId, e);
                     return Flux.just("data: " + writeJson(OpenAiError.internal().body()) + "\n\n");
-                })
-                .doFinally(s -> ended.tryEmitValue(true));
-        Flux<String> comments = Flux.interval(keepalive, keepalive)
-                .filter(tick -> System.nanoTime() - lastWrite.get() >= keepalive.toNanos() - 50_000_000L)
-                .map(tick -> {
-                    lastWrite.set(System.nanoTime());
-                    return ": keep-alive\n\n";
-                })
-                .takeUntilOther(ended.asMono());
-        Flux<String> body = Flux.merge(data, comments);
+                });
+        Flux<String> body = KeepAlive.around(data, config.keepaliveInterval(), () -> ": keep-alive\n\n");
         BodyInserter<Flux<String>, ServerHttpResponse> writer = (response, context) -> response.writeAndFlushWith(
                 body.map(text -> Mono.just(response.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
         return ServerResponse.ok()
@@ -224,8 +208,12 @@ public class OpenAiApi {
     }
 
     private Mono<ServerResponse> openAiError(OpenAiError error, String path, String turnId) {
-        ServerResponse.BodyBuilder builder = ServerResponse.status(HttpStatus.valueOf(error.status()))
-                .contentType(MediaType.APPLICATION_JSON);
+        return openAiError(ServerResponse.status(HttpStatus.valueOf(error.status())), error, path, turnId);
+    }
+
+    private Mono<ServerResponse> openAiError(ServerResponse.BodyBuilder builder, OpenAiError error, String path,
+                                             String turnId) {
+        builder.contentType(MediaType.APPLICATION_JSON);
         if (path != null) {
             builder.header(PATH_HEADER, path);
         }
@@ -237,7 +225,8 @@ public class OpenAiApi {
 
     private Mono<ServerResponse> errorResponse(Throwable e) {
         if (e instanceof GatewayException g) {
-            return openAiError(OpenAiError.of(g), null, null);
+            return openAiError(ErrorBodies.withRetryAfter(ServerResponse.status(HttpStatus.valueOf(g.status())), g),
+                    OpenAiError.of(g), null, null);
         }
         log.error("OpenAI-compatible request failed", e);
         return openAiError(OpenAiError.internal(), null, null);

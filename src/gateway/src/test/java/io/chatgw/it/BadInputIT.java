@@ -116,8 +116,9 @@ class BadInputIT extends GatewayTestBase {
         String session = newSession(token);
         try (SseClient.Stream first = sendMessage(token, session, "[[standin chunks=20 delay_ms=100]] slow one")) {
             first.next(); // the route event: the turn is running
-            assertError(postMessage(session, "application/json", JSON.writeValueAsString(Map.of("message", "hi"))),
-                    409, "turn_in_progress");
+            HttpResponse<String> busy = postMessage(session, "application/json", JSON.writeValueAsString(Map.of("message", "hi")));
+            assertError(busy, 409, "turn_in_progress");
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
             List<SseClient.Event> rest = first.all();
             assertThat(rest.get(rest.size() - 1).type()).isEqualTo("done");
         }
@@ -159,6 +160,23 @@ class BadInputIT extends GatewayTestBase {
     void tokenWhoseOrgContradictsTheUsersOrg() throws Exception {
         String wrongOrg = tokenFor("u-alice", "org-globex");
         assertError(client.send("POST", "/api/v1/sessions", wrongOrg, null, null), 403, "org_mismatch");
+    }
+
+    @Test
+    void vmTokensAreNotUserTokens() throws Exception {
+        String vmToken = jwt.issue("u-alice", "org-acme", List.of("vm"), Duration.ofMinutes(5), Map.of("vm_id", "vm-1"));
+        String vmIdOnly = jwt.issue("u-alice", "org-acme", List.of(), Duration.ofMinutes(5), Map.of("vm_id", "vm-1"));
+        String session = newSession(token);
+        for (String t : List.of(vmToken, vmIdOnly)) {
+            assertError(client.send("POST", "/api/v1/sessions", t, null, null), 401, "unauthorized");
+            assertError(client.send("POST", "/api/v1/sessions/" + session + "/messages", t, "application/json",
+                    "{\"message\": \"hi\"}".getBytes(StandardCharsets.UTF_8)), 401, "unauthorized");
+            assertError(client.send("POST", "/api/v1/vm-tokens", t, null, null), 401, "unauthorized");
+            HttpResponse<String> openai = new io.chatgw.support.OpenAiHttp(port).complete(t,
+                    Map.of("messages", List.of(Map.of("role", "user", "content", "hi"))));
+            assertThat(openai.statusCode()).isEqualTo(401);
+            assertThat(errorOf(openai).get("type").asText()).isEqualTo("authentication_error");
+        }
     }
 
     @Test

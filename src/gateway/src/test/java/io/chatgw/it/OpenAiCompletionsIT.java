@@ -16,6 +16,10 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import io.chatgw.relay.SessionRelay;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Contract of POST /v1/chat/completions over real HTTP, through the same router and paths as the native chat
@@ -23,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiCompletionsIT extends GatewayTestBase {
 
+    @Autowired
+    SessionRelay relay;
     private OpenAiHttp openai;
     private String carol;   // direct_llm
     private String alice;   // legacy
@@ -264,6 +270,60 @@ class OpenAiCompletionsIT extends GatewayTestBase {
         // the alias belongs to the caller: another user with the same value gets another session
         named.put("user", endUser);
         assertThat(sessionOf(openai.complete(tokenFor("u-dave", "org-acme"), named))).isNotEqualTo(s1);
+    }
+
+    @Test
+    void parallelRequestsWithTheSameUserAreBothAnsweredTheSecondInAFreshSession() throws Exception {
+        String endUser = "parallel-" + System.nanoTime();
+        Map<String, Object> slow = request(true, msg("user", "[[standin chunks=15 delay_ms=100]] slow one"));
+        slow.put("user", endUser);
+        CompletableFuture<Streamed> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return openai.stream(carol, slow, Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        UUID aliasSession = awaitBusyAliasSession(endUser);
+
+        Map<String, Object> quick = request(false, msg("user", "earlier question"), msg("assistant", "an answer"),
+                msg("user", "hi"));
+        quick.put("user", endUser);
+        HttpResponse<String> second = openai.complete(carol, quick);
+
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        Object secondSession = sessionOf(second);
+        assertThat(secondSession).isNotEqualTo(aliasSession);
+        assertThat(jdbc.queryForObject("SELECT ephemeral FROM sessions WHERE id = ?", Boolean.class, secondSession)).isTrue();
+        Streamed firstAnswer = first.get(30, TimeUnit.SECONDS);
+        assertThat(firstAnswer.status()).isEqualTo(200);
+        assertThat(firstAnswer.data()).last().isEqualTo("[DONE]");
+        assertThat(awaitUsageRecord(firstAnswer.header("x-gateway-request-id")).get("session_id")).isEqualTo(aliasSession);
+    }
+
+    @Test
+    void aBusyExplicitSessionIs409WithRetryAfter() throws Exception {
+        String session = newSession(carol);
+        try (var first = sendMessage(carol, session, "[[standin chunks=15 delay_ms=100]] slow one")) {
+            first.next(); // the route event: the turn is running
+            HttpResponse<String> busy = openai.complete(carol, OpenAiHttp.body(request(false, msg("user", "hi"))),
+                    Map.of("X-Session-Id", session));
+            assertOpenAiError(busy, 409, "invalid_request_error", "turn_in_progress");
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+        }
+    }
+
+    private UUID awaitBusyAliasSession(String alias) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<UUID> ids = jdbc.queryForList("SELECT session_id FROM session_aliases WHERE user_id = 'u-carol' AND alias = ?",
+                    UUID.class, alias);
+            if (!ids.isEmpty() && relay.stream(ids.get(0)).activeTurn() != null) {
+                return ids.get(0);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the alias session never got busy");
     }
 
     @Test

@@ -17,7 +17,8 @@ class ParseCompletionRequestTest {
 
     private final ParseCompletionRequest parser = new ParseCompletionRequest(new ObjectMapper(),
             new OpenAiProperties(true, List.of("chat-gateway"), 1 << 20, 4, "X-Session-Id", true, RuntimeEvents.OMIT,
-                    Duration.ofSeconds(15), Duration.ofSeconds(10), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60))));
+                    Duration.ofSeconds(15), Duration.ofSeconds(10), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60)),
+                    new OpenAiProperties.EphemeralSessions(Duration.ofHours(24), Duration.ofMinutes(10), 1000)));
 
     private CompletionRequest parse(String body) {
         return parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), null);
@@ -68,6 +69,14 @@ class ParseCompletionRequestTest {
         CompletionRequest r = parser.parse(null, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"
                 .getBytes(StandardCharsets.UTF_8), "extension");
         assertThat(r.runtimeEvents()).isEqualTo(RuntimeEvents.EXTENSION);
+    }
+
+    @Test
+    void streamOptionsWithoutStreamingAreRefusedAsOpenAiDoes() {
+        String messages = "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
+        rejects("{" + messages + ", \"stream_options\": {\"include_usage\": true}}", "invalid_value", "stream_options");
+        rejects("{" + messages + ", \"stream\": false, \"stream_options\": {}}", "invalid_value", "stream_options");
+        assertThat(parse("{" + messages + ", \"stream\": false, \"stream_options\": null}").includeUsage()).isFalse();
     }
 
     @Test

@@ -487,8 +487,14 @@ class PlaneProtocolIT extends GatewayTestBase {
             Event last = events.get(events.size() - 1);
             assertThat(last.type()).isEqualTo("error");
             assertThat(last.json().get("code").asText()).isEqualTo("vm_unavailable");
-            assertThat(jdbc.queryForObject("SELECT status FROM user_vm_instances WHERE vm_id = ?", String.class, u.vmId()))
-                    .isEqualTo("terminated");
+            // the instance row is marked after the turns are failed (the dead-plane listeners run last): wait for it
+            String status = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!"terminated".equals(status) && System.nanoTime() < deadline) {
+                status = jdbc.queryForObject("SELECT status FROM user_vm_instances WHERE vm_id = ?", String.class, u.vmId());
+                Thread.sleep(20);
+            }
+            assertThat(status).isEqualTo("terminated");
         }
     }
 

@@ -112,15 +112,29 @@ class SessionStreamTest {
         RelaySubscription s = stream.attach(-1, 4, SessionStreamTest::notice);
         s.events().subscribe().dispose();
         assertThat(detached).hasValue(1);
-        assertThat(stream.closeIfIdle(0, System.nanoTime() + 1)).isTrue();
+        assertThat(stream.closeIfIdle(0, Long.MAX_VALUE, System.nanoTime() + 1)).isTrue();
     }
 
     @Test
-    void ephemeralStreamIsReleasedAsSoonAsItsTurnEndedAndNobodyFollows() {
+    void ephemeralStreamIsReleasedOnceUnusedForTheGraceNotBefore() {
+        long grace = 5_000_000_000L;
         stream.markEphemeral();
+        // resolved but its turn not open yet: kept during the grace
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, grace, System.nanoTime() + grace / 2)).isFalse();
         assertThat(stream.beginTurn("t1")).isTrue();
-        assertThat(stream.closeIfIdle(Long.MAX_VALUE, System.nanoTime())).isFalse();
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, grace, System.nanoTime() + 2 * grace)).isFalse(); // turn running
         stream.publish("done", "{}", "t1");
-        assertThat(stream.closeIfIdle(Long.MAX_VALUE, System.nanoTime())).isTrue();
+        long ended = System.nanoTime();
+        // ended, nobody attached yet: still held, so the client reading the answer finds it
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, grace, ended + grace / 2)).isFalse();
+        assertThat(stream.isClosed()).isFalse();
+        assertThat(stream.closeIfIdle(Long.MAX_VALUE, grace, ended + grace + 1_000_000_000L)).isTrue();
+    }
+
+    @Test
+    void aStreamThatIsNotEphemeralIsKeptForTheIdleTtl() {
+        long grace = 5_000_000_000L;
+        assertThat(stream.closeIfIdle(10 * grace, grace, System.nanoTime() + 2 * grace)).isFalse();
+        assertThat(stream.closeIfIdle(10 * grace, grace, System.nanoTime() + 11 * grace)).isTrue();
     }
 }
