@@ -69,9 +69,4 @@ public class SessionStore {
                         ExecutionMode.parse(rs.getString("global_mode"))),
                 id, caller.userId()).stream().findFirst();
     }
-
-    /** Records that the session is in use (a turn opened): {@code last_active_at}. */
-    public void touch(UUID sessionId) {
-        jdbc.update("UPDATE sessions SET last_active_at = now() WHERE id = ?", sessionId);
-    }
 }

@@ -4,7 +4,6 @@ import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.routing.ModeDecision;
 import io.chatgw.session.ChatSession;
-import io.chatgw.session.SessionStore;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -12,19 +11,17 @@ import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts the turn: claims the session, publishes the {@code route} event, counts and logs the decision, and
- * marks the session active ({@code sessions.last_active_at}).
+ * Starts the turn: claims the session, publishes the {@code route} event, counts and logs the decision. (The
+ * session's {@code last_active_at} is written with the turn's usage record, off the client's path.)
  * The turn carries the message and the conversation before it ({@code chatHistory}, empty if none).
  */
 @Component("openTurn")
 public class OpenTurn implements Processor {
 
     private final Turns turns;
-    private final SessionStore sessions;
 
-    public OpenTurn(Turns turns, SessionStore sessions) {
+    public OpenTurn(Turns turns) {
         this.turns = turns;
-        this.sessions = sessions;
     }
 
     @Override
@@ -36,7 +33,6 @@ public class OpenTurn implements Processor {
                 exchange.getProperty(ExchangeKeys.MESSAGE, String.class),
                 history(exchange));
         exchange.setProperty(ExchangeKeys.TURN, turn);
-        sessions.touch(turn.session().id()); // last_active_at: what the ephemeral session cleanup goes by
     }
 
     /** The conversation before the message (empty for the native chat API, which sends none). */
