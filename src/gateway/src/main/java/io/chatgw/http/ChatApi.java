@@ -7,7 +7,6 @@ import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.session.ChatSession;
 import io.chatgw.turn.Turn;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +19,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -39,9 +36,8 @@ public class ChatApi {
 
     private static final Logger log = LoggerFactory.getLogger(ChatApi.class);
     /** Sent first so headers go out at once (a quiet session would otherwise hold them back), with a reconnect hint. */
-    private static final ServerSentEvent<String> OPENING =
-            ServerSentEvent.<String>builder().comment("stream open").retry(Duration.ofSeconds(2)).build();
-    private static final ServerSentEvent<String> KEEPALIVE = ServerSentEvent.<String>builder().comment("keep-alive").build();
+    private static final String OPENING = ":stream open\nretry:2000\n\n";
+    private static final String KEEPALIVE = SseBody.comment("keep-alive");
 
     private final ProducerTemplate routes;
     private final SessionRelay relay;
@@ -140,21 +136,17 @@ public class ChatApi {
 
     /** The SSE response: events as they come, a comment line when the stream has been idle, no buffering. */
     private Mono<ServerResponse> sse(Flux<RelayEvent> events) {
-        Flux<ServerSentEvent<String>> body = events.map(e -> {
+        Flux<String> body = events.map(e -> {
             if (e.originNanos() != 0) {
                 relayLatency.record(System.nanoTime() - e.originNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             }
-            ServerSentEvent.Builder<String> b = ServerSentEvent.<String>builder(e.data()).event(e.type());
-            if (e.id() != RelayEvent.NO_ID) {
-                b.id(Long.toString(e.id()));
-            }
-            return b.build();
+            return SseBody.event(e.id() == RelayEvent.NO_ID ? null : Long.toString(e.id()), e.type(), e.data());
         });
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
-                .body(BodyInserters.fromServerSentEvents(Flux.concat(Flux.just(OPENING),
+                .body(SseBody.of(Flux.concat(Flux.just(OPENING),
                         KeepAlive.around(body, config.keepaliveInterval(), () -> KEEPALIVE))));
     }
 

@@ -15,7 +15,6 @@ import io.chatgw.relay.RelaySubscription;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SlowClientException;
 import io.chatgw.turn.Turn;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +28,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -196,15 +193,13 @@ public class OpenAiApi {
                     return Flux.just("data: " + writeJson(OpenAiError.internal().body()) + "\n\n");
                 });
         Flux<String> body = KeepAlive.around(data, config.keepaliveInterval(), () -> ": keep-alive\n\n");
-        BodyInserter<Flux<String>, ServerHttpResponse> writer = (response, context) -> response.writeAndFlushWith(
-                body.map(text -> Mono.just(response.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
                 .header(PATH_HEADER, path)
                 .header(REQUEST_ID_HEADER, turnId)
-                .body(writer);
+                .body(SseBody.of(body));
     }
 
     private Mono<ServerResponse> openAiError(OpenAiError error, String path, String turnId) {
