@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatgw.runtime.plane.ExecutionPlane;
 import io.chatgw.runtime.plane.PlaneOptions;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.OpenAiHttp;
 import io.chatgw.support.SseClient.Event;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -74,6 +77,34 @@ class ReferencePlaneIT extends GatewayTestBase {
         // the same plane answers the user's next message, in another session too
         List<Event> second = chat(token, newSession(token), "and again");
         assertThat(second.get(second.size() - 1).type()).isEqualTo("done");
+    }
+
+    @Test
+    void theOpenAiEndpointAnswersThroughTheNewPathToo() throws Exception {
+        String token = tokenFor("u-bob", "org-acme");
+        OpenAiHttp openai = new OpenAiHttp(port);
+        Map<String, Object> ask = Map.of("model", "chat-gateway", "stream", true,
+                "stream_options", Map.of("include_usage", true),
+                "messages", List.of(Map.of("role", "user", "content", "hello plane")));
+
+        OpenAiHttp.Streamed streamed = openai.stream(token, ask, Map.of());
+
+        assertThat(streamed.status()).as(streamed.errorBody()).isEqualTo(200);
+        assertThat(streamed.header("x-gateway-path")).isEqualTo("new");
+        assertThat(streamed.data()).last().isEqualTo("[DONE]");
+        List<JsonNode> chunks = streamed.chunks();
+        assertThat(chunks).extracting(c -> c.get("model").asText()).as("one model on every chunk").containsOnly(
+                chunks.get(0).get("model").asText());
+        assertThat(chunks.get(chunks.size() - 1).at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(streamed.content()).isNotBlank();
+
+        var whole = openai.complete(token, Map.of("model", "chat-gateway",
+                "messages", List.of(Map.of("role", "user", "content", "hello plane"))));
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("x-gateway-path")).hasValue("new");
+        JsonNode completion = OpenAiHttp.json(whole.body());
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo(streamed.content());
+        assertThat(completion.at("/usage/completion_tokens").asInt()).isPositive();
     }
 
     @Test
