@@ -1,0 +1,104 @@
+package io.chatgw.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgw.support.GatewayTestBase;
+import io.chatgw.support.SseClient.Event;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Integration engineers edit routes/*.yaml on a running gateway: a new or changed file is picked up, and a file
+ * that does not load leaves the routes that were running in place. Runs on a copy of routes/ in a temp folder.
+ */
+class RouteReloadIT extends GatewayTestBase {
+
+    private static final Path ROUTES = copyOfRoutes();
+
+    @Autowired
+    CamelContext camel;
+
+    @DynamicPropertySource
+    static void watchTheCopy(DynamicPropertyRegistry registry) {
+        registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
+        registry.add("camel.main.routes-reload-enabled", () -> "true");
+        registry.add("camel.main.routes-reload-directory", ROUTES::toString);
+    }
+
+    @Test
+    void aNewRouteFileIsLoadedAndABrokenEditLeavesTheRunningRoutesInPlace() throws Exception {
+        Path extra = ROUTES.resolve("extra.yaml");
+        Files.writeString(extra, """
+                - route:
+                    id: reload-probe
+                    from:
+                      uri: direct:reload-probe
+                      steps:
+                        - setBody:
+                            constant: first
+                """);
+        await(() -> camel.getRoute("reload-probe") != null, "the new route file was not loaded");
+        assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("first");
+
+        Files.writeString(extra, """
+                - route:
+                    id: reload-probe
+                    from:
+                      uri: direct:reload-probe
+                      steps:
+                        - setBody:
+                            constant: second
+                """);
+        await(() -> "second".equals(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)),
+                "the changed route file was not reloaded");
+
+        Files.writeString(extra, "- route:\n    id: reload-probe\n    from: [this is: not a route\n");
+        Thread.sleep(3000); // the watcher's turn to try (and fail) to load it
+        assertThat(camel.getRoute("reload-probe")).as("the broken edit left the running route").isNotNull();
+        assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("second");
+
+        // the chat flow is untouched
+        String token = tokenFor("u-carol", "org-acme");
+        List<Event> events = chat(token, newSession(token), "still there?");
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+    }
+
+    private static void await(BooleanSupplier condition, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // the route may be between versions
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(failure);
+    }
+
+    private static Path copyOfRoutes() {
+        try {
+            Path dir = Files.createTempDirectory("chatgw-routes-");
+            try (Stream<Path> files = Files.list(Path.of("routes"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
