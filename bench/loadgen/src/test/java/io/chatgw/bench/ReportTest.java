@@ -51,22 +51,22 @@ class ReportTest {
         cell("throughput", 50, GW, 1, 2, 50_000));
     Report report = new Report(List.of(DIRECT, NGINX, PORTKEY, GW, LEGACY, NEW), cells, List.of(), null,
         "not available: new path not built", new JsonObject());
-    List<Report.Goal> goals = report.goals();
-    Report.Goal at50 = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(d) gateway"))
+    List<Goals.Goal> goals = report.goals();
+    Goals.Goal at50 = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(d) gateway"))
         .findFirst().orElseThrow();
     assertEquals("+0.80 / +4.00 ms", at50.measured());
-    Report.Goal legacy = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(e) gateway legacy"))
+    Goals.Goal legacy = goals.stream().filter(g -> g.goal().contains("at 50 streams") && g.target().equals("(e) gateway legacy"))
         .findFirst().orElseThrow();
     assertEquals("no successful request (7 started, 7 errors)", legacy.measured());
-    assertEquals(Report.MISSED, legacy.verdict());
-    assertEquals(Report.MET, at50.verdict());
-    Report.Goal vsNginx = goals.stream().filter(g -> g.goal().contains("nginx's added") && g.target().equals("(d) gateway"))
+    assertEquals(Goals.MISSED, legacy.verdict());
+    assertEquals(Goals.MET, at50.verdict());
+    Goals.Goal vsNginx = goals.stream().filter(g -> g.goal().contains("nginx's added") && g.target().equals("(d) gateway"))
         .findFirst().orElseThrow();
-    assertEquals(Report.MET, vsNginx.verdict()); // +5.5 <= 6.0 and +23 <= 24
-    Report.Goal throughput = goals.stream().filter(g -> g.goal().contains("throughput") && g.target().equals("(d) gateway"))
+    assertEquals(Goals.MET, vsNginx.verdict()); // +5.5 <= 6.0 and +23 <= 24
+    Goals.Goal throughput = goals.stream().filter(g -> g.goal().contains("throughput") && g.target().equals("(d) gateway"))
         .findFirst().orElseThrow();
-    assertEquals(Report.MET, throughput.verdict()); // 50k / 60k = 0.83
-    Report.Goal newPath = goals.stream().filter(g -> g.target().equals("(f) gateway new")).findFirst().orElseThrow();
+    assertEquals(Goals.MET, throughput.verdict()); // 50k / 60k = 0.83
+    Goals.Goal newPath = goals.stream().filter(g -> g.target().equals("(f) gateway new")).findFirst().orElseThrow();
     assertEquals("not available: new path not built", newPath.verdict());
 
     String md = report.markdown();
@@ -92,9 +92,9 @@ class ReportTest {
 
   @Test
   void nginxAllowance() {
-    assertEquals(6.0, Report.allowance(5.0), 1e-9);
-    assertEquals(0.0, Report.allowance(0.0), 1e-9);
-    assertEquals(-4.0, Report.allowance(-4.0), 1e-9);
+    assertEquals(6.0, Goals.allowance(5.0), 1e-9);
+    assertEquals(0.0, Goals.allowance(0.0), 1e-9);
+    assertEquals(-4.0, Goals.allowance(-4.0), 1e-9);
   }
 
   @Test
