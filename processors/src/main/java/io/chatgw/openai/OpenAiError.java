@@ -23,11 +23,6 @@ public record OpenAiError(int status, String type, String code, String message, 
         return new OpenAiError(status, typeOf(status), code, message, null);
     }
 
-    /** An HTTP-level failure outside the routes (unknown path, wrong method): {@code type} follows the status. */
-    public static OpenAiError ofStatus(int status, String code, String message) {
-        return new OpenAiError(status, typeOf(status), code, message, null);
-    }
-
     public static OpenAiError internal() {
         return new OpenAiError(500, typeOf(500), "internal_error", "the gateway could not handle this request", null);
     }

@@ -32,7 +32,11 @@ final class ErrorBodies {
     }
 
     private static Mono<ServerResponse> body(ServerResponse.BodyBuilder builder, String code, String message) {
-        return builder.contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("error", Map.of("code", code, "message", message)));
+        return builder.contentType(MediaType.APPLICATION_JSON).bodyValue(json(code, message));
+    }
+
+    /** The native APIs' error body: {@code {"error": {"code", "message"}}}. */
+    static Map<String, Object> json(String code, String message) {
+        return Map.of("error", Map.of("code", code, "message", message));
     }
 }

@@ -1,11 +1,11 @@
 package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.core.GatewayException;
 import io.chatgw.openai.OpenAiError;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -103,8 +103,8 @@ public class JsonErrorHandler implements ErrorWebExceptionHandler {
     private Mono<Void> write(ServerWebExchange exchange, int status, String message) {
         String code = code(status);
         Object body = exchange.getRequest().getPath().value().startsWith("/v1/")
-                ? OpenAiError.ofStatus(status, code, message).body()
-                : Map.of("error", Map.of("code", code, "message", message));
+                ? OpenAiError.of(new GatewayException(status, code, message)).body()
+                : ErrorBodies.json(code, message);
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
