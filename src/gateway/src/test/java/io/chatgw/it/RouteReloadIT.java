@@ -38,27 +38,11 @@ class RouteReloadIT extends GatewayTestBase {
     @Test
     void aNewRouteFileIsLoadedAndABrokenEditLeavesTheRunningRoutesInPlace() throws Exception {
         Path extra = ROUTES.resolve("extra.yaml");
-        Files.writeString(extra, """
-                - route:
-                    id: reload-probe
-                    from:
-                      uri: direct:reload-probe
-                      steps:
-                        - setBody:
-                            constant: first
-                """);
+        Files.writeString(extra, probeRoute("first"));
         await(() -> camel.getRoute("reload-probe") != null, "the new route file was not loaded");
         assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("first");
 
-        Files.writeString(extra, """
-                - route:
-                    id: reload-probe
-                    from:
-                      uri: direct:reload-probe
-                      steps:
-                        - setBody:
-                            constant: second
-                """);
+        Files.writeString(extra, probeRoute("second"));
         await(() -> "second".equals(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)),
                 "the changed route file was not reloaded");
 
@@ -71,6 +55,19 @@ class RouteReloadIT extends GatewayTestBase {
         String token = tokenFor("u-carol", "org-acme");
         List<Event> events = chat(token, newSession(token), "still there?");
         assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+    }
+
+    /** A route file with one route, direct:reload-probe, that answers {@code answer}. */
+    private static String probeRoute(String answer) {
+        return """
+                - route:
+                    id: reload-probe
+                    from:
+                      uri: direct:reload-probe
+                      steps:
+                        - setBody:
+                            constant: %s
+                """.formatted(answer);
     }
 
     private static void await(BooleanSupplier condition, String failure) throws InterruptedException {
