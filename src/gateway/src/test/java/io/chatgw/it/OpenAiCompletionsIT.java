@@ -3,66 +3,21 @@ package io.chatgw.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.OpenAiHttp;
 import io.chatgw.support.OpenAiHttp.Streamed;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.chatgw.relay.SessionRelay;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Contract of POST /v1/chat/completions over real HTTP, through the same router and paths as the native chat
- * API (the stand-in LLM on direct_llm, the reference runtime on legacy).
+ * API (the stand-in LLM on direct_llm, the reference runtime on legacy): answers, failures, bad requests, models.
+ * Which session a request lands in: {@link OpenAiSessionsIT}.
  */
-class OpenAiCompletionsIT extends GatewayTestBase {
-
-    @Autowired
-    SessionRelay relay;
-    private OpenAiHttp openai;
-    private String carol;   // direct_llm
-    private String alice;   // legacy
-
-    @BeforeEach
-    void setUp() {
-        openai = new OpenAiHttp(port);
-        carol = tokenFor("u-carol", "org-acme");
-        alice = tokenFor("u-alice", "org-acme");
-    }
-
-    static Map<String, Object> request(boolean stream, Object... messages) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", "chat-gateway");
-        body.put("messages", List.of(messages));
-        if (stream) {
-            body.put("stream", true);
-        }
-        return body;
-    }
-
-    static Map<String, String> msg(String role, String content) {
-        return Map.of("role", role, "content", content);
-    }
-
-    private void assertOpenAiError(HttpResponse<String> r, int status, String type, String code) {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
-        JsonNode error = OpenAiHttp.json(r.body()).get("error");
-        assertThat(error.get("type").asText()).isEqualTo(type);
-        assertThat(error.get("code").asText()).isEqualTo(code);
-        assertThat(error.get("message").asText()).isNotBlank();
-        assertThat(error.has("param")).isTrue();
-    }
+class OpenAiCompletionsIT extends OpenAiTestBase {
 
     @Test
     void nonStreamedAnswerIsOneChatCompletionWithUsage() throws Exception {
@@ -238,95 +193,6 @@ class OpenAiCompletionsIT extends GatewayTestBase {
     }
 
     @Test
-    void sessionHeaderContinuesAnExistingSessionOfTheCaller() throws Exception {
-        String session = newSession(carol);
-        HttpResponse<String> r = openai.complete(carol, OpenAiHttp.body(request(false, msg("user", "hi"))),
-                Map.of("X-Session-Id", session));
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(awaitUsageRecord(r.headers().firstValue("x-gateway-request-id").orElseThrow()).get("session_id"))
-                .isEqualTo(UUID.fromString(session));
-
-        String someoneElses = newSession(alice);
-        HttpResponse<String> foreign = openai.complete(carol, OpenAiHttp.body(request(false, msg("user", "hi"))),
-                Map.of("X-Session-Id", someoneElses));
-        assertOpenAiError(foreign, 404, "not_found_error", "session_not_found");
-        assertThat(OpenAiHttp.json(foreign.body()).at("/error/param").asText()).isEqualTo("X-Session-Id");
-    }
-
-    @Test
-    void userFieldMapsToOneSessionPerValueAndNoneMeansANewSession() throws Exception {
-        String endUser = "end-user-" + System.nanoTime();
-        Map<String, Object> named = request(false, msg("user", "hi"));
-        named.put("user", endUser);
-        Object s1 = sessionOf(openai.complete(carol, named));
-        Object s2 = sessionOf(openai.complete(carol, named));
-        named.put("user", endUser + "-other");
-        Object s3 = sessionOf(openai.complete(carol, named));
-        Object s4 = sessionOf(openai.complete(carol, request(false, msg("user", "hi"))));
-        Object s5 = sessionOf(openai.complete(carol, request(false, msg("user", "hi"))));
-
-        assertThat(s1).isEqualTo(s2);
-        assertThat(Set.of(s1, s3, s4, s5)).hasSize(4);
-        // the alias belongs to the caller: another user with the same value gets another session
-        named.put("user", endUser);
-        assertThat(sessionOf(openai.complete(tokenFor("u-dave", "org-acme"), named))).isNotEqualTo(s1);
-    }
-
-    @Test
-    void parallelRequestsWithTheSameUserAreBothAnsweredTheSecondInAFreshSession() throws Exception {
-        String endUser = "parallel-" + System.nanoTime();
-        Map<String, Object> slow = request(true, msg("user", "[[standin chunks=15 delay_ms=100]] slow one"));
-        slow.put("user", endUser);
-        CompletableFuture<Streamed> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return openai.stream(carol, slow, Map.of());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        UUID aliasSession = awaitBusyAliasSession(endUser);
-
-        Map<String, Object> quick = request(false, msg("user", "earlier question"), msg("assistant", "an answer"),
-                msg("user", "hi"));
-        quick.put("user", endUser);
-        HttpResponse<String> second = openai.complete(carol, quick);
-
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-        Object secondSession = sessionOf(second);
-        assertThat(secondSession).isNotEqualTo(aliasSession);
-        assertThat(jdbc.queryForObject("SELECT ephemeral FROM sessions WHERE id = ?", Boolean.class, secondSession)).isTrue();
-        Streamed firstAnswer = first.get(30, TimeUnit.SECONDS);
-        assertThat(firstAnswer.status()).isEqualTo(200);
-        assertThat(firstAnswer.data()).last().isEqualTo("[DONE]");
-        assertThat(awaitUsageRecord(firstAnswer.header("x-gateway-request-id")).get("session_id")).isEqualTo(aliasSession);
-    }
-
-    @Test
-    void aBusyExplicitSessionIs409WithRetryAfter() throws Exception {
-        String session = newSession(carol);
-        try (var first = sendMessage(carol, session, "[[standin chunks=15 delay_ms=100]] slow one")) {
-            first.next(); // the route event: the turn is running
-            HttpResponse<String> busy = openai.complete(carol, OpenAiHttp.body(request(false, msg("user", "hi"))),
-                    Map.of("X-Session-Id", session));
-            assertOpenAiError(busy, 409, "invalid_request_error", "turn_in_progress");
-            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
-        }
-    }
-
-    private UUID awaitBusyAliasSession(String alias) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<UUID> ids = jdbc.queryForList("SELECT session_id FROM session_aliases WHERE user_id = 'u-carol' AND alias = ?",
-                    UUID.class, alias);
-            if (!ids.isEmpty() && relay.stream(ids.get(0)).activeTurn() != null) {
-                return ids.get(0);
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the alias session never got busy");
-    }
-
-    @Test
     void badRequestsAre400InOpenAisShape() throws Exception {
         assertOpenAiError(openai.complete(carol, Map.of("model", "m")), 400, "invalid_request_error",
                 "missing_required_parameter");
@@ -384,24 +250,5 @@ class OpenAiCompletionsIT extends GatewayTestBase {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(OpenAiHttp.json(missing.body()).at("/error/type").asText()).isEqualTo("not_found_error");
         assertThat(openai.get("/v1/models", null).statusCode()).isEqualTo(401);
-    }
-
-    private Object sessionOf(HttpResponse<String> r) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return awaitUsageRecord(r.headers().firstValue("x-gateway-request-id").orElseThrow()).get("session_id");
-    }
-
-    /** The usage record is written right after the client got its last event: wait for it briefly. */
-    protected Map<String, Object> awaitUsageRecord(String requestId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM usage_records WHERE request_id = ?",
-                    UUID.fromString(requestId));
-            if (!rows.isEmpty()) {
-                return rows.get(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no usage record for " + requestId);
     }
 }
