@@ -1,6 +1,7 @@
 package io.chatgw.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.SseClient.Event;
@@ -8,8 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
@@ -39,12 +40,13 @@ class RouteReloadIT extends GatewayTestBase {
     void aNewRouteFileIsLoadedAndABrokenEditLeavesTheRunningRoutesInPlace() throws Exception {
         Path extra = ROUTES.resolve("extra.yaml");
         Files.writeString(extra, probeRoute("first"));
-        await(() -> camel.getRoute("reload-probe") != null, "the new route file was not loaded");
+        await("the new route file loaded").atMost(Duration.ofSeconds(20))
+                .until(() -> camel.getRoute("reload-probe") != null);
         assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("first");
 
         Files.writeString(extra, probeRoute("second"));
-        await(() -> "second".equals(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)),
-                "the changed route file was not reloaded");
+        await("the changed route file reloaded").atMost(Duration.ofSeconds(20)).ignoreExceptions() // between versions
+                .until(() -> "second".equals(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)));
 
         Files.writeString(extra, "- route:\n    id: reload-probe\n    from: [this is: not a route\n");
         Thread.sleep(3000); // the watcher's turn to try (and fail) to load it
@@ -68,21 +70,6 @@ class RouteReloadIT extends GatewayTestBase {
                         - setBody:
                             constant: %s
                 """.formatted(answer);
-    }
-
-    private static void await(BooleanSupplier condition, String failure) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the route may be between versions
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(failure);
     }
 
     private static Path copyOfRoutes() {

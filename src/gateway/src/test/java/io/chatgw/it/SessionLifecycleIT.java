@@ -1,6 +1,7 @@
 package io.chatgw.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatgw.openai.DeleteExpiredEphemeralSessions;
 import io.chatgw.support.GatewayTestBase;
@@ -28,14 +29,9 @@ class SessionLifecycleIT extends GatewayTestBase {
         chat(token, session, "hi");
 
         // written with the turn's usage record, after the client had its last event
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        boolean active = false;
-        while (!active && System.nanoTime() < deadline) {
-            active = jdbc.queryForObject("SELECT last_active_at > now() - interval '1 minute' FROM sessions WHERE id = ?::uuid",
-                    Boolean.class, session);
-            Thread.sleep(20);
-        }
-        assertThat(active).isTrue();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT last_active_at > now() - interval '1 minute' FROM sessions WHERE id = ?::uuid", Boolean.class,
+                session)).isTrue());
     }
 
     @Test

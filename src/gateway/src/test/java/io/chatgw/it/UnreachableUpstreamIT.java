@@ -1,9 +1,11 @@
 package io.chatgw.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.SseClient.Event;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -37,13 +39,8 @@ class UnreachableUpstreamIT extends GatewayTestBase {
 
         assertThat(events).extracting(Event::type).containsExactly("route", "error");
         assertThat(events.get(1).json().get("code").asText()).isEqualTo("upstream_unreachable");
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> codes = List.of();
-        while (codes.isEmpty() && System.nanoTime() < deadline) {
-            codes = jdbc.queryForList("SELECT status || ':' || error_code FROM usage_records WHERE session_id = ?",
-                    String.class, java.util.UUID.fromString(session));
-            Thread.sleep(50);
-        }
-        assertThat(codes).containsExactly("failed:upstream_unreachable");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "SELECT status || ':' || error_code FROM usage_records WHERE session_id = ?", String.class,
+                java.util.UUID.fromString(session))).containsExactly("failed:upstream_unreachable"));
     }
 }
