@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One WebSocket of a plane, from OPEN to CLOSE: its frames run one after another on {@link #frames}
  * (in arrival order), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
- * connection with a higher {@link #generation}; frames and callbacks of an older one are ignored.
+ * connection; frames and callbacks of an older one are ignored ({@link PlaneLink#isCurrent}).
  *
  * <p>Backpressure: frames waiting here are counted; past {@code gateway.plane.frame-queue-high-water}
  * the socket is paused (Vert.x stops reading it, so TCP pushes back on the plane) and resumed once half
@@ -29,8 +29,6 @@ public final class PlaneConnection {
     private boolean paused;
     /** Set once admitted (token verified, vm_id owned, attached). */
     volatile PlaneLink link;
-    /** The link's generation this connection was attached as. */
-    volatile long generation;
     volatile boolean closed;
 
     PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, int highWater) {

@@ -81,7 +81,7 @@ public class PlaneGreeting {
             link.heldResponses.forEach(h -> frames.add(h.json()));
             link.heldResponses.clear();
             link.greeted = true;
-            frames.forEach(link.socket::writeTextMessage);
+            frames.forEach(link.socket()::writeTextMessage);
         }
         if (wasAway) {
             reconnects.increment();

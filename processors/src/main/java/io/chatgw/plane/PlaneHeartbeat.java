@@ -46,10 +46,10 @@ public class PlaneHeartbeat {
             boolean timedOut = false;
             boolean refreshToken = false;
             synchronized (link) {
-                if (link.socket == null || !link.greeted) {
+                if (!link.isLive()) {
                     continue;
                 }
-                if (link.connection != null && link.connection.backlog() > 0) {
+                if (link.connection.backlog() > 0) {
                     link.missedPongs = 0; // frames received and waiting (the pong may be among them): alive
                 }
                 refreshToken = tokenRefresh.due(link);
@@ -60,7 +60,7 @@ public class PlaneHeartbeat {
                         missedHeartbeats.increment();
                     }
                     link.missedPongs++;
-                    link.socket.writeTextMessage("{\"type\":\"ping\",\"ts\":" + now + "}");
+                    link.socket().writeTextMessage("{\"type\":\"ping\",\"ts\":" + now + "}");
                 }
             }
             if (timedOut) {

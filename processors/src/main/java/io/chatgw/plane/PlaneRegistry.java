@@ -66,12 +66,10 @@ public class PlaneRegistry {
         if (!link.userId.equals(id.userId())) {
             return null;
         }
-        ServerWebSocket replaced;
+        PlaneConnection replaced;
         synchronized (link) {
-            replaced = link.socket;
+            replaced = link.connection;
             link.connection = connection;
-            link.socket = connection.socket;
-            connection.generation = ++link.generation;
             connection.link = link;
             link.greeted = false;
             link.dead = false;
@@ -79,8 +77,8 @@ public class PlaneRegistry {
             link.badFramesInARow = 0;
             link.framesInWindow = 0;
         }
-        if (replaced != null && replaced != connection.socket) {
-            replaced.close((short) 4000, "replaced by a newer connection");
+        if (replaced != null && replaced.socket != connection.socket) {
+            replaced.socket.close((short) 4000, "replaced by a newer connection");
         }
         String previousVm = vmByUser.put(link.userId, link.vmId);
         if (previousVm != null && !previousVm.equals(link.vmId)) {
@@ -99,7 +97,6 @@ public class PlaneRegistry {
             if (!link.isCurrent(connection)) {
                 return; // an old, replaced connection
             }
-            link.socket = null;
             link.connection = null;
             link.greeted = false;
             if (link.dead) {
@@ -109,7 +106,7 @@ public class PlaneRegistry {
             waitingTurns.forEach(t -> t.reconnecting = true);
             link.graceTimer = vertx.setTimer(config.reconnectGrace().toMillis(), id -> {
                 synchronized (link) {
-                    if (link.graceTimer != id || link.socket != null) {
+                    if (link.graceTimer != id || link.connection != null) {
                         return;
                     }
                 }
@@ -135,8 +132,7 @@ public class PlaneRegistry {
             link.turns.clear();
             link.heldDownlink.clear();
             link.heldResponses.clear();
-            socket = link.socket;
-            link.socket = null;
+            socket = link.socket();
             link.connection = null;
             link.greeted = false;
         }

@@ -28,10 +28,10 @@ public class PlaneSender {
     boolean sendNow(PlaneLink link, Map<String, Object> frame) {
         String text = write(frame);
         synchronized (link) {
-            if (link.socket == null || !link.greeted) {
+            if (!link.isLive()) {
                 return false;
             }
-            link.socket.writeTextMessage(text);
+            link.socket().writeTextMessage(text);
         }
         count(String.valueOf(frame.get("type")), "out");
         return true;
@@ -47,8 +47,8 @@ public class PlaneSender {
     void respond(PlaneLink link, Map<String, Object> response) {
         String text = write(response);
         synchronized (link) {
-            if (link.socket != null && link.greeted) {
-                link.socket.writeTextMessage(text);
+            if (link.isLive()) {
+                link.socket().writeTextMessage(text);
             } else if (!link.dead) {
                 prune(link);
                 if (link.heldResponses.size() >= config.holdMax()) {
@@ -70,8 +70,8 @@ public class PlaneSender {
             link.heldDownlink.removeFirst();
         }
         link.heldDownlink.addLast(new PlaneLink.Held(seq, requestId, text, System.nanoTime()));
-        if (link.socket != null && link.greeted) {
-            link.socket.writeTextMessage(text);
+        if (link.isLive()) {
+            link.socket().writeTextMessage(text);
         }
     }
 

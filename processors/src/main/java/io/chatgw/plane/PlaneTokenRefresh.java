@@ -43,11 +43,11 @@ public class PlaneTokenRefresh {
         frame.put("token", issue(link));
         String text = sender.write(frame);
         synchronized (link) {
-            if (link.socket == null || !link.greeted) {
+            if (!link.isLive()) {
                 return;
             }
             sent(link);
-            link.socket.writeTextMessage(text);
+            link.socket().writeTextMessage(text);
         }
         sender.count("token", "out");
     }
