@@ -16,8 +16,8 @@ public final class PlaneConnection {
 
     /** Exchange properties of the routes that handle a connection's frames. */
     public static final String CONNECTION = "planeConnection";
+    /** The connection's link, set once {@link ReadPlaneFrame} found the connection admitted and current. */
     public static final String LINK = "planeLink";
-    public static final String SOCKET = "planeSocket";
     /** {@link System#nanoTime()} when the frame came off the socket, before any queue. */
     public static final String ARRIVED = "planeFrameArrived";
 

@@ -15,7 +15,7 @@ public class RejectPlaneConnection implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
+        ServerWebSocket socket = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class).socket();
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = e == null || e.getMessage() == null ? "rejected" : e.getMessage();
         log.info("plane connection from {} rejected: {}", socket.remoteAddress(), reason);

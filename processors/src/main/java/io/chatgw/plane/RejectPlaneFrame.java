@@ -31,7 +31,7 @@ public class RejectPlaneFrame implements Processor {
     public void process(Exchange exchange) {
         PlaneConnection connection = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class);
         PlaneLink link = connection.link();
-        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
+        ServerWebSocket socket = connection.socket();
         PlaneFrameException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PlaneFrameException.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         Map<String, Object> ref = new LinkedHashMap<>();
