@@ -38,6 +38,11 @@ public final class PlaneConnection {
         this.highWater = Math.max(2, highWater);
     }
 
+    /** A close frame's reason, cut to what fits in one (a WebSocket close reason is at most 123 bytes). */
+    static String closeReason(String reason) {
+        return reason.length() > 120 ? reason.substring(0, 120) : reason;
+    }
+
     public ServerWebSocket socket() {
         return socket;
     }

@@ -139,7 +139,7 @@ public class PlaneRegistry {
         vmByUser.remove(link.userId, link.vmId);
         byVm.remove(link.vmId, link);
         if (socket != null) {
-            socket.close((short) 1001, truncate("declared dead: " + why));
+            socket.close((short) 1001, PlaneConnection.closeReason("declared dead: " + why));
         }
         log.warn("plane {} of user {} declared dead ({}); failing {} running turn(s)", link.vmId, link.userId, why, failed.size());
         for (PlaneTurn t : failed) {
@@ -202,9 +202,5 @@ public class PlaneRegistry {
     private PlaneLink linkOfUser(String userId) {
         String vm = vmByUser.get(userId);
         return vm == null ? null : byVm.get(vm);
-    }
-
-    private static String truncate(String reason) {
-        return reason.length() > 120 ? reason.substring(0, 120) : reason;
     }
 }
