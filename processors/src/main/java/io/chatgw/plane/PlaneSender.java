@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +18,8 @@ public class PlaneSender {
     private final ObjectMapper json;
     private final PlaneProperties config;
     private final MeterRegistry meters;
+    /** gateway.plane.frames by direction and type, built once each (counted for every frame in and out). */
+    private final Map<String, Counter> frameCounters = new ConcurrentHashMap<>();
 
     public PlaneSender(ObjectMapper json, PlaneProperties config, MeterRegistry meters) {
         this.json = json;
@@ -83,8 +86,9 @@ public class PlaneSender {
     }
 
     void count(String type, String direction) {
-        Counter.builder("gateway.plane.frames").description("execution-plane frames by type and direction")
-                .tag("type", type).tag("direction", direction).register(meters).increment();
+        frameCounters.computeIfAbsent(direction + ' ' + type, key -> Counter.builder("gateway.plane.frames")
+                .description("execution-plane frames by type and direction")
+                .tag("type", type).tag("direction", direction).register(meters)).increment();
     }
 
     String write(Object frame) {
