@@ -20,11 +20,11 @@ public class AnswerPlaneRequest implements Processor {
 
     private static final Logger log = LoggerFactory.getLogger(AnswerPlaneRequest.class);
 
-    private final PlaneRegistry registry;
+    private final PlaneSender sender;
     private final MeterRegistry meters;
 
-    public AnswerPlaneRequest(PlaneRegistry registry, MeterRegistry meters) {
-        this.registry = registry;
+    public AnswerPlaneRequest(PlaneSender sender, MeterRegistry meters) {
+        this.sender = sender;
         this.meters = meters;
     }
 
@@ -51,7 +51,7 @@ public class AnswerPlaneRequest implements Processor {
                     failure instanceof PlaneMethodException ? failure.getMessage() : "the gateway failed to serve this request"));
             outcome = code;
         }
-        registry.respond(link, response);
+        sender.respond(link, response);
         if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
             // audited like a rejected frame (routes/plane.yaml sends this body to audit_log)
             Map<String, Object> audit = new LinkedHashMap<>();

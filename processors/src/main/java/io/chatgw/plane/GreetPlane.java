@@ -9,10 +9,10 @@ import org.springframework.stereotype.Component;
 @Component("greetPlane")
 public class GreetPlane implements Processor {
 
-    private final PlaneRegistry registry;
+    private final PlaneGreeting greeting;
 
-    public GreetPlane(PlaneRegistry registry) {
-        this.registry = registry;
+    public GreetPlane(PlaneGreeting greeting) {
+        this.greeting = greeting;
     }
 
     @Override
@@ -27,7 +27,7 @@ public class GreetPlane implements Processor {
         if (resume != null && !resume.isNull() && !resume.isObject()) {
             throw new PlaneFrameException("invalid_frame", "'resume' must be an object");
         }
-        registry.greet(link, exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class), hello);
+        greeting.greet(link, exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class), hello);
         exchange.getIn().setHeader("vmId", link.vmId());
         exchange.getIn().setHeader("userId", link.userId());
     }

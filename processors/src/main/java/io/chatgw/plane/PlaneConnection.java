@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One WebSocket of a plane, from OPEN to CLOSE: its frames run one after another on {@link #frames}
  * (in arrival order), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
- * connection with a higher {@link #generation}; frames and callbacks of an older one are ignored.
+ * connection; frames and callbacks of an older one are ignored ({@link PlaneLink#isCurrent}).
  *
  * <p>Backpressure: frames waiting here are counted; past {@code gateway.plane.frame-queue-high-water}
  * the socket is paused (Vert.x stops reading it, so TCP pushes back on the plane) and resumed once half
@@ -16,8 +16,8 @@ public final class PlaneConnection {
 
     /** Exchange properties of the routes that handle a connection's frames. */
     public static final String CONNECTION = "planeConnection";
+    /** The connection's link, set once {@link ReadPlaneFrame} found the connection admitted and current. */
     public static final String LINK = "planeLink";
-    public static final String SOCKET = "planeSocket";
     /** {@link System#nanoTime()} when the frame came off the socket, before any queue. */
     public static final String ARRIVED = "planeFrameArrived";
 
@@ -29,8 +29,6 @@ public final class PlaneConnection {
     private boolean paused;
     /** Set once admitted (token verified, vm_id owned, attached). */
     volatile PlaneLink link;
-    /** The link's generation this connection was attached as. */
-    volatile long generation;
     volatile boolean closed;
 
     PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, int highWater) {
@@ -38,6 +36,11 @@ public final class PlaneConnection {
         this.socket = socket;
         this.frames = frames;
         this.highWater = Math.max(2, highWater);
+    }
+
+    /** A close frame's reason, cut to what fits in one (a WebSocket close reason is at most 123 bytes). */
+    static String closeReason(String reason) {
+        return reason.length() > 120 ? reason.substring(0, 120) : reason;
     }
 
     public ServerWebSocket socket() {

@@ -88,12 +88,8 @@ public class PlaneConnections {
         try {
             Exchange exchange = new DefaultExchange(routes.getCamelContext(), ExchangePattern.InOnly);
             exchange.getIn().setBody(body);
-            exchange.setProperty(PlaneConnection.CONNECTION, connection);
-            exchange.setProperty(PlaneConnection.SOCKET, connection.socket);
+            exchange.setProperty(PlaneConnection.CONNECTION, connection); // its socket and link come from it
             exchange.setProperty(PlaneConnection.ARRIVED, arrivedNanos);
-            if (connection.link != null) {
-                exchange.setProperty(PlaneConnection.LINK, connection.link);
-            }
             routes.send(endpoint, exchange);
             if (exchange.getException() != null) {
                 log.error("plane connection {}: {} failed", connection.key, endpoint, exchange.getException());

@@ -19,11 +19,8 @@ public final class PlaneLink {
     final String vmId;
     final String userId;
     final String orgId;
-    /** The current connection and its socket (null while away). */
+    /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
     PlaneConnection connection;
-    ServerWebSocket socket;
-    /** Bumped on every attach: frames and callbacks of an older connection are ignored. */
-    long generation;
     boolean greeted;
     long downlinkSeq;
     final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
@@ -63,12 +60,18 @@ public final class PlaneLink {
         return orgId;
     }
 
+    /** The current connection's socket, null while away. */
+    synchronized ServerWebSocket socket() {
+        return connection == null ? null : connection.socket;
+    }
+
+    /** Connected and greeted: frames can be sent now. */
     public synchronized boolean isLive() {
-        return socket != null && greeted;
+        return connection != null && greeted;
     }
 
     /** Whether {@code connection} is this link's current one. */
     synchronized boolean isCurrent(PlaneConnection connection) {
-        return this.connection == connection && connection.generation == generation;
+        return this.connection == connection;
     }
 }

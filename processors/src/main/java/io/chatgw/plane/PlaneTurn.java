@@ -1,6 +1,8 @@
 package io.chatgw.plane;
 
+import io.chatgw.turn.ChatEventTypes;
 import io.chatgw.turn.Turn;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** A turn running on a plane: which request, the last event seq accepted, and how to end it. */
@@ -32,5 +34,14 @@ final class PlaneTurn {
         }
         callback.accept(failure);
         return true;
+    }
+
+    /** A {@code status} event for the client (reconnecting / resumed), unless the turn ended meanwhile. */
+    void publishStatus(String state) {
+        try {
+            turn.publish(ChatEventTypes.STATUS, Map.of("state", state));
+        } catch (IllegalStateException ended) {
+            // the turn ended meanwhile
+        }
     }
 }

@@ -14,11 +14,11 @@ import org.springframework.stereotype.Component;
 public class QueuePlaneFrame implements Processor {
 
     private final PlaneConnections connections;
-    private final PlaneRegistry registry;
+    private final PlaneHeartbeat heartbeat;
 
-    public QueuePlaneFrame(PlaneConnections connections, PlaneRegistry registry) {
+    public QueuePlaneFrame(PlaneConnections connections, PlaneHeartbeat heartbeat) {
         this.connections = connections;
-        this.registry = registry;
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -31,7 +31,7 @@ public class QueuePlaneFrame implements Processor {
         }
         PlaneLink link = connection.link;
         if (link != null) {
-            registry.heard(link, connection);
+            heartbeat.heard(link, connection);
         }
         Object body = exchange.getIn().getBody(); // String (text frame) or byte[] (binary frame)
         int size = body instanceof String s ? s.length() : body instanceof byte[] b ? b.length : 0;

@@ -21,12 +21,12 @@ public class ReadPlaneFrame implements Processor {
 
     private final ObjectMapper json;
     private final PlaneProperties config;
-    private final PlaneRegistry registry;
+    private final PlaneSender sender;
 
-    public ReadPlaneFrame(ObjectMapper json, PlaneProperties config, PlaneRegistry registry) {
+    public ReadPlaneFrame(ObjectMapper json, PlaneProperties config, PlaneSender sender) {
         this.json = json;
         this.config = config;
-        this.registry = registry;
+        this.sender = sender;
     }
 
     @Override
@@ -75,7 +75,7 @@ public class ReadPlaneFrame implements Processor {
         }
         exchange.setProperty(FRAME, frame);
         exchange.getIn().setHeader(TYPE, type);
-        registry.count(type, "in");
+        sender.count(type, "in");
     }
 
     /** Counts by arrival time, so a backlog handled in a burst is not mistaken for a flood. */

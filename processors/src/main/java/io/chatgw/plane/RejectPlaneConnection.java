@@ -15,10 +15,10 @@ public class RejectPlaneConnection implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
+        ServerWebSocket socket = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class).socket();
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = e == null || e.getMessage() == null ? "rejected" : e.getMessage();
         log.info("plane connection from {} rejected: {}", socket.remoteAddress(), reason);
-        socket.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        socket.close((short) 1008, PlaneConnection.closeReason(reason));
     }
 }

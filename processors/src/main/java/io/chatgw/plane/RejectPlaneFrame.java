@@ -17,12 +17,12 @@ import org.springframework.stereotype.Component;
 @Component("rejectPlaneFrame")
 public class RejectPlaneFrame implements Processor {
 
-    private final PlaneRegistry registry;
+    private final PlaneSender sender;
     private final PlaneProperties config;
     private final MeterRegistry meters;
 
-    public RejectPlaneFrame(PlaneRegistry registry, PlaneProperties config, MeterRegistry meters) {
-        this.registry = registry;
+    public RejectPlaneFrame(PlaneSender sender, PlaneProperties config, MeterRegistry meters) {
+        this.sender = sender;
         this.config = config;
         this.meters = meters;
     }
@@ -31,7 +31,7 @@ public class RejectPlaneFrame implements Processor {
     public void process(Exchange exchange) {
         PlaneConnection connection = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class);
         PlaneLink link = connection.link();
-        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
+        ServerWebSocket socket = connection.socket();
         PlaneFrameException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PlaneFrameException.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         Map<String, Object> ref = new LinkedHashMap<>();
@@ -42,7 +42,7 @@ public class RejectPlaneFrame implements Processor {
         error.put("code", e.code());
         error.put("message", e.getMessage());
         error.put("ref", ref);
-        registry.sendRaw(socket, error);
+        sender.sendRaw(socket, error);
         Counter.builder("gateway.plane.frames.rejected").description("plane frames answered with an error frame")
                 .tag("code", e.code()).register(meters).increment();
         boolean flooding;

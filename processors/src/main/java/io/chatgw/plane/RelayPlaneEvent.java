@@ -29,13 +29,15 @@ public class RelayPlaneEvent implements Processor {
             ChatEventTypes.SKILL_CALL, ChatEventTypes.SKILL_RESULT, ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT,
             ChatEventTypes.STATUS);
 
-    private final PlaneRegistry registry;
+    private final PlaneTurns turns;
+    private final PlaneSender sender;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Counter duplicates;
 
-    public RelayPlaneEvent(PlaneRegistry registry, JdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters) {
-        this.registry = registry;
+    public RelayPlaneEvent(PlaneTurns turns, PlaneSender sender, JdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters) {
+        this.turns = turns;
+        this.sender = sender;
         this.jdbc = jdbc;
         this.json = json;
         this.duplicates = Counter.builder("gateway.plane.events.duplicate")
@@ -64,9 +66,9 @@ public class RelayPlaneEvent implements Processor {
         if (!ends && !RELAYED.contains(event)) {
             throw new PlaneFrameException("unknown_event", "unknown event '" + event + "'");
         }
-        PlaneTurn turn = registry.turnOf(link, sessionId);
+        PlaneTurn turn = turns.turnOf(link, sessionId);
         if (turn == null || !turn.requestId.equals(requestId)) {
-            if (registry.recentlyEnded(link, requestId)) {
+            if (turns.recentlyEnded(link, requestId)) {
                 // sent before the plane saw the gateway end this turn (cancel, timeout): dropped, not an error
                 ack(link, sessionId, seq);
                 return;
@@ -85,7 +87,7 @@ public class RelayPlaneEvent implements Processor {
             turn.lastSeq = seq;
             turn.lastEventNanos = System.nanoTime();
             if (ends) {
-                registry.finishTurn(link, turn);
+                turns.finishTurn(link, turn);
                 if (ChatEventTypes.DONE.equals(event)) {
                     JsonNode usage = data.path("usage");
                     turn.turn.reportUsage(new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
@@ -107,7 +109,7 @@ public class RelayPlaneEvent implements Processor {
         ack.put("type", "ack");
         ack.put("session_id", sessionId);
         ack.put("seq", seq);
-        registry.sendNow(link, ack);
+        sender.sendNow(link, ack);
     }
 
     private boolean ownsSession(String userId, String sessionId) {

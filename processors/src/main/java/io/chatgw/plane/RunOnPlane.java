@@ -21,12 +21,14 @@ public class RunOnPlane extends AsyncProcessorSupport {
 
     private final Vertx vertx;
     private final PlaneRegistry registry;
+    private final PlaneTurns turns;
     private final PlaneLauncher launcher;
     private final PlaneProperties config;
 
-    public RunOnPlane(Vertx vertx, PlaneRegistry registry, PlaneLauncher launcher, PlaneProperties config) {
+    public RunOnPlane(Vertx vertx, PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher, PlaneProperties config) {
         this.vertx = vertx;
         this.registry = registry;
+        this.turns = turns;
         this.launcher = launcher;
         this.config = config;
     }
@@ -52,7 +54,7 @@ public class RunOnPlane extends AsyncProcessorSupport {
                 return;
             }
             try {
-                registry.startTurn(ar.result(), turn, conversation, failure -> finish(exchange, callback, failure));
+                turns.startTurn(ar.result(), turn, conversation, failure -> finish(exchange, callback, failure));
             } catch (RuntimeException e) {
                 finish(exchange, callback, e);
             }

@@ -26,7 +26,7 @@ public class VerifyVmToken implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ServerWebSocket socket = exchange.getProperty(PlaneConnection.SOCKET, ServerWebSocket.class);
+        ServerWebSocket socket = exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class).socket();
         VmTokens.VmIdentity identity;
         try {
             identity = tokens.verify(tokenOf(socket));

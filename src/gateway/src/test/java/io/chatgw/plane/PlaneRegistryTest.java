@@ -29,7 +29,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
- * PlaneRegistry against mocked sockets, with non-default settings: missed-pongs, liveness from a backlog,
+ * PlaneRegistry and its parts (greeting, heartbeat, token refresh) against mocked sockets, with non-default settings: missed-pongs, liveness from a backlog,
  * fresh VM tokens in welcome and before the last one expires, and a replaced connection's late callbacks.
  */
 class PlaneRegistryTest {
@@ -49,16 +49,26 @@ class PlaneRegistryTest {
                         .bind("gateway.plane", PlaneProperties.class).get());
     }
 
-    private record Plane(PlaneRegistry registry, PlaneLink link, PlaneConnection connection, ServerWebSocket socket,
+    /** The registry and its parts, wired as Spring wires them. */
+    private record Planes(PlaneRegistry registry, PlaneGreeting greeting, PlaneHeartbeat heartbeat) {
+    }
+
+    private record Plane(Planes planes, PlaneLink link, PlaneConnection connection, ServerWebSocket socket,
                          List<String> written) {
     }
 
     private Plane connectedPlane(PlaneProperties config) {
         VmTokens tokens = new VmTokens(jwt, config);
-        return connect(new PlaneRegistry(vertx, JSON, config, new SimpleMeterRegistry(), tokens));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PlaneRegistry registry = new PlaneRegistry(vertx, config, meters);
+        PlaneSender sender = new PlaneSender(JSON, config, meters);
+        PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
+        PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters);
+        PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters);
+        return connect(new Planes(registry, greeting, heartbeat));
     }
 
-    private static Plane connect(PlaneRegistry registry) {
+    private static Plane connect(Planes planes) {
         ServerWebSocket socket = mock(ServerWebSocket.class);
         List<String> written = new CopyOnWriteArrayList<>();
         when(socket.writeTextMessage(anyString())).thenAnswer(call -> {
@@ -66,9 +76,9 @@ class PlaneRegistryTest {
             return Future.succeededFuture();
         });
         PlaneConnection connection = new PlaneConnection("k" + System.nanoTime(), socket, new SerialExecutor(Executors.newSingleThreadExecutor()), 1000);
-        PlaneLink link = registry.attach(new VmTokens.VmIdentity("u-1", "org-1", "vm-u-1"), connection);
-        registry.greet(link, connection, JSON.createObjectNode().put("type", "hello"));
-        return new Plane(registry, link, connection, socket, written);
+        PlaneLink link = planes.registry().attach(new VmTokens.VmIdentity("u-1", "org-1", "vm-u-1"), connection);
+        planes.greeting().greet(link, connection, JSON.createObjectNode().put("type", "hello"));
+        return new Plane(planes, link, connection, socket, written);
     }
 
     private static long countOf(List<String> written, String type) {
@@ -92,7 +102,7 @@ class PlaneRegistryTest {
         verify(plane.socket(), after(800).never()).close(eq((short) 1001), anyString());
         plane.connection().handled(10);
         for (int i = 0; i < 8; i++) {
-            plane.registry().heard(plane.link(), plane.connection()); // any frame on arrival
+            plane.planes().heartbeat().heard(plane.link(), plane.connection()); // any frame on arrival
             Thread.sleep(100);
         }
         verify(plane.socket(), never()).close(eq((short) 1001), anyString());
@@ -130,14 +140,14 @@ class PlaneRegistryTest {
     @Test
     void aReplacedConnectionsLateHelloAndCloseDoNotTouchTheNewOne() {
         Plane old = connectedPlane(config(Map.of("gateway.plane.port", "8081", "gateway.plane.heartbeat-interval", "1h")));
-        Plane current = connect(old.registry()); // same vm_id: replaces the first connection
+        Plane current = connect(old.planes()); // same vm_id: replaces the first connection
         verify(old.socket()).close(eq((short) 4000), anyString());
         assertThat(current.link()).isSameAs(old.link());
         int welcomes = current.written().size();
 
-        old.registry().greet(old.link(), old.connection(), JSON.createObjectNode().put("type", "hello"));
-        old.registry().detach(old.link(), old.connection());
-        old.registry().heard(old.link(), old.connection());
+        old.planes().greeting().greet(old.link(), old.connection(), JSON.createObjectNode().put("type", "hello"));
+        old.planes().registry().detach(old.link(), old.connection());
+        old.planes().heartbeat().heard(old.link(), old.connection());
 
         assertThat(current.written()).hasSize(welcomes); // no second welcome on the new socket
         assertThat(old.written().stream().filter(f -> f.contains("welcome")).count()).isEqualTo(1);

@@ -44,13 +44,9 @@ final class PlaneState {
     /** {@code sse_event} frames with a {@code seq} above {@link #ackedSeq}, oldest first. */
     final ArrayDeque<JsonObject> unacked = new ArrayDeque<>();
     long lastUsedNanos = System.nanoTime();
-    private String cached;
-    private long cachedLastSeq = -1;
-    private long cachedAckedSeq;
-    private long cachedTurns;
-    private String cachedOpenRequestId;
-    private int cachedUnacked;
-    private long cachedFirstUnacked;
+    /** {@link #encoded()} and what it was encoded from. */
+    private String encoded;
+    private Fingerprint encodedFrom;
 
     JsonObject toJson() {
       return new JsonObject()
@@ -63,19 +59,21 @@ final class PlaneState {
 
     /** This session's JSON, re-encoded only when something in it changed. */
     String encoded() {
-      long firstUnacked = unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst());
-      if (cached == null || cachedLastSeq != lastSeq || cachedAckedSeq != ackedSeq || cachedTurns != turns
-          || !java.util.Objects.equals(cachedOpenRequestId, openRequestId) || cachedUnacked != unacked.size()
-          || cachedFirstUnacked != firstUnacked) {
-        cached = toJson().encode();
-        cachedLastSeq = lastSeq;
-        cachedAckedSeq = ackedSeq;
-        cachedTurns = turns;
-        cachedOpenRequestId = openRequestId;
-        cachedUnacked = unacked.size();
-        cachedFirstUnacked = firstUnacked;
+      Fingerprint now = new Fingerprint(lastSeq, ackedSeq, turns, openRequestId, unacked.size(),
+          unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst()));
+      if (!now.equals(encodedFrom)) {
+        encoded = toJson().encode();
+        encodedFrom = now;
       }
-      return cached;
+      return encoded;
+    }
+
+    /**
+     * Enough to tell a session changed: events join {@code unacked} at the end (raising {@code lastSeq}) and
+     * leave it from the front, so its size and first seq stand for its content.
+     */
+    private record Fingerprint(long lastSeq, long ackedSeq, long turns, String openRequestId, int unacked,
+        long firstUnacked) {
     }
 
     /** Drops the unacknowledged events up to {@code seq}; returns whether any went. */

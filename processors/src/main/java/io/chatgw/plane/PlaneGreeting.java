@@ -1,0 +1,94 @@
+package io.chatgw.plane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * hello: the plane is welcomed (with a fresh VM token), gets the frames held for it while it was away,
+ * and its running turns resume; whoever waits for the user's plane gets it.
+ */
+@Component
+public class PlaneGreeting {
+
+    private static final Logger log = LoggerFactory.getLogger(PlaneGreeting.class);
+
+    private final Vertx vertx;
+    private final PlaneRegistry registry;
+    private final PlaneSender sender;
+    private final PlaneTokenRefresh tokenRefresh;
+    private final PlaneProperties config;
+    private final Counter reconnects;
+
+    public PlaneGreeting(Vertx vertx, PlaneRegistry registry, PlaneSender sender, PlaneTokenRefresh tokenRefresh,
+                         PlaneProperties config, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.sender = sender;
+        this.tokenRefresh = tokenRefresh;
+        this.config = config;
+        this.reconnects = Counter.builder("gateway.plane.reconnects").description("planes that came back after a disconnect")
+                .register(meters);
+    }
+
+    /** hello: welcome the plane (with a fresh VM token), redeliver what was held for it, resume its turns. */
+    void greet(PlaneLink link, PlaneConnection connection, JsonNode hello) {
+        long lastDownlink = hello.path("resume").path("last_downlink_seq").asLong(0);
+        List<String> frames = new ArrayList<>();
+        List<PlaneTurn> resumed = new ArrayList<>();
+        boolean wasAway;
+        String freshToken = tokenRefresh.issue(link);
+        synchronized (link) {
+            if (!link.isCurrent(connection) || link.dead) {
+                return; // a replaced connection's late hello
+            }
+            wasAway = link.graceTimer >= 0;
+            if (wasAway) {
+                vertx.cancelTimer(link.graceTimer);
+                link.graceTimer = -1;
+            }
+            sender.prune(link);
+            link.heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
+            // after a gateway restart the plane may have processed higher seqs than this gateway issued
+            link.downlinkSeq = Math.max(link.downlinkSeq, lastDownlink);
+            Map<String, Object> sessions = new LinkedHashMap<>();
+            for (PlaneTurn t : link.turns.values()) {
+                sessions.put(t.sessionId, Map.of("last_seq", t.lastSeq, "request_id", t.requestId));
+                if (t.reconnecting) {
+                    t.reconnecting = false;
+                    resumed.add(t);
+                }
+            }
+            Map<String, Object> welcome = new LinkedHashMap<>();
+            welcome.put("type", "welcome");
+            welcome.put("vm_id", link.vmId);
+            welcome.put("heartbeat_interval_ms", config.heartbeatInterval().toMillis());
+            welcome.put("max_frame_bytes", config.maxFrameBytes());
+            welcome.put("sessions", sessions);
+            welcome.put("redelivering", Map.of("downlink", link.heldDownlink.size(), "responses", link.heldResponses.size()));
+            welcome.put("token", freshToken);
+            tokenRefresh.sent(link);
+            frames.add(sender.write(welcome));
+            link.heldDownlink.forEach(h -> frames.add(h.json()));
+            link.heldResponses.forEach(h -> frames.add(h.json()));
+            link.heldResponses.clear();
+            link.greeted = true;
+            frames.forEach(link.socket()::writeTextMessage);
+        }
+        if (wasAway) {
+            reconnects.increment();
+        }
+        resumed.forEach(t -> t.publishStatus("resumed"));
+        registry.greeted(link);
+        log.info("plane {} of user {} said hello (resumed {} turn(s), redelivered {} frame(s))",
+                link.vmId, link.userId, resumed.size(), frames.size() - 1);
+    }
+}

@@ -1,0 +1,74 @@
+package io.chatgw.plane;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import org.springframework.stereotype.Component;
+
+/**
+ * Liveness, once per {@code gateway.plane.heartbeat-interval}: a {@code ping} to every greeted plane, and a
+ * plane that leaves {@code missed-pongs} of them unanswered (with nothing received meanwhile) is declared
+ * dead. The same tick expires silent turns ({@link PlaneTurns}) and refreshes VM tokens ({@link PlaneTokenRefresh}).
+ */
+@Component
+public class PlaneHeartbeat {
+
+    private final PlaneRegistry registry;
+    private final PlaneTurns turns;
+    private final PlaneTokenRefresh tokenRefresh;
+    private final PlaneProperties config;
+    private final Counter missedHeartbeats;
+
+    public PlaneHeartbeat(Vertx vertx, PlaneRegistry registry, PlaneTurns turns, PlaneTokenRefresh tokenRefresh,
+                          PlaneProperties config, MeterRegistry meters) {
+        this.registry = registry;
+        this.turns = turns;
+        this.tokenRefresh = tokenRefresh;
+        this.config = config;
+        this.missedHeartbeats = Counter.builder("gateway.plane.heartbeats.missed").description("pings left unanswered")
+                .register(meters);
+        vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> beat());
+    }
+
+    /** A frame arrived from the plane (before it waits in the queue): it is alive. */
+    void heard(PlaneLink link, PlaneConnection connection) {
+        synchronized (link) {
+            if (link.isCurrent(connection)) {
+                link.missedPongs = 0;
+            }
+        }
+    }
+
+    private void beat() {
+        long now = System.currentTimeMillis();
+        turns.expireSilentTurns(registry.links());
+        for (PlaneLink link : registry.links()) {
+            boolean timedOut = false;
+            boolean refreshToken = false;
+            synchronized (link) {
+                if (!link.isLive()) {
+                    continue;
+                }
+                if (link.connection.backlog() > 0) {
+                    link.missedPongs = 0; // frames received and waiting (the pong may be among them): alive
+                }
+                refreshToken = tokenRefresh.due(link);
+                if (link.missedPongs >= config.missedPongs()) {
+                    timedOut = true;
+                } else {
+                    if (link.missedPongs > 0) {
+                        missedHeartbeats.increment();
+                    }
+                    link.missedPongs++;
+                    link.socket().writeTextMessage("{\"type\":\"ping\",\"ts\":" + now + "}");
+                }
+            }
+            if (timedOut) {
+                missedHeartbeats.increment();
+                registry.declareDead(link, "missed " + config.missedPongs() + " heartbeats");
+            } else if (refreshToken) {
+                tokenRefresh.refresh(link);
+            }
+        }
+    }
+}

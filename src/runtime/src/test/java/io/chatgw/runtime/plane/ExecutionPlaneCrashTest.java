@@ -1,0 +1,92 @@
+package io.chatgw.runtime.plane;
+
+import static io.chatgw.runtime.plane.FakeGateway.await;
+import static io.chatgw.runtime.plane.FakeGateway.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crash and exit directives: a dropped connection the turn survives, a restart from the data dir, and the next
+ * plane reporting the turn that was lost.
+ * Set-up in {@link ExecutionPlaneSupport}.
+ */
+class ExecutionPlaneCrashTest extends ExecutionPlaneSupport {
+
+  @Test
+  void crashAfterDirectiveDropsTheConnectionAndTheTurnGoesOn() {
+    ExecutionPlane plane = startPlane(options());
+    awaitTrue(plane::connected, "the plane to connect");
+
+    gateway.sendUserMessage("s1", "req-1", "Blip [[plane crash_after=3]] [[standin chunks=6 delay_ms=20]]");
+    gateway.awaitTerminal("req-1");
+
+    assertEquals("none", gateway.closes.get(0), "dropped without a close frame");
+    assertEquals(2, gateway.hellos.size());
+    assertEquals(LongStream.rangeClosed(1, 7).boxed().collect(Collectors.toList()), seqs(gateway.events("req-1")));
+    assertEquals("done", gateway.terminal("req-1").getString("event"));
+    assertEquals("Stand-in reply to \"Blip\": token-1 token-2 token-3 token-4 token-5", gateway.text("req-1"));
+    assertTrue(plane.connected());
+  }
+
+  @Test
+  void crashedPlaneRestartsFromItsDataDir() throws Exception {
+    gateway.ackUpTo = 5;
+    ExecutionPlane first = startPlane(options());
+    awaitTrue(first::connected, "the first plane to connect");
+    gateway.sendUserMessage("s1", "req-1", "First turn");
+    gateway.awaitTerminal("req-1");
+    Path stateFile = dataDir.resolve(StateStore.FILE_NAME);
+    awaitTrue(() -> sessionState(stateFile).getLong("acked_seq") == 5, "ack 5 in the state file");
+    JsonObject stored = sessionState(stateFile);
+    assertEquals(9L, stored.getLong("last_seq"));
+    assertEquals(List.of(6L, 7L, 8L, 9L), seqs(stored.getJsonArray("unacked").stream()
+        .map(JsonObject.class::cast).collect(Collectors.toList())));
+
+    await(first.crash());
+    assertFalse(first.connected());
+    awaitTrue(() -> gateway.closes.size() == 1, "the gateway to notice");
+    assertEquals("none", gateway.closes.get(0), "a crash sends no close frame");
+
+    ExecutionPlane second = startPlane(options());
+    awaitTrue(second::connected, "the second plane to connect");
+    JsonObject resume = gateway.hellos.get(1).getJsonObject("resume");
+    assertEquals(1L, resume.getLong("last_downlink_seq"));
+    assertEquals(new JsonObject().put("s1", 5), resume.getJsonObject("sessions"));
+
+    gateway.sendUserMessage("s1", "req-2", "Second turn [[standin chunks=2]]");
+    gateway.awaitTerminal("req-2");
+    assertEquals(List.of(10L, 11L, 12L), seqs(gateway.events("req-2")));
+    assertTrue(gateway.duplicates.isEmpty());
+  }
+
+  @Test
+  void exitAfterDirectiveStopsThePlaneAndTheNextOneReportsTheLostTurn() {
+    ExecutionPlane first = startPlane(options());
+    awaitTrue(first::connected, "the first plane to connect");
+    gateway.sendUserMessage("s1", "req-1", "Exit [[plane exit_after=3]] [[standin chunks=6 delay_ms=30]]");
+    await(first.terminated());
+    assertFalse(first.connected());
+    awaitTrue(() -> gateway.closes.size() == 1, "the gateway to notice");
+    assertEquals("none", gateway.closes.get(0));
+    assertTrue(gateway.accepted.size() >= 3);
+    assertEquals(null, gateway.terminal("req-1"));
+
+    ExecutionPlane second = startPlane(options());
+    awaitTrue(second::connected, "the second plane to connect");
+    gateway.awaitTerminal("req-1");
+    JsonObject terminal = gateway.terminal("req-1");
+    assertEquals("error", terminal.getString("event"));
+    assertEquals("plane_restarted", terminal.getJsonObject("data").getString("code"));
+    List<Long> seqs = seqs(gateway.events("req-1"));
+    assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().collect(Collectors.toList()), seqs);
+    assertTrue(gateway.duplicates.isEmpty());
+  }
+}
