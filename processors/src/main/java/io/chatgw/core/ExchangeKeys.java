@@ -15,10 +15,11 @@ public final class ExchangeKeys {
     public static final String HISTORY = "chatHistory";
     /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
     public static final String DECISION = "modeDecision";
-    /** The chosen mode's wire name, for the router's choice. */
-    public static final String EXECUTION_MODE = "executionMode";
-    /** Why that mode was chosen. */
-    public static final String ROUTE_REASON = "routeReason";
+    /**
+     * The wire name of the path to start now (routes/paths.yaml's start-path): the decided one, set by openTurn,
+     * then the fallback target if the breaker's onFallback chose one. The turn's runs say which one answered.
+     */
+    public static final String PATH = "path";
     /** {@link io.chatgw.turn.Turn} set by openTurn. */
     public static final String TURN = "turn";
     /** The usage record (a map named like the usage_records columns), kept while it goes to each sink. */

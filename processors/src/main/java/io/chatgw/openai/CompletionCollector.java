@@ -29,6 +29,7 @@ public final class CompletionCollector {
     private Map<String, Object> completion;
     private OpenAiError failure;
     private String path;
+    private String fallbackFrom;
 
     public CompletionCollector(ObjectMapper json, CompletionChunks chunks, String turnId, RuntimeEvents runtimeEvents,
                                Supplier<String> currentModel) {
@@ -59,6 +60,10 @@ public final class CompletionCollector {
         }
         switch (event.type()) {
             case ChatEventTypes.ROUTE -> path = data.path("path").asText(null);
+            case ChatEventTypes.FALLBACK -> {
+                path = data.path("to").asText(path);
+                fallbackFrom = data.path("from").asText(null);
+            }
             case ChatEventTypes.TEXT -> content.append(data.path("delta").asText(""));
             case ChatEventTypes.DONE -> {
                 String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
@@ -89,7 +94,13 @@ public final class CompletionCollector {
         return failure;
     }
 
+    /** The answering path (route event, or the fallback event's target). */
     public String path() {
         return path;
+    }
+
+    /** The path that failed before the answering one took over, or null. */
+    public String fallbackFrom() {
+        return fallbackFrom;
     }
 }

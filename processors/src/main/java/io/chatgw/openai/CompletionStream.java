@@ -13,18 +13,19 @@ import java.util.function.Supplier;
 /**
  * Turns one turn's relay events into the {@code data:} payloads of a {@code stream: true} answer:
  * <pre>
- *   text (first)      -> {delta: {role: assistant, content: ""}}, then the text is held back
- *   text (next)       -> the held text as {delta: {content}}; this one is held back
- *   done              -> the held text with finish_reason "stop" (or an empty delta with it),
- *                        the usage chunk if the client asked (include_usage), then [DONE]
+ *   text (first)      -> {delta: {role: assistant, content: ""}}, then the text as {delta: {content}}
+ *   text (next)       -> the text as {delta: {content}}, at once
+ *   done              -> an empty delta with finish_reason "stop" (as OpenAI ends a stream), the usage chunk
+ *                        if the client asked (include_usage), then [DONE]
  *   error             -> before anything was sent: no payload, {@link #failure()} set (the HTTP layer answers
- *                        with that status); after: the held text, then {"error": {...}}, and no [DONE]
+ *                        with that status); after: {"error": {...}}, and no [DONE]
  *   plan_step, skill_*, mcp_*, status
  *                     -> omitted, or with {@code extension}: an empty-delta chunk with gateway_event {type, data}
  *   route             -> nothing (its path names the x-gateway-path header)
+ *   fallback          -> nothing (the answering path names x-gateway-path, the failed one x-gateway-fallback-from)
  * </pre>
- * Each text is held until the next event so that the last content chunk can carry {@code finish_reason}.
- * Events of other turns are ignored. Not thread-safe: feed it from one subscriber.
+ * No chunk is held back: each text goes out the moment it arrives. Events of other turns are ignored.
+ * Not thread-safe: feed it from one subscriber.
  */
 public final class CompletionStream {
 
@@ -37,9 +38,9 @@ public final class CompletionStream {
     private final Supplier<String> currentModel;
     private boolean started;
     private boolean finished;
-    private String held;
     private OpenAiError failure;
     private String path;
+    private String fallbackFrom;
     /** The model named by the first chunk; every later chunk repeats it (OpenAI's chunks all carry the same model). */
     private String model;
 
@@ -73,6 +74,11 @@ public final class CompletionStream {
                 path = data.path("path").asText(null);
                 return List.of();
             }
+            case ChatEventTypes.FALLBACK -> {
+                path = data.path("to").asText(path);
+                fallbackFrom = data.path("from").asText(null);
+                return List.of();
+            }
             case ChatEventTypes.TEXT -> {
                 String delta = data.path("delta").asText("");
                 if (delta.isEmpty()) {
@@ -80,8 +86,7 @@ public final class CompletionStream {
                 }
                 List<String> out = new ArrayList<>(2);
                 start(out);
-                flushHeld(out);
-                held = delta;
+                out.add(chunks.content(model(), delta, null));
                 return out;
             }
             case ChatEventTypes.DONE -> {
@@ -91,12 +96,7 @@ public final class CompletionStream {
                 }
                 start(out);
                 String model = model();
-                if (held != null) {
-                    out.add(chunks.content(model, held, CompletionChunks.FINISH_STOP));
-                    held = null;
-                } else {
-                    out.add(chunks.finish(model));
-                }
+                out.add(chunks.finish(model));
                 if (chunks.includeUsage()) {
                     out.add(chunks.usage(model, json.convertValue(data.path("usage"), Object.class)));
                 }
@@ -112,9 +112,8 @@ public final class CompletionStream {
                 if (runtimeEvents != RuntimeEvents.EXTENSION) {
                     return List.of();
                 }
-                List<String> out = new ArrayList<>(3);
+                List<String> out = new ArrayList<>(2);
                 start(out);
-                flushHeld(out);
                 out.add(chunks.extension(model(), event.type(), json.convertValue(data, Object.class)));
                 return out;
             }
@@ -140,23 +139,13 @@ public final class CompletionStream {
         if (!started) {
             return List.of();
         }
-        List<String> out = new ArrayList<>(2);
-        flushHeld(out);
-        out.add(chunks.error(error));
-        return out;
+        return List.of(chunks.error(error));
     }
 
     private void start(List<String> out) {
         if (!started) {
             started = true;
             out.add(chunks.role(model()));
-        }
-    }
-
-    private void flushHeld(List<String> out) {
-        if (held != null) {
-            out.add(chunks.content(model(), held, null));
-            held = null;
         }
     }
 
@@ -190,8 +179,13 @@ public final class CompletionStream {
         return failure;
     }
 
-    /** The path of the route event, or null if it was not seen. */
+    /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
     public String path() {
         return path;
+    }
+
+    /** The path that failed before the answering one took over (the fallback event's), or null. */
+    public String fallbackFrom() {
+        return fallbackFrom;
     }
 }

@@ -33,7 +33,7 @@ public record OpenAiError(int status, String type, String code, String message, 
             return 502;
         }
         return switch (code) {
-            case "path_unavailable", "vm_unavailable", "shutting_down" -> 503;
+            case "path_unavailable", "llm_unavailable", "vm_unavailable", "shutting_down" -> 503;
             case "upstream_timeout" -> 504;
             case "internal_error" -> 500;
             case "rate_limited" -> 429;

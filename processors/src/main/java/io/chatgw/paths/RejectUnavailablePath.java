@@ -12,7 +12,7 @@ public class RejectUnavailablePath implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        throw GatewayException.upstream("path_unavailable", "the '" + exchange.getProperty(ExchangeKeys.EXECUTION_MODE)
+        throw GatewayException.upstream("path_unavailable", "the '" + exchange.getProperty(ExchangeKeys.PATH)
                 + "' path is not available on this gateway yet");
     }
 }

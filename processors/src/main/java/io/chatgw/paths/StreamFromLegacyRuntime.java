@@ -2,12 +2,14 @@ package io.chatgw.paths;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.config.GatewayProperties;
-import io.chatgw.core.GatewayException;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.PathUnavailable;
+import io.chatgw.turn.PathRun;
 import io.chatgw.turn.Turn;
 import io.chatgw.upstream.SseEvent;
 import io.chatgw.upstream.UpstreamSseCall;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Component;
  * relays its SSE answer, mapped to chat events by {@link LegacyEventMapping}.
  */
 @Component("streamFromLegacyRuntime")
-public class StreamFromLegacyRuntime extends StreamIntoTurn {
+public class StreamFromLegacyRuntime extends StreamIntoRun {
 
     private final GatewayProperties.Upstream config;
     private final HttpClient client;
@@ -37,9 +39,10 @@ public class StreamFromLegacyRuntime extends StreamIntoTurn {
     }
 
     @Override
-    protected Future<Void> call(Turn turn, UpstreamSseCall.Listener listener) {
+    protected UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener) {
+        Turn turn = run.turn();
         if (config.baseUrl() == null || config.baseUrl().isBlank()) {
-            throw GatewayException.upstream("path_unavailable", "gateway.legacy.base-url is not configured");
+            throw new PathUnavailable("path_unavailable", PathUnavailable.NOT_CONFIGURED, "gateway.legacy.base-url is not configured");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("session_id", turn.session().id().toString());
@@ -59,6 +62,16 @@ public class StreamFromLegacyRuntime extends StreamIntoTurn {
         return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
                 stripSlash(config.baseUrl()) + "/api/v1/execute/stream",
                 Map.of("X-Request-Id", turn.requestId().toString()), payload, listener);
+    }
+
+    @Override
+    protected ExecutionMode mode() {
+        return ExecutionMode.LEGACY;
+    }
+
+    @Override
+    protected Duration firstEventTimeout() {
+        return config.firstEventTimeout();
     }
 
     @Override

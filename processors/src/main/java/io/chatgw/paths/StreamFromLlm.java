@@ -2,12 +2,14 @@ package io.chatgw.paths;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.config.GatewayProperties;
-import io.chatgw.core.GatewayException;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.PathUnavailable;
+import io.chatgw.turn.PathRun;
 import io.chatgw.turn.Turn;
 import io.chatgw.upstream.SseEvent;
 import io.chatgw.upstream.UpstreamSseCall;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -24,7 +26,7 @@ import org.springframework.stereotype.Component;
  * The conversation sent is the configured system prompt (if any), the turn's history, then the user's message.
  */
 @Component("streamFromLlm")
-public class StreamFromLlm extends StreamIntoTurn {
+public class StreamFromLlm extends StreamIntoRun {
 
     private final GatewayProperties.Llm config;
     private final HttpClient client;
@@ -40,9 +42,10 @@ public class StreamFromLlm extends StreamIntoTurn {
     }
 
     @Override
-    protected Future<Void> call(Turn turn, UpstreamSseCall.Listener listener) {
+    protected UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener) {
+        Turn turn = run.turn();
         if (config.baseUrl() == null || config.baseUrl().isBlank()) {
-            throw GatewayException.upstream("path_unavailable", "gateway.llm.base-url is not configured");
+            throw new PathUnavailable("path_unavailable", PathUnavailable.NOT_CONFIGURED, "gateway.llm.base-url is not configured");
         }
         List<Map<String, String>> messages = new ArrayList<>();
         if (config.systemPrompt() != null && !config.systemPrompt().isBlank()) {
@@ -67,9 +70,19 @@ public class StreamFromLlm extends StreamIntoTurn {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        turn.reportModel(config.model());
+        run.reportModel(config.model());
         return UpstreamSseCall.post(vertx, client, config.asUpstream(), "LLM",
                 StreamFromLegacyRuntime.stripSlash(config.baseUrl()) + "/v1/chat/completions", headers, payload, listener);
+    }
+
+    @Override
+    protected ExecutionMode mode() {
+        return ExecutionMode.DIRECT_LLM;
+    }
+
+    @Override
+    protected Duration firstEventTimeout() {
+        return config.firstEventTimeout();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.chatgw.plane;
 
-import io.chatgw.core.GatewayException;
+import io.chatgw.core.PathUnavailable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -90,9 +90,14 @@ public class PlaneRegistry {
         return link;
     }
 
-    /** The socket closed (or was replaced): running turns wait for the plane to come back, within the grace period. */
+    /**
+     * The socket closed (or was replaced): running turns that streamed already wait for the plane to come back,
+     * within the grace period; turns with no event yet fail at once (vm_unavailable), so they fall back to
+     * another path instead of waiting (docs/resilience.md).
+     */
     void detach(PlaneLink link, PlaneConnection connection) {
         List<PlaneTurn> waitingTurns;
+        List<PlaneTurn> notStarted = new ArrayList<>();
         synchronized (link) {
             if (!link.isCurrent(connection)) {
                 return; // an old, replaced connection
@@ -102,7 +107,15 @@ public class PlaneRegistry {
             if (link.dead) {
                 return;
             }
-            waitingTurns = new ArrayList<>(link.turns.values());
+            waitingTurns = new ArrayList<>();
+            for (PlaneTurn t : link.turns.values()) {
+                (t.lastEventNanos == 0 ? notStarted : waitingTurns).add(t);
+            }
+            for (PlaneTurn t : notStarted) {
+                link.turns.remove(t.sessionId, t);
+                link.endedRequests.put(t.requestId, Boolean.TRUE);
+                link.heldDownlink.removeIf(h -> t.requestId.equals(h.requestId()));
+            }
             waitingTurns.forEach(t -> t.reconnecting = true);
             link.graceTimer = vertx.setTimer(config.reconnectGrace().toMillis(), id -> {
                 synchronized (link) {
@@ -112,6 +125,10 @@ public class PlaneRegistry {
                 }
                 declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
             });
+        }
+        for (PlaneTurn t : notStarted) {
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                    "the execution plane disconnected before its first event"));
         }
         for (PlaneTurn t : waitingTurns) {
             t.publishStatus("reconnecting");
@@ -143,7 +160,7 @@ public class PlaneRegistry {
         }
         log.warn("plane {} of user {} declared dead ({}); failing {} running turn(s)", link.vmId, link.userId, why, failed.size());
         for (PlaneTurn t : failed) {
-            t.end(GatewayException.upstream("vm_unavailable", "the execution plane is gone: " + why));
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone: " + why));
         }
         onDead.forEach(l -> l.accept(link));
     }
@@ -160,8 +177,8 @@ public class PlaneRegistry {
         if (live != null) {
             promise.tryComplete(live);
         }
-        long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(GatewayException.upstream("vm_unavailable",
-                "no execution plane said hello within " + timeout.toSeconds() + " s")));
+        long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(new PathUnavailable("vm_unavailable",
+                PathUnavailable.PLANE_UNAVAILABLE, "no execution plane said hello within " + timeout.toSeconds() + " s")));
         return promise.future().onComplete(ar -> {
             vertx.cancelTimer(timer);
             List<Promise<PlaneLink>> list = waiting.get(userId);

@@ -1,13 +1,13 @@
 package io.chatgw.plane;
 
 import io.chatgw.turn.ChatEventTypes;
-import io.chatgw.turn.Turn;
+import io.chatgw.turn.PathRun;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** A turn running on a plane: which request, the last event seq accepted, and how to end it. */
+/** A turn's run on a plane: which request, the last event seq accepted, and how to end it. */
 final class PlaneTurn {
-    final Turn turn;
+    final PathRun run;
     final String sessionId;
     final String requestId;
     /** Ends the path: null = the plane said done, otherwise the failure. Called once. */
@@ -18,10 +18,10 @@ final class PlaneTurn {
     /** Last event accepted from the plane (0 = none yet). */
     volatile long lastEventNanos;
 
-    PlaneTurn(Turn turn, Consumer<Throwable> onEnd) {
-        this.turn = turn;
-        this.sessionId = turn.session().id().toString();
-        this.requestId = turn.requestId().toString();
+    PlaneTurn(PathRun run, Consumer<Throwable> onEnd) {
+        this.run = run;
+        this.sessionId = run.turn().session().id().toString();
+        this.requestId = run.turn().requestId().toString();
         this.onEnd = onEnd;
     }
 
@@ -36,12 +36,8 @@ final class PlaneTurn {
         return true;
     }
 
-    /** A {@code status} event for the client (reconnecting / resumed), unless the turn ended meanwhile. */
+    /** A {@code status} event for the client (reconnecting / resumed), dropped if the run ended meanwhile. */
     void publishStatus(String state) {
-        try {
-            turn.publish(ChatEventTypes.STATUS, Map.of("state", state));
-        } catch (IllegalStateException ended) {
-            // the turn ended meanwhile
-        }
+        run.publish(ChatEventTypes.STATUS, Map.of("state", state));
     }
 }

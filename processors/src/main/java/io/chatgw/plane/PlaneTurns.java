@@ -1,7 +1,8 @@
 package io.chatgw.plane;
 
 import io.chatgw.core.GatewayException;
-import io.chatgw.turn.Turn;
+import io.chatgw.core.PathUnavailable;
+import io.chatgw.turn.PathRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +26,11 @@ public class PlaneTurns {
     }
 
     /** Hands a turn to the plane: {@code user_message} is sent (and held until the turn ends). */
-    public void startTurn(PlaneLink link, Turn turn, List<Map<String, String>> history, Consumer<Throwable> onEnd) {
-        PlaneTurn planeTurn = new PlaneTurn(turn, onEnd);
+    public void startTurn(PlaneLink link, PathRun run, List<Map<String, String>> history, Consumer<Throwable> onEnd) {
+        PlaneTurn planeTurn = new PlaneTurn(run, onEnd);
         synchronized (link) {
             if (link.dead) {
-                throw GatewayException.upstream("vm_unavailable", "the execution plane is gone");
+                throw new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone");
             }
             if (link.turns.containsKey(planeTurn.sessionId)) {
                 throw GatewayException.upstream("turn_in_progress", "the plane is still running a turn of this session");
@@ -40,7 +41,7 @@ public class PlaneTurns {
             frame.put("seq", ++link.downlinkSeq);
             frame.put("session_id", planeTurn.sessionId);
             frame.put("request_id", planeTurn.requestId);
-            frame.put("message", turn.message());
+            frame.put("message", run.turn().message());
             frame.put("history", history);
             sender.sendDownlink(link, link.downlinkSeq, planeTurn.requestId, sender.write(frame));
         }
@@ -105,9 +106,11 @@ public class PlaneTurns {
             }
             for (PlaneTurn t : expired) {
                 cancelTurn(link, t.sessionId, t.requestId);
-                t.end(GatewayException.upstream("upstream_timeout", t.lastEventNanos == 0
-                        ? "the execution plane sent no first event within " + config.firstEventTimeout().toSeconds() + " s"
-                        : "the execution plane sent no event for " + config.idleTimeout().toSeconds() + " s"));
+                t.end(t.lastEventNanos == 0
+                        ? new PathUnavailable("upstream_timeout", PathUnavailable.FIRST_EVENT_TIMEOUT,
+                                "the execution plane sent no first event within " + config.firstEventTimeout().toSeconds() + " s")
+                        : GatewayException.upstream("upstream_timeout",
+                                "the execution plane sent no event for " + config.idleTimeout().toSeconds() + " s"));
             }
         }
     }

@@ -90,15 +90,15 @@ public class RelayPlaneEvent implements Processor {
                 turns.finishTurn(link, turn);
                 if (ChatEventTypes.DONE.equals(event)) {
                     JsonNode usage = data.path("usage");
-                    turn.turn.reportUsage(new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
-                    turn.turn.reportModel(data.path("model").asText(null));
+                    turn.run.reportUsage(new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
+                    turn.run.reportModel(data.path("model").asText(null));
                     turn.end(null);
                 } else {
                     turn.end(GatewayException.upstream(data.path("code").asText("plane_error"),
                             "execution plane: " + data.path("message").asText("")));
                 }
             } else {
-                turn.turn.publish(event, json.convertValue(data, Map.class), received);
+                turn.run.publish(event, json.convertValue(data, Map.class), received);
             }
         }
         ack(link, sessionId, seq);

@@ -1,32 +1,27 @@
 package io.chatgw.plane;
 
-import io.chatgw.core.ExchangeKeys;
-import io.chatgw.core.GatewayException;
-import io.chatgw.turn.Turn;
-import io.vertx.core.Vertx;
-import java.util.List;
-import java.util.Map;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.AsyncProcessorSupport;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.PathUnavailable;
+import io.chatgw.paths.StartPath;
+import io.chatgw.turn.PathRun;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
  * The {@code new} path: the user's execution plane answers. Without a live plane the launcher is asked for
- * one and the turn waits (up to {@code gateway.plane.start-timeout}) for its hello, else {@code vm_unavailable}.
- * The plane's events reach the relay through {@link RelayPlaneEvent}; this completes when it says done/error.
+ * one and the run waits (up to {@code gateway.plane.start-timeout}) for its hello, else {@code vm_unavailable}.
+ * The plane's events reach the relay through {@link RelayPlaneEvent}; the run ends when the plane says
+ * done/error. A cancelled run is cancelled on the plane too.
  */
 @Component("runOnPlane")
-public class RunOnPlane extends AsyncProcessorSupport {
+public class RunOnPlane extends StartPath {
 
-    private final Vertx vertx;
     private final PlaneRegistry registry;
     private final PlaneTurns turns;
     private final PlaneLauncher launcher;
     private final PlaneProperties config;
 
-    public RunOnPlane(Vertx vertx, PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher, PlaneProperties config) {
-        this.vertx = vertx;
+    public RunOnPlane(PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher, PlaneProperties config) {
         this.registry = registry;
         this.turns = turns;
         this.launcher = launcher;
@@ -34,42 +29,51 @@ public class RunOnPlane extends AsyncProcessorSupport {
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-        String userId = turn.caller().userId();
+    protected ExecutionMode mode() {
+        return ExecutionMode.NEW;
+    }
+
+    /** Waiting for a plane to start counts towards the first event. */
+    @Override
+    protected Duration firstEventTimeout() {
+        return config.startTimeout().plus(config.firstEventTimeout());
+    }
+
+    @Override
+    protected void start(PathRun run) {
+        String userId = run.turn().caller().userId();
         // a plane that is away but within its reconnect grace is waited for, not replaced
         if (!registry.hasPlane(userId)) {
             try {
-                launcher.ensureRunning(userId, turn.caller().orgId());
+                launcher.ensureRunning(userId, run.turn().caller().orgId());
             } catch (RuntimeException e) {
-                exchange.setException(GatewayException.upstream("vm_unavailable", "cannot start an execution plane: " + e.getMessage()));
-                callback.done(true);
-                return true;
+                throw new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                        "cannot start an execution plane: " + e.getMessage());
             }
         }
-        List<Map<String, String>> conversation = turn.history();
         registry.awaitPlane(userId, config.startTimeout()).onComplete(ar -> {
             if (ar.failed()) {
-                finish(exchange, callback, ar.cause());
+                run.fail(ar.cause());
                 return;
             }
+            if (run.end().isDone()) {
+                return; // given up on meanwhile (first-event wait over, client gone)
+            }
+            PlaneLink link = ar.result();
+            String sessionId = run.turn().session().id().toString();
+            String requestId = run.turn().requestId().toString();
+            run.onCancel(() -> turns.cancelTurn(link, sessionId, requestId));
             try {
-                turns.startTurn(ar.result(), turn, conversation, failure -> finish(exchange, callback, failure));
+                turns.startTurn(link, run, run.turn().history(), failure -> {
+                    if (failure == null) {
+                        run.succeed();
+                    } else {
+                        run.fail(failure);
+                    }
+                });
             } catch (RuntimeException e) {
-                finish(exchange, callback, e);
+                run.fail(e);
             }
         });
-        return false;
-    }
-
-    private void finish(Exchange exchange, AsyncCallback callback, Throwable failure) {
-        if (failure != null) {
-            exchange.setException(failure);
-        }
-        // the rest of the route talks to the database: leave the caller's thread (event loop or frame sequence)
-        vertx.executeBlocking(() -> {
-            callback.done(false);
-            return null;
-        }, false);
     }
 }

@@ -9,10 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
-/**
- * Puts the routing decision on the exchange: {@code executionMode} (what the router's choice reads),
- * {@code routeReason}, and the {@link ModeDecision} itself.
- */
+/** Puts the routing decision on the exchange ({@code modeDecision}); openTurn hands it to the turn, which owns it. */
 @Component("resolveExecutionMode")
 public class ResolveExecutionMode implements Processor {
 
@@ -30,7 +27,5 @@ public class ResolveExecutionMode implements Processor {
         ModeDecision decision = ModeResolution.resolve(caller.orgOverride(), caller.userMode(),
                 session.agentDefault(), session.globalPolicy(), configuredDefault);
         exchange.setProperty(ExchangeKeys.DECISION, decision);
-        exchange.setProperty(ExchangeKeys.EXECUTION_MODE, decision.mode().wire());
-        exchange.setProperty(ExchangeKeys.ROUTE_REASON, decision.reason());
     }
 }

@@ -3,6 +3,8 @@ package io.chatgw.turn;
 /** The event types of the chat API's SSE stream (docs/chat-api.md describes each one's data). */
 public final class ChatEventTypes {
     public static final String ROUTE = "route";
+    /** The decided path failed before its first event; another one answers on the same stream. */
+    public static final String FALLBACK = "fallback";
     public static final String TEXT = "text";
     public static final String PLAN_STEP = "plan_step";
     public static final String SKILL_CALL = "skill_call";

@@ -1,34 +1,69 @@
 package io.chatgw.turn;
 
 import io.chatgw.core.ExchangeKeys;
+import io.chatgw.core.GatewayException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
-/** Turns an ended turn into the usage record (a map named like the usage_records columns). */
+/**
+ * Turns an ended turn into its usage records (maps named like the usage_records columns), one per path run:
+ * the answering run carries the turn's outcome and {@code fallbackFrom}; a run that failed before another path
+ * answered is recorded too, {@code fellBack} set, with whatever tokens it reported. Nothing is counted twice:
+ * each run's tokens are its own.
+ */
 @Component("describeUsage")
 public class DescribeUsage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
         Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        TurnOutcome outcome = turn.outcome();
+        List<PathRun> runs = turn.runs();
+        List<Map<String, Object>> records = new ArrayList<>(Math.max(1, runs.size()));
+        long now = System.nanoTime();
+        if (runs.isEmpty()) { // the path never started (e.g. the dispatch pool refused the turn)
+            records.add(record(turn, null, 1, turn.answeringPath().wire(), null, outcome.status(), outcome.errorCode(),
+                    Usage.NONE, turn.model(), now - turn.startedNanos(), false));
+        }
+        for (PathRun run : runs) {
+            boolean answering = run == runs.get(runs.size() - 1);
+            String status = answering ? outcome.status() : TurnOutcome.FAILED;
+            String errorCode = answering ? outcome.errorCode() : codeOf(run.failure());
+            records.add(record(turn, run, run.attempt(), run.path().wire(),
+                    run.fallbackFrom() == null ? null : run.fallbackFrom().wire(), status, errorCode, run.usage(),
+                    run.model(), now - run.startedNanos(), !answering));
+        }
+        exchange.getMessage().setBody(records);
+        exchange.getMessage().setHeader("kafka.KEY", turn.session().id().toString());
+    }
+
+    private static Map<String, Object> record(Turn turn, PathRun run, int attempt, String path, String fallbackFrom,
+                                              String status, String errorCode, Usage usage, String model,
+                                              long elapsedNanos, boolean fellBack) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("requestId", turn.requestId());
+        record.put("attempt", attempt);
         record.put("sessionId", turn.session().id());
         record.put("userId", turn.caller().userId());
         record.put("orgId", turn.caller().orgId());
-        record.put("path", turn.path());
-        record.put("status", failure == null ? "completed" : "failed");
-        record.put("model", turn.model());
-        record.put("tokensIn", turn.usage().promptTokens());
-        record.put("tokensOut", turn.usage().completionTokens());
-        record.put("latencyMs", (int) ((System.nanoTime() - turn.startedNanos()) / 1_000_000));
-        record.put("errorCode", failure instanceof io.chatgw.core.GatewayException g ? g.code()
-                : failure == null ? null : "internal_error");
-        exchange.getMessage().setBody(record);
-        exchange.getMessage().setHeader("kafka.KEY", turn.session().id().toString());
+        record.put("path", path);
+        record.put("fallbackFrom", fallbackFrom);
+        record.put("fellBack", fellBack);
+        record.put("status", status);
+        record.put("model", model);
+        record.put("tokensIn", usage.promptTokens());
+        record.put("tokensOut", usage.completionTokens());
+        record.put("latencyMs", (int) (elapsedNanos / 1_000_000));
+        record.put("errorCode", errorCode);
+        return record;
+    }
+
+    private static String codeOf(Throwable failure) {
+        return failure instanceof GatewayException g ? g.code() : failure == null ? null : "internal_error";
     }
 }

@@ -33,6 +33,7 @@ public class OpenTurn implements Processor {
                 exchange.getProperty(ExchangeKeys.MESSAGE, String.class),
                 history(exchange));
         exchange.setProperty(ExchangeKeys.TURN, turn);
+        exchange.setProperty(ExchangeKeys.PATH, turn.decision().mode().wire());
     }
 
     /** The conversation before the message (empty for the native chat API, which sends none). */

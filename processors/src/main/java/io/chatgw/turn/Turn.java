@@ -3,6 +3,7 @@ package io.chatgw.turn;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
+import io.chatgw.core.ExecutionMode;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionStream;
 import io.chatgw.routing.ModeDecision;
@@ -10,11 +11,14 @@ import io.chatgw.session.ChatSession;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One chat message on its way through a path: what the path publishes goes through here into the
- * session's relay, stamped with this turn's request id. Ended exactly once, by {@link Turns}.
+ * One chat message on its way through a path: what the path publishes (through its {@link PathRun}) goes
+ * through here into the session's relay, stamped with this turn's request id. Ended exactly once, by
+ * {@link Turns}, which sets its {@link TurnOutcome}: the one place the done/error event, the usage records,
+ * the metrics and the log line read how it ended.
  */
 public final class Turn {
 
@@ -28,10 +32,12 @@ public final class Turn {
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile long firstEventNanos;
+    /** The paths' attempts, in order: the decided path, then at most one fallback. The last one answers. */
+    private final List<PathRun> runs = new CopyOnWriteArrayList<>();
+    /** The path that failed (or whose breaker refused) before the next run: set by a fallback. */
+    private volatile ExecutionMode fellBackFrom;
     private volatile long routeEventId;
-    private volatile Usage usage = Usage.NONE;
-    private volatile String model;
+    private volatile TurnOutcome outcome;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
          List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
@@ -45,18 +51,48 @@ public final class Turn {
         this.json = json;
     }
 
-    /** Publishes one event of this turn to every client of the session. */
-    public RelayEvent publish(String type, Map<String, ?> data) {
-        return publish(type, data, 0);
+    /** Starts a path's attempt at this turn: the first is the decided path, a second one is its fallback. */
+    public PathRun startRun(ExecutionMode path) {
+        PathRun previous = currentRun();
+        if (previous != null && previous.reachedClient()) {
+            throw new IllegalStateException("turn " + requestId + " already streamed from " + previous.path());
+        }
+        PathRun run = new PathRun(this, path, runs.size() + 1, fellBackFrom);
+        runs.add(run);
+        return run;
     }
 
-    /** As {@link #publish(String, Map)}, with the time the event arrived from its source (relay latency). */
-    public RelayEvent publish(String type, Map<String, ?> data, long originNanos) {
+    /** {@code from} failed before its first event (or its breaker is open); the next run answers instead. */
+    void fellBackFrom(ExecutionMode from) {
+        this.fellBackFrom = from;
+    }
+
+    /** Whether this turn fell back already (one fallback per turn at most). */
+    public boolean hasFallenBack() {
+        return fellBackFrom != null;
+    }
+
+    /** The attempt running now (or the last one), null before any started. */
+    public PathRun currentRun() {
+        return runs.isEmpty() ? null : runs.get(runs.size() - 1);
+    }
+
+    public List<PathRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** Publishes one of the gateway's own events of this turn ({@code route}, {@code fallback}) to the session. */
+    public RelayEvent publish(String type, Map<String, ?> data) {
         if (ended.get()) {
             throw new IllegalStateException("turn " + requestId + " already ended; dropped " + type);
         }
-        if (firstEventNanos == 0 && !ChatEventTypes.ROUTE.equals(type)) {
-            firstEventNanos = System.nanoTime();
+        return stream.publish(type, serialize(data), requestId.toString(), 0);
+    }
+
+    /** A path's event, published by its {@link PathRun}. */
+    RelayEvent publishOfRun(String type, Map<String, ?> data, long originNanos) {
+        if (ended.get()) {
+            return null;
         }
         return stream.publish(type, serialize(data), requestId.toString(), originNanos);
     }
@@ -66,8 +102,12 @@ public final class Turn {
         return stream.publish(type, serialize(data), requestId.toString());
     }
 
-    boolean markEnded() {
-        return ended.compareAndSet(false, true);
+    boolean markEnded(TurnOutcome outcome) {
+        if (ended.compareAndSet(false, true)) {
+            this.outcome = outcome;
+            return true;
+        }
+        return false;
     }
 
     public boolean hasEnded() {
@@ -79,16 +119,6 @@ public final class Turn {
             return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event data is not serializable", e);
-        }
-    }
-
-    public void reportUsage(Usage usage) {
-        this.usage = usage;
-    }
-
-    public void reportModel(String model) {
-        if (model != null && !model.isBlank()) {
-            this.model = model;
         }
     }
 
@@ -108,12 +138,25 @@ public final class Turn {
         return session;
     }
 
+    /** What the router decided; {@link #path()} is the path that answers, which differs after a fallback. */
     public ModeDecision decision() {
         return decision;
     }
 
+    /** The path answering this turn: the current run's, or the decided one before any run started. */
+    public ExecutionMode answeringPath() {
+        PathRun run = currentRun();
+        return run == null ? decision.mode() : run.path();
+    }
+
+    /** {@link #answeringPath()}'s wire name. */
     public String path() {
-        return decision.mode().wire();
+        return answeringPath().wire();
+    }
+
+    /** The path that failed before the answering one took over, or null. */
+    public ExecutionMode fallbackFrom() {
+        return fellBackFrom;
     }
 
     public String message() {
@@ -125,12 +168,20 @@ public final class Turn {
         return history;
     }
 
+    /** The answering run's usage (a failed earlier attempt's is on its own run and usage record). */
     public Usage usage() {
-        return usage;
+        PathRun run = currentRun();
+        return run == null ? Usage.NONE : run.usage();
     }
 
     public String model() {
-        return model;
+        PathRun run = currentRun();
+        return run == null ? null : run.model();
+    }
+
+    /** How the turn ended (null while it runs): what the done/error event, usage record, metrics and log say. */
+    public TurnOutcome outcome() {
+        return outcome;
     }
 
     public long routeEventId() {
@@ -141,8 +192,10 @@ public final class Turn {
         return startedNanos;
     }
 
+    /** When the answering run's first event was published, 0 if none. */
     public long firstEventNanos() {
-        return firstEventNanos;
+        PathRun run = currentRun();
+        return run == null ? 0 : run.firstEventNanos();
     }
 
     SessionStream stream() {

@@ -3,6 +3,8 @@ package io.chatgw.turn;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.config.GatewayProperties;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.GatewayException;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SessionStream;
@@ -61,6 +63,10 @@ public class Turns {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", decision.mode().wire());
         data.put("reason", decision.reason());
+        if (decision.autoFallback() != null) {
+            data.put("fallback_from", decision.autoFallback().from().wire());
+            data.put("threshold", decision.autoFallback().threshold());
+        }
         data.put("request_id", requestId.toString());
         RelayEvent route = turn.publish(ChatEventTypes.ROUTE, data);
         turn.routeEventId(route.id());
@@ -72,50 +78,83 @@ public class Turns {
         return turn;
     }
 
+    /**
+     * The turn's path failed before its first event and {@code to} answers instead: the client is told with a
+     * {@code fallback} event on the same stream (ids continue), then gets {@code to}'s answer.
+     */
+    public void fallBack(Turn turn, ExecutionMode from, ExecutionMode to, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", from.wire());
+        data.put("to", to.wire());
+        data.put("reason", reason);
+        turn.fellBackFrom(from);
+        turn.publish(ChatEventTypes.FALLBACK, data);
+        Counter.builder("gateway.fallbacks").description("turns answered by another path after theirs failed before its first event")
+                .tag("from", from.wire()).tag("to", to.wire()).tag("reason", reason).register(meters).increment();
+        log.info("chat turn request_id={} fallback from={} to={} reason={}", turn.requestId(), from, to, reason);
+    }
+
     /** Ends the turn with {@code done}. */
     public void complete(Turn turn) {
-        if (!turn.markEnded()) {
+        if (!turn.markEnded(TurnOutcome.completed())) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", turn.path());
+        if (turn.fallbackFrom() != null) {
+            data.put("fallback_from", turn.fallbackFrom().wire());
+        }
         data.put("request_id", turn.requestId().toString());
         data.put("model", turn.model());
         data.put("usage", turn.usage().toJson());
         turn.publishEnd(ChatEventTypes.DONE, data);
-        record(turn, "completed", null);
+        record(turn);
     }
 
-    /** Ends the turn with an in-band {@code error} event (partial usage included). */
+    /** Ends the turn with an in-band {@code error} event (partial usage included); a run still going is cancelled. */
     public void fail(Turn turn, String code, String message) {
-        if (!turn.markEnded()) {
+        if (!turn.markEnded(TurnOutcome.failed(code, message))) {
             return;
+        }
+        PathRun run = turn.currentRun();
+        if (run != null && !run.end().isDone()) {
+            run.cancel(new GatewayException(502, code, message));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("code", code);
         data.put("message", message);
         data.put("path", turn.path());
+        if (turn.fallbackFrom() != null) {
+            data.put("fallback_from", turn.fallbackFrom().wire());
+        }
         data.put("request_id", turn.requestId().toString());
         data.put("usage", turn.usage().toJson());
         turn.publishEnd(ChatEventTypes.ERROR, data);
-        record(turn, "failed", code);
+        if (run != null && run.reachedClient()) {
+            Counter.builder("gateway.midstream.failures")
+                    .description("turns that failed after their path's first event reached the client (no fallback then)")
+                    .tag("path", turn.path()).register(meters).increment();
+        }
+        record(turn);
     }
 
-    private void record(Turn turn, String outcome, String errorCode) {
+    private void record(Turn turn) {
         long now = System.nanoTime();
         String path = turn.path();
-        Counter.builder("gateway.requests").description("chat turns by path and outcome")
-                .tag("path", path).tag("outcome", outcome).register(meters).increment();
+        TurnOutcome outcome = turn.outcome();
+        Counter.builder("gateway.requests").description("chat turns by answering path and outcome")
+                .tag("path", path).tag("outcome", outcome.status()).register(meters).increment();
         Timer.builder("gateway.turn.duration").description("from routing decision to done/error")
                 .tag("path", path).publishPercentileHistogram().register(meters)
                 .record(Duration.ofNanos(now - turn.startedNanos()));
         if (turn.firstEventNanos() != 0) {
-            Timer.builder("gateway.time.to.first.event").description("from routing decision to the path's first event")
+            Timer.builder("gateway.time.to.first.event").description("from routing decision to the answering path's first event")
                     .tag("path", path).publishPercentileHistogram().register(meters)
                     .record(Duration.ofNanos(turn.firstEventNanos() - turn.startedNanos()));
         }
-        log.info("chat turn request_id={} path={} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}",
-                turn.requestId(), path, outcome, errorCode == null ? "" : " error=" + errorCode,
+        log.info("chat turn request_id={} path={}{} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}",
+                turn.requestId(), path, turn.fallbackFrom() == null ? "" : " fallback_from=" + turn.fallbackFrom(),
+                outcome.status(), outcome.errorCode() == null ? "" : " error=" + outcome.errorCode(),
                 (now - turn.startedNanos()) / 1_000_000,
                 turn.firstEventNanos() == 0 ? -1 : (turn.firstEventNanos() - turn.startedNanos()) / 1_000_000,
                 turn.usage().promptTokens(), turn.usage().completionTokens());

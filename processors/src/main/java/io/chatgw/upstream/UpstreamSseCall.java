@@ -2,6 +2,7 @@ package io.chatgw.upstream;
 
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.PathUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One streamed HTTP POST to an upstream whose answer is text/event-stream, without parking a thread:
@@ -40,6 +42,7 @@ public final class UpstreamSseCall {
     private HttpClientRequest request;
     private long timerId = -1;
     private boolean settled;
+    private boolean sawEvent;
 
     private UpstreamSseCall(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name) {
         this.vertx = vertx;
@@ -49,14 +52,23 @@ public final class UpstreamSseCall {
     }
 
     /**
-     * Posts {@code body} to {@code url} and streams the answer into {@code listener}. The future succeeds
-     * when the listener reports the last event, and fails otherwise.
+     * Posts {@code body} to {@code url} and streams the answer into {@code listener}. The call's
+     * {@link #future()} succeeds when the listener reports the last event, and fails otherwise.
      */
-    public static Future<Void> post(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name,
-                                    String url, Map<String, String> headers, Buffer body, Listener listener) {
+    public static UpstreamSseCall post(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name,
+                                       String url, Map<String, String> headers, Buffer body, Listener listener) {
         UpstreamSseCall call = new UpstreamSseCall(vertx, client, config, name);
         vertx.runOnContext(v -> call.start(url, headers, body, listener));
-        return call.result.future();
+        return call;
+    }
+
+    public Future<Void> future() {
+        return result.future();
+    }
+
+    /** Gives up on the call (the gateway ended the answer): the request is reset, the future fails with {@code why}. */
+    public void cancel(GatewayException why) {
+        vertx.runOnContext(v -> fail(why));
     }
 
     private void start(String url, Map<String, String> headers, Buffer body, Listener listener) {
@@ -67,8 +79,9 @@ public final class UpstreamSseCall {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
-        armTimer(config.firstEventTimeout().toMillis(), "no first event from " + name + " within "
-                + config.firstEventTimeout().toMillis() + " ms");
+        armTimer(config.firstEventTimeout().toMillis(), () -> new PathUnavailable("upstream_timeout",
+                PathUnavailable.FIRST_EVENT_TIMEOUT, "no first event from " + name + " within "
+                + config.firstEventTimeout().toMillis() + " ms"));
         client.request(options)
                 .compose(req -> {
                     request = req;
@@ -85,25 +98,31 @@ public final class UpstreamSseCall {
         if (settled) {
             return;
         }
-        if (response.statusCode() != 200) {
+        int status = response.statusCode();
+        if (status != 200) {
             response.body().onComplete(ar -> {
                 String text = ar.succeeded() ? ar.result().toString() : "";
-                fail(GatewayException.upstream("upstream_error", name + " answered HTTP " + response.statusCode()
-                        + (text.isBlank() ? "" : ": " + abbreviate(text))));
+                String message = name + " answered HTTP " + status + (text.isBlank() ? "" : ": " + abbreviate(text));
+                // 5xx and 429: the upstream cannot serve now (another path may); other 4xx: this request is wrong
+                fail(status >= 500 || status == 429
+                        ? new PathUnavailable("upstream_error", status == 429 ? PathUnavailable.HTTP_429 : PathUnavailable.HTTP_5XX, message)
+                        : GatewayException.upstream("upstream_error", message));
             });
             return;
         }
         String contentType = response.getHeader("Content-Type");
         if (contentType == null || !contentType.toLowerCase().startsWith("text/event-stream")) {
-            fail(GatewayException.upstream("upstream_error", name + " answered with Content-Type " + contentType
-                    + " instead of text/event-stream"));
+            fail(new PathUnavailable("upstream_error", PathUnavailable.NOT_AN_EVENT_STREAM, name
+                    + " answered with Content-Type " + contentType + " instead of text/event-stream"));
             return;
         }
         SseEventParser parser = new SseEventParser(MAX_LINE_BYTES, event -> {
             if (settled) {
                 return;
             }
-            armTimer(config.idleTimeout().toMillis(), name + " sent no event for " + config.idleTimeout().toMillis() + " ms");
+            sawEvent = true;
+            armTimer(config.idleTimeout().toMillis(), () -> GatewayException.upstream("upstream_timeout",
+                    name + " sent no event for " + config.idleTimeout().toMillis() + " ms"));
             if (listener.onEvent(event)) {
                 succeed();
             }
@@ -117,10 +136,8 @@ public final class UpstreamSseCall {
                 fail(GatewayException.upstream("upstream_error", name + " sent an unreadable stream: " + e.getMessage()));
             }
         });
-        response.exceptionHandler(e -> fail(GatewayException.upstream("upstream_disconnected",
-                name + " connection broke mid-stream: " + e.getMessage())));
-        response.endHandler(v -> fail(GatewayException.upstream("upstream_disconnected",
-                name + " ended the stream before its final event")));
+        response.exceptionHandler(e -> fail(disconnected(name + " connection broke mid-stream: " + e.getMessage())));
+        response.endHandler(v -> fail(disconnected(name + " ended the stream before its final event")));
     }
 
     private void onRequestFailure(Throwable e) {
@@ -128,19 +145,25 @@ public final class UpstreamSseCall {
             return;
         }
         if (e instanceof ConnectException || e.getClass().getSimpleName().contains("Connect")) {
-            fail(GatewayException.upstream("upstream_unreachable", name + " is unreachable: " + e.getMessage()));
+            fail(new PathUnavailable("upstream_unreachable", PathUnavailable.CONNECT_ERROR, name + " is unreachable: " + e.getMessage()));
         } else {
-            fail(GatewayException.upstream("upstream_disconnected", name + " request failed: " + e.getMessage()));
+            fail(disconnected(name + " request failed: " + e.getMessage()));
         }
     }
 
-    private void armTimer(long delayMs, String message) {
+    /** Broken before any event: the upstream could not serve (another path may); after: the answer broke. */
+    private GatewayException disconnected(String message) {
+        return sawEvent ? GatewayException.upstream("upstream_disconnected", message)
+                : new PathUnavailable("upstream_disconnected", PathUnavailable.DISCONNECTED, message);
+    }
+
+    private void armTimer(long delayMs, Supplier<GatewayException> failure) {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
         timerId = vertx.setTimer(Math.max(1, delayMs), id -> {
             if (id == timerId) {
-                fail(GatewayException.upstream("upstream_timeout", message));
+                fail(failure.get());
             }
         });
     }

@@ -34,7 +34,7 @@ public class GatewayBeans {
      * no turn stays claimed by a task that will never run.
      */
     @Bean(destroyMethod = "shutdown")
-    ExecutorService turnDispatchPool(@Value("${gateway.dispatch.threads:8}") int threads,
+    ExecutorService turnDispatchPool(@Value("${gateway.dispatch.threads:128}") int threads,
                                      @Value("${gateway.dispatch.queue:10000}") int queue) {
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue),
                 daemonThreads("turn-dispatch-"), (task, pool) -> {

@@ -52,6 +52,7 @@ public class OpenAiApi {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiApi.class);
     public static final String PATH_HEADER = "x-gateway-path";
+    public static final String FALLBACK_FROM_HEADER = "x-gateway-fallback-from";
     public static final String REQUEST_ID_HEADER = "x-gateway-request-id";
     public static final String RUNTIME_EVENTS_HEADER = "X-Gateway-Runtime-Events";
     private static final String FALLBACK_MODEL = "chat-gateway";
@@ -113,10 +114,10 @@ public class OpenAiApi {
                     String path = collector.path() != null ? collector.path() : turn.path();
                     if (collector.completion() == null) {
                         return openAiError(collector.failure() != null ? collector.failure() : OpenAiError.internal(),
-                                path, turnId);
+                                path, collector.fallbackFrom(), turnId);
                     }
-                    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                            .header(PATH_HEADER, path)
+                    return withFallbackFrom(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .header(PATH_HEADER, path), collector.fallbackFrom())
                             .header(REQUEST_ID_HEADER, turnId)
                             .bodyValue(collector.completion());
                 }));
@@ -154,11 +155,12 @@ public class OpenAiApi {
                     String path = translator.path() != null ? translator.path() : turn.path();
                     if (!translator.started()) {
                         return openAiError(translator.failure() != null ? translator.failure() : OpenAiError.internal(),
-                                path, turnId);
+                                path, translator.fallbackFrom(), turnId);
                     }
                     Flux<String> rest = translator.finished() ? Flux.empty()
                             : Flux.defer(() -> follow(request, turn, lastSeen.get())).concatMapIterable(translator::accept);
-                    return sse(Flux.concat(Flux.fromIterable(head).concatMapIterable(l -> l), rest), path, turnId);
+                    return sse(Flux.concat(Flux.fromIterable(head).concatMapIterable(l -> l), rest), path,
+                            translator.fallbackFrom(), turnId);
                 });
     }
 
@@ -182,7 +184,7 @@ public class OpenAiApi {
     }
 
     /** {@code data: <payload>} events, a comment line when idle, no buffering anywhere on the way. */
-    private Mono<ServerResponse> sse(Flux<String> payloads, String path, String turnId) {
+    private Mono<ServerResponse> sse(Flux<String> payloads, String path, String fallbackFrom, String turnId) {
         Flux<String> data = payloads
                 .map(p -> "data: " + p + "\n\n")
                 .onErrorResume(e -> {
@@ -193,25 +195,31 @@ public class OpenAiApi {
                     return Flux.just("data: " + writeJson(OpenAiError.internal().body()) + "\n\n");
                 });
         Flux<String> body = KeepAlive.around(data, config.keepaliveInterval(), () -> ": keep-alive\n\n");
-        return ServerResponse.ok()
+        return withFallbackFrom(ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
                 .header("X-Accel-Buffering", "no")
-                .header(PATH_HEADER, path)
+                .header(PATH_HEADER, path), fallbackFrom)
                 .header(REQUEST_ID_HEADER, turnId)
                 .body(SseBody.of(body));
     }
 
-    private Mono<ServerResponse> openAiError(OpenAiError error, String path, String turnId) {
-        return openAiError(ServerResponse.status(HttpStatus.valueOf(error.status())), error, path, turnId);
+    /** {@code x-gateway-fallback-from}: the path that failed before the one in x-gateway-path answered. */
+    private static ServerResponse.BodyBuilder withFallbackFrom(ServerResponse.BodyBuilder builder, String fallbackFrom) {
+        return fallbackFrom == null ? builder : builder.header(FALLBACK_FROM_HEADER, fallbackFrom);
+    }
+
+    private Mono<ServerResponse> openAiError(OpenAiError error, String path, String fallbackFrom, String turnId) {
+        return openAiError(ServerResponse.status(HttpStatus.valueOf(error.status())), error, path, fallbackFrom, turnId);
     }
 
     private Mono<ServerResponse> openAiError(ServerResponse.BodyBuilder builder, OpenAiError error, String path,
-                                             String turnId) {
+                                             String fallbackFrom, String turnId) {
         builder.contentType(MediaType.APPLICATION_JSON);
         if (path != null) {
             builder.header(PATH_HEADER, path);
         }
+        withFallbackFrom(builder, fallbackFrom);
         if (turnId != null) {
             builder.header(REQUEST_ID_HEADER, turnId);
         }
@@ -221,10 +229,10 @@ public class OpenAiApi {
     private Mono<ServerResponse> errorResponse(Throwable e) {
         if (e instanceof GatewayException g) {
             return openAiError(ErrorBodies.withRetryAfter(ServerResponse.status(HttpStatus.valueOf(g.status())), g),
-                    OpenAiError.of(g), null, null);
+                    OpenAiError.of(g), null, null, null);
         }
         log.error("OpenAI-compatible request failed", e);
-        return openAiError(OpenAiError.internal(), null, null);
+        return openAiError(OpenAiError.internal(), null, null, null);
     }
 
     private String writeJson(Object value) {

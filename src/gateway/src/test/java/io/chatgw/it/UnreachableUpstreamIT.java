@@ -11,22 +11,25 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Upstreams nobody listens on (port 1 refuses connections): the turn ends at once with {@code upstream_unreachable},
- * and the session takes the next message.
+ * Upstreams nobody listens on (port 1 refuses connections): legacy falls back to direct_llm, which is unreachable
+ * too, so the turn ends at once with {@code upstream_unreachable}, and the session takes the next message.
  */
 @TestPropertySource(properties = {"gateway.legacy.base-url=http://127.0.0.1:1", "gateway.llm.base-url=http://127.0.0.1:1"})
 class UnreachableUpstreamIT extends GatewayTestBase {
 
     @Test
-    void legacyRuntimeThatRefusesConnectionsIsUnreachable() throws Exception {
+    void legacyRuntimeThatRefusesConnectionsFallsBackAndAnUnreachableFallbackEndsTheTurn() throws Exception {
         String token = tokenFor("u-alice", "org-acme");
         String session = newSession(token);
 
         for (int turn = 0; turn < 2; turn++) {
             List<Event> events = chat(token, session, "hello?");
-            assertThat(events).extracting(Event::type).containsExactly("route", "error");
-            assertThat(events.get(1).json().get("code").asText()).isEqualTo("upstream_unreachable");
-            assertThat(events.get(1).json().get("message").asText()).contains("legacy runtime");
+            assertThat(events).extracting(Event::type).containsExactly("route", "fallback", "error");
+            assertThat(events.get(1).json().get("reason").asText()).isEqualTo("connect_error");
+            assertThat(events.get(2).json().get("code").asText()).isEqualTo("upstream_unreachable");
+            assertThat(events.get(2).json().get("message").asText()).contains("LLM");
+            assertThat(events.get(2).json().get("path").asText()).isEqualTo("direct_llm");
+            assertThat(events.get(2).json().get("fallback_from").asText()).isEqualTo("legacy");
         }
     }
 

@@ -71,21 +71,24 @@ class CompletionStreamTest {
     }
 
     @Test
-    void roleThenContentWithFinishReasonOnTheLastContentChunkThenDone() {
+    void roleThenEachContentChunkThenAFinishChunkThenDone() {
         CompletionStream stream = stream(false, RuntimeEvents.OMIT);
         List<String> out = feed(stream, route(), text("Hel"), text("lo"), done());
 
-        assertThat(out).hasSize(4).last().isEqualTo("[DONE]");
+        assertThat(out).hasSize(5).last().isEqualTo("[DONE]");
         JsonNode role = json(out.get(0));
         JsonNode first = json(out.get(1));
-        JsonNode last = json(out.get(2));
+        JsonNode second = json(out.get(2));
+        JsonNode finish = json(out.get(3));
         assertThat(role.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         assertThat(role.at("/choices/0/delta/content").asText()).isEmpty();
         assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Hel");
         assertThat(first.at("/choices/0/finish_reason").isNull()).isTrue();
-        assertThat(last.at("/choices/0/delta/content").asText()).isEqualTo("lo");
-        assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        for (String chunk : out.subList(0, 3)) {
+        assertThat(second.at("/choices/0/delta/content").asText()).isEqualTo("lo");
+        assertThat(second.at("/choices/0/finish_reason").isNull()).isTrue();
+        assertThat(finish.at("/choices/0/delta").isEmpty()).isTrue();
+        assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        for (String chunk : out.subList(0, 4)) {
             JsonNode c = json(chunk);
             assertThat(c.get("id").asText()).isEqualTo("chatcmpl-6f1c2a4e000040008000000000000001");
             assertThat(c.get("object").asText()).isEqualTo("chat.completion.chunk");
@@ -93,7 +96,7 @@ class CompletionStreamTest {
             assertThat(c.has("usage")).as("no usage field unless asked for").isFalse();
             assertThat(c.at("/choices/0/index").asInt()).isZero();
         }
-        assertThat(out.subList(0, 3)).as("every chunk names the model the first one named")
+        assertThat(out.subList(0, 4)).as("every chunk names the model the first one named")
                 .allSatisfy(chunk -> assertThat(json(chunk).get("model").asText()).isEqualTo("model-so-far"));
         assertThat(stream.finished()).isTrue();
         assertThat(stream.failure()).isNull();
@@ -103,17 +106,17 @@ class CompletionStreamTest {
     @Test
     void usageChunkOnlyWhenAskedForWithEmptyChoices() {
         List<String> with = feed(stream(true, RuntimeEvents.OMIT), route(), text("a"), done());
-        assertThat(with).hasSize(4);
-        JsonNode usage = json(with.get(2));
+        assertThat(with).hasSize(5);
+        JsonNode usage = json(with.get(3));
         assertThat(usage.get("choices").isArray() && usage.get("choices").isEmpty()).isTrue();
         assertThat(usage.at("/usage/prompt_tokens").asInt()).isEqualTo(3);
         assertThat(usage.at("/usage/completion_tokens").asInt()).isEqualTo(2);
         assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(5);
         assertThat(json(with.get(1)).get("usage").isNull()).as("other chunks carry usage: null").isTrue();
-        assertThat(with.get(3)).isEqualTo("[DONE]");
+        assertThat(with.get(4)).isEqualTo("[DONE]");
 
         List<String> without = feed(stream(false, RuntimeEvents.OMIT), route(), text("a"), done());
-        assertThat(without).hasSize(3);
+        assertThat(without).hasSize(4);
         assertThat(without).noneMatch(p -> p.contains("\"usage\""));
     }
 
@@ -152,11 +155,11 @@ class CompletionStreamTest {
         RelayEvent skill = event("skill_call", Map.of("call_id", "c1", "name", "search", "arguments", Map.of("q", "x")));
 
         List<String> omitted = feed(stream(false, RuntimeEvents.OMIT), route(), skill, text("a"), done());
-        assertThat(omitted).hasSize(3).noneMatch(p -> p.contains("gateway_event"));
+        assertThat(omitted).hasSize(4).noneMatch(p -> p.contains("gateway_event"));
 
         nextId = 1_000_000_001L;
         List<String> extended = feed(stream(false, RuntimeEvents.EXTENSION), route(), text("a"), skill, done());
-        // role, "a" (flushed before the event, keeping order), the event, the finish chunk, [DONE]
+        // role, "a" (sent at once), the event, the finish chunk, [DONE]
         assertThat(extended).hasSize(5);
         assertThat(json(extended.get(1)).at("/choices/0/delta/content").asText()).isEqualTo("a");
         JsonNode ext = json(extended.get(2));
@@ -166,6 +169,31 @@ class CompletionStreamTest {
         JsonNode finish = json(extended.get(3));
         assertThat(finish.at("/choices/0/delta").isEmpty()).isTrue();
         assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void eachTextGoesOutTheMomentItArrivesNeverHeldForTheNextEvent() {
+        CompletionStream stream = stream(false, RuntimeEvents.OMIT);
+        feed(stream, route());
+
+        List<String> first = stream.accept(text("lorem "));
+        assertThat(first).hasSize(2);
+        assertThat(json(first.get(1)).at("/choices/0/delta/content").asText()).isEqualTo("lorem ");
+        List<String> second = stream.accept(text("ipsum"));
+        assertThat(second).singleElement()
+                .satisfies(c -> assertThat(json(c).at("/choices/0/delta/content").asText()).isEqualTo("ipsum"));
+    }
+
+    @Test
+    void aFallbackNamesTheAnsweringPathAndSendsNothing() {
+        CompletionStream stream = stream(false, RuntimeEvents.EXTENSION);
+        List<String> out = feed(stream, route(), event("fallback", Map.of("from", "legacy", "to", "direct_llm",
+                "reason", "http_5xx")));
+
+        assertThat(out).isEmpty();
+        assertThat(stream.started()).isFalse();
+        assertThat(stream.path()).isEqualTo("direct_llm");
+        assertThat(stream.fallbackFrom()).isEqualTo("legacy");
     }
 
     @Test
@@ -199,8 +227,8 @@ class CompletionStreamTest {
         assertThat(stream.started()).isFalse();
         feed(stream, text("a"));
         List<String> out = stream.accept(new RelayEvent(RelayEvent.NO_ID, "resync", "{}", null));
-        assertThat(out).hasSize(2);
-        assertThat(json(out.get(1)).at("/error/code").asText()).isEqualTo("stream_interrupted");
+        assertThat(out).hasSize(1);
+        assertThat(json(out.get(0)).at("/error/code").asText()).isEqualTo("stream_interrupted");
         assertThat(stream.finished()).isTrue();
     }
 

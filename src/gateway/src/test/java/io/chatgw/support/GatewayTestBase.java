@@ -54,9 +54,14 @@ public abstract class GatewayTestBase {
         registry.add("gateway.plane.port", () -> free);
     }
 
+    @Autowired
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry breakers;
+
+    /** Every test starts with closed, empty breakers: one test's failures never open a breaker under another. */
     @BeforeEach
     void connect() {
         client = new SseClient(port);
+        breakers.getAllCircuitBreakers().forEach(io.github.resilience4j.circuitbreaker.CircuitBreaker::reset);
     }
 
     protected String tokenFor(String user, String org, String... roles) {

@@ -108,6 +108,15 @@ final class LegacyRuntimeVerticle extends AbstractVerticle {
           RuntimeErrors.send(request.response(), 503, "unavailable",
               "the runtime is unavailable (injected by [[runtime fail=http_503]])");
           return;
+        case HTTP_429:
+          request.response().putHeader("Retry-After", "1");
+          RuntimeErrors.send(request.response(), 429, "rate_limited",
+              "too many requests (injected by [[runtime fail=http_429]])");
+          return;
+        case NOT_SSE:
+          RuntimeErrors.send(request.response(), 200, "not_a_stream",
+              "a JSON body instead of an event stream (injected by [[runtime fail=not_sse]])");
+          return;
         case HANG:
           return; // never send the headers; the connection stays open until someone closes it
         default:

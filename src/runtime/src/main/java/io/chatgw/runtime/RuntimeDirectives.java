@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Test knobs of one run, given as {@code [[runtime key=value ...]]} anywhere in the message:
  * <ul>
- *   <li>{@code fail=http_503}: answer 503 with a JSON error instead of the event stream;</li>
+ *   <li>{@code fail=http_503} / {@code fail=http_429}: answer 503 / 429 with a JSON error instead of the event stream;</li>
+ *   <li>{@code fail=not_sse}: answer 200 with a JSON body instead of the event stream;</li>
  *   <li>{@code fail=hang} (or just {@code hang}): never send the response headers;</li>
  *   <li>{@code first_event_delay_ms=N}: send the headers at once, the first event after N ms;</li>
  *   <li>{@code stall_after=N}: send N events, then nothing more while keeping the connection open.</li>
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  */
 record RuntimeDirectives(Failure failure, long firstEventDelayMs, int stallAfter) {
 
-  enum Failure { NONE, HTTP_503, HANG }
+  enum Failure { NONE, HTTP_503, HTTP_429, NOT_SSE, HANG }
 
   static final RuntimeDirectives NONE = new RuntimeDirectives(Failure.NONE, 0, -1);
 
@@ -95,12 +96,16 @@ record RuntimeDirectives(Failure failure, long firstEventDelayMs, int stallAfter
     switch (value.toLowerCase(Locale.ROOT)) {
       case "http_503":
         return Failure.HTTP_503;
+      case "http_429":
+        return Failure.HTTP_429;
+      case "not_sse":
+        return Failure.NOT_SSE;
       case "hang":
         return Failure.HANG;
       case "none":
         return Failure.NONE;
       default:
-        throw new IllegalArgumentException("unknown runtime fail mode '" + value + "' (expected http_503 or hang)");
+        throw new IllegalArgumentException("unknown runtime fail mode '" + value + "' (expected http_503, http_429, not_sse or hang)");
     }
   }
 

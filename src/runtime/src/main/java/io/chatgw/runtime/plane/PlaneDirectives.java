@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code crash_after=N}: after sending N {@code sse_event}s of this turn, drop the connection
  *       abruptly (no close frame) and reconnect with backoff, like a network blip; the turn goes on;</li>
- *   <li>{@code exit_after=N}: after N events, exit the process with status 3 (run from
+ *   <li>{@code exit_after=N}: after N events (0: before the first one), exit the process with status 3 (run from
  *       {@code RuntimeMain}) or, in-process, act like {@link ExecutionPlane#crash()};</li>
  *   <li>{@code ignore_pings=true}: stop answering {@code ping} for the rest of the plane's life.</li>
  * </ul>
@@ -63,7 +63,7 @@ record PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings) {
             crashAfter = count(key, value);
             break;
           case "exit_after":
-            exitAfter = count(key, value);
+            exitAfter = value.equals("0") ? 0 : count(key, value); // 0: exit before the turn's first event
             break;
           case "ignore_pings":
             ignorePings = flag(key, value);

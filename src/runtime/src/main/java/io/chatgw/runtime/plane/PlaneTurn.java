@@ -60,6 +60,10 @@ final class PlaneTurn implements LlmStreamListener {
   }
 
   void start() {
+    if (directives.exitAfter() == 0) {
+      host.exit();
+      return;
+    }
     if (directives.ignorePings()) {
       host.ignorePings();
     }

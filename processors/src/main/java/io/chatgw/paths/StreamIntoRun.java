@@ -1,0 +1,66 @@
+package io.chatgw.paths;
+
+import io.chatgw.core.GatewayException;
+import io.chatgw.turn.PathRun;
+import io.chatgw.upstream.SseEvent;
+import io.chatgw.upstream.UpstreamSseCall;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * A path that streams an upstream's SSE answer into its run: each upstream event is mapped to
+ * {@link PathOutcome}s and applied as it arrives, on the event loop. The call's end ends the run; a cancelled
+ * run resets the upstream request. Events already published stay published (and replayable).
+ */
+public abstract class StreamIntoRun extends StartPath {
+
+    protected final Vertx vertx;
+    private final MeterRegistry meters;
+
+    protected StreamIntoRun(Vertx vertx, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.meters = meters;
+    }
+
+    /** Starts the upstream call, feeding its events to {@code listener}. */
+    protected abstract UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener);
+
+    /** Maps one upstream event. */
+    protected abstract List<PathOutcome> map(SseEvent event);
+
+    @Override
+    protected final void start(PathRun run) {
+        UpstreamSseCall call = call(run, event -> apply(run, map(event)));
+        run.onCancel(() -> call.cancel(GatewayException.upstream("cancelled", "the gateway ended this answer")));
+        call.future().onComplete(ar -> {
+            if (ar.failed()) {
+                run.fail(ar.cause());
+            } else {
+                run.succeed();
+            }
+        });
+    }
+
+    private boolean apply(PathRun run, List<PathOutcome> outcomes) {
+        boolean finished = false;
+        for (PathOutcome outcome : outcomes) {
+            if (outcome instanceof PathOutcome.Publish p) {
+                run.publish(p.type(), p.data());
+            } else if (outcome instanceof PathOutcome.Report r) {
+                run.reportUsage(r.usage());
+                run.reportModel(r.model());
+            } else if (outcome instanceof PathOutcome.Finished) {
+                finished = true;
+            } else if (outcome instanceof PathOutcome.Failed f) {
+                throw GatewayException.upstream(f.code(), f.message());
+            } else if (outcome instanceof PathOutcome.Ignored) {
+                Counter.builder("gateway.upstream.events.ignored")
+                        .description("upstream events with no chat event to map to")
+                        .tag("path", run.path().wire()).register(meters).increment();
+            }
+        }
+        return finished;
+    }
+}

@@ -1,0 +1,23 @@
+package io.chatgw.turn;
+
+/**
+ * How a turn ended: {@code completed}, or {@code failed} with the code and message of its {@code error} event.
+ * Set once by {@link Turns}; with the turn's runs it is everything the usage records, metrics and log lines read.
+ */
+public record TurnOutcome(String status, String errorCode, String message) {
+
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+
+    static TurnOutcome completed() {
+        return new TurnOutcome(COMPLETED, null, null);
+    }
+
+    static TurnOutcome failed(String code, String message) {
+        return new TurnOutcome(FAILED, code, message);
+    }
+
+    public boolean isCompleted() {
+        return COMPLETED.equals(status);
+    }
+}
