@@ -1,6 +1,8 @@
 package io.chatgw.plane;
 
+import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.PathUnavailable;
+import io.chatgw.resilience.FallbackTargets;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -38,10 +40,18 @@ public class PlaneRegistry {
     private final Vertx vertx;
     private final PlaneProperties config;
     private final List<Consumer<PlaneLink>> onDead = new ArrayList<>();
+    /** The new path has a fallback: a turn whose plane drops before its first event fails at once and falls back. */
+    private final boolean failUnstartedOnDisconnect;
 
-    public PlaneRegistry(Vertx vertx, PlaneProperties config, MeterRegistry meters) {
+    @org.springframework.beans.factory.annotation.Autowired
+    public PlaneRegistry(Vertx vertx, PlaneProperties config, MeterRegistry meters, FallbackTargets fallbacks) {
+        this(vertx, config, meters, fallbacks.of(ExecutionMode.NEW).isPresent());
+    }
+
+    PlaneRegistry(Vertx vertx, PlaneProperties config, MeterRegistry meters, boolean failUnstartedOnDisconnect) {
         this.vertx = vertx;
         this.config = config;
+        this.failUnstartedOnDisconnect = failUnstartedOnDisconnect;
         Gauge.builder("gateway.plane.connected", byVm, m -> m.values().stream().filter(PlaneLink::isLive).count())
                 .description("execution planes connected and greeted").register(meters);
     }
@@ -91,9 +101,9 @@ public class PlaneRegistry {
     }
 
     /**
-     * The socket closed (or was replaced): running turns that streamed already wait for the plane to come back,
-     * within the grace period; turns with no event yet fail at once (vm_unavailable), so they fall back to
-     * another path instead of waiting (docs/resilience.md).
+     * The socket closed (or was replaced): running turns wait for the plane to come back, within the grace
+     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet fail at
+     * once instead (vm_unavailable), so they fall back to another path rather than wait (docs/resilience.md).
      */
     void detach(PlaneLink link, PlaneConnection connection) {
         List<PlaneTurn> waitingTurns;
@@ -109,7 +119,7 @@ public class PlaneRegistry {
             }
             waitingTurns = new ArrayList<>();
             for (PlaneTurn t : link.turns.values()) {
-                (t.lastEventNanos == 0 ? notStarted : waitingTurns).add(t);
+                (failUnstartedOnDisconnect && t.lastEventNanos == 0 ? notStarted : waitingTurns).add(t);
             }
             for (PlaneTurn t : notStarted) {
                 link.turns.remove(t.sessionId, t);

@@ -38,8 +38,9 @@ public class FallBack implements Processor {
         // no exception: the protected call never ran, the breaker refused it
         RuntimeException failure = cause == null ? breakerOpen(failed) : failureOf(cause);
         boolean fellBackAlready = turn.hasFallenBack() || failed != turn.decision().mode();
-        Optional<ExecutionMode> target = fellBackAlready || !(failure instanceof GatewayException)
-                ? Optional.empty() : targets.of(failed);
+        // only "could not serve" falls back: any other failure is the path's answer (or a bug), and ends the turn
+        boolean unavailable = cause == null || failure instanceof PathUnavailable;
+        Optional<ExecutionMode> target = fellBackAlready || !unavailable ? Optional.empty() : targets.of(failed);
         if (target.isEmpty()) {
             // the breaker marked the failure handled before calling us: un-handle it, so run-path's doTry sees it
             // (an unexpected one is logged there with its stack trace)

@@ -5,6 +5,8 @@ import io.chatgw.core.ExecutionMode;
 import io.chatgw.plane.PlaneProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,9 +33,14 @@ public class ResilienceBeans {
                 ExecutionMode.NEW, plane.firstEventTimeout()));
     }
 
-    /** The registry camel-resilience4j-micrometer binds to Micrometer (it looks one up by type). */
+    /**
+     * The breakers' registry, bound to the application's Micrometer registry (resilience4j_circuitbreaker_* on
+     * /actuator/prometheus). camel-resilience4j-micrometer's own factory binds only breakers the EIP creates
+     * itself; ours are beans the EIPs refer to, so they are bound here with its resilience4j-micrometer binder.
+     */
     @Bean
-    CircuitBreakerRegistry pathBreakerRegistry(PathBreakers breakers) {
+    CircuitBreakerRegistry pathBreakerRegistry(PathBreakers breakers, MeterRegistry meters) {
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.registry()).bindTo(meters);
         return breakers.registry();
     }
 

@@ -55,6 +55,9 @@ final class Goals {
     for (TargetSpec gw : gateways) {
       goals.add(throughputGoal(gw, 50));
     }
+    for (TargetSpec fallback : targets.stream().filter(t -> t.role().equals("fallback")).toList()) {
+      goals.add(fallbackGoal(fallback, 50));
+    }
     goals.add(relayGoal());
     goals.add(idleGoal());
     return goals;
@@ -93,6 +96,25 @@ final class Goals {
     boolean met = p50 <= 1.0 && p99 <= 5.0;
     return new Goal(goal, gw.label(), String.format(Locale.ROOT, "%s / %s ms", signed(p50), signed(p99)),
         verdict(met, cell.get(), base.get()));
+  }
+
+  /** A failing path's answers (fallback, breaker open) against the fallback path's own: p50 within +5 ms. */
+  private Goal fallbackGoal(TargetSpec fallback, int concurrency) {
+    String goal = "fallback answer's time to first event at " + concurrency + " streams: p50 within +5 ms of "
+        + fallback.compareWith() + "'s own";
+    Optional<TargetSpec> own = targets.stream().filter(t -> t.name().equals(fallback.compareWith())).findFirst();
+    Optional<CellResult> cell = find("latency", concurrency, fallback);
+    Optional<CellResult> ref = own.flatMap(t -> find("latency", concurrency, t));
+    if (cell.isEmpty() || ref.isEmpty() || !cell.get().available() || !ref.get().available()) {
+      return new Goal(goal, fallback.label(), "-", notRun(cell));
+    }
+    if (cell.get().ttfe().isEmpty() || ref.get().ttfe().isEmpty()) {
+      return new Goal(goal, fallback.label(), noAnswer(cell.get()), MISSED);
+    }
+    double p50 = added(cell.get(), ref.get(), 50);
+    double p99 = added(cell.get(), ref.get(), 99);
+    return new Goal(goal, fallback.label(), String.format(Locale.ROOT, "%s / %s ms (p50 / p99)", signed(p50), signed(p99)),
+        verdict(p50 <= 5.0, cell.get(), ref.get()));
   }
 
   private Goal vsNginxGoal(TargetSpec gw, int concurrency) {

@@ -302,7 +302,7 @@ public final class LoadGenMain {
       return i -> shared;
     }
     GatewaySessions sessions = gatewaySessions.get(target.name());
-    Buffer body = Buffer.buffer(new JsonObject().put("message", message).encode());
+    Buffer body = Buffer.buffer(new JsonObject().put("message", target.messagePrefix() + message).encode());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Authorization", "Bearer " + sessions.token())
         .add("Content-Type", "application/json")

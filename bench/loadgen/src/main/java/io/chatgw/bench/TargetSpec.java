@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param processes  names of the processes (see the config's {@code processes}) whose CPU this target costs
  * @param isolate    run this target's cells after all the others (it may leave work behind, e.g. turns that
  *                   keep running after their clients were cut off, which would disturb the next cells)
+ * @param messagePrefix {@link Kind#GATEWAY}: put before every message (e.g. a runtime fault directive), or ""
+ * @param compareWith role {@code fallback}: the target whose own answers the fallback's are held against
  */
 public record TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
     Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
-    boolean isolate) {
+    boolean isolate, String messagePrefix, String compareWith) {
 
   /** The protocol of a target. */
   public enum Kind {
@@ -42,12 +44,19 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
     role = role == null ? "" : role;
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     processes = processes == null ? java.util.List.of() : java.util.List.copyOf(processes);
+    messagePrefix = messagePrefix == null ? "" : messagePrefix;
     if (kind == Kind.OPENAI && url == null) {
       throw new IllegalArgumentException("target " + name + ": url is required");
     }
     if (kind == Kind.GATEWAY && (baseUrl == null || user == null)) {
       throw new IllegalArgumentException("target " + name + ": baseUrl and user are required");
     }
+  }
+
+  public TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
+      Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
+      boolean isolate) {
+    this(name, label, role, kind, url, baseUrl, headers, user, org, expectPath, processes, isolate, "", null);
   }
 
   public boolean isBaseline() {
@@ -63,7 +72,8 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
     return new TargetSpec(json.getString("name"), json.getString("label"), json.getString("role"),
         Kind.valueOf(json.getString("kind", "openai").toUpperCase(java.util.Locale.ROOT)),
         json.getString("url"), stripSlash(json.getString("baseUrl")), headers, json.getString("user"),
-        json.getString("org"), json.getString("expectPath"), processes, json.getBoolean("isolate", false));
+        json.getString("org"), json.getString("expectPath"), processes, json.getBoolean("isolate", false),
+        json.getString("messagePrefix", ""), json.getString("compareWith"));
   }
 
   JsonObject toJson() {

@@ -49,9 +49,14 @@ class OpenAiStreamStartIT extends GatewayTestBase {
                 .configureClient().responseTimeout(Duration.ofSeconds(20)).build();
     }
 
+    /** As u-alice (legacy, which falls back to direct_llm before its first event). */
     private FluxExchangeResult<DataBuffer> post(String message) {
+        return post("u-alice", message);
+    }
+
+    private FluxExchangeResult<DataBuffer> post(String user, String message) {
         return web.post().uri("/v1/chat/completions")
-                .header("Authorization", "Bearer " + tokenFor("u-alice", "org-acme"))
+                .header("Authorization", "Bearer " + tokenFor(user, "org-acme"))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(OpenAiHttp.body(Map.of("model", "m", "stream", true,
                         "messages", List.of(Map.of("role", "user", "content", message)))))
@@ -84,7 +89,8 @@ class OpenAiStreamStartIT extends GatewayTestBase {
 
     @Test
     void aPathFailingAfterTheWaitFailsInBand() {
-        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=10000]] hi");
+        // direct_llm has no fallback; its first-event timeout (2 s) passes after the wait started the stream
+        FluxExchangeResult<DataBuffer> result = post("u-carol", "[[standin first_byte_delay_ms=10000]] hi");
         assertThat(result.getStatus().value()).isEqualTo(200);
         List<String> lines = lines(result);
 
@@ -95,10 +101,23 @@ class OpenAiStreamStartIT extends GatewayTestBase {
     }
 
     @Test
+    void aFallbackAfterTheWaitStillStreamsOneAnswer() {
+        FluxExchangeResult<DataBuffer> result = post("[[runtime first_event_delay_ms=10000]] hi");
+        assertThat(result.getStatus().value()).isEqualTo(200);
+        List<String> lines = lines(result);
+
+        assertThat(lines.get(0)).contains("\"role\":\"assistant\"");
+        assertThat(lines).filteredOn(l -> l.contains("\"role\"")).hasSize(1);
+        assertThat(lines).noneMatch(l -> l.contains("\"error\""));
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("data: [DONE]");
+        assertThat(lines).filteredOn(l -> l.contains("\"content\":\"") && !l.contains("\"content\":\"\"")).isNotEmpty();
+    }
+
+    @Test
     void aPathFailingWithinTheWaitIsAnHttpError() {
-        FluxExchangeResult<DataBuffer> result = post("[[runtime fail=http_503]] hi");
+        FluxExchangeResult<DataBuffer> result = post("u-carol", "[[standin fail=http_500]] hi");
         assertThat(result.getStatus().value()).isEqualTo(502);
-        assertThat(result.getResponseHeaders().getFirst("x-gateway-path")).isEqualTo("legacy");
+        assertThat(result.getResponseHeaders().getFirst("x-gateway-path")).isEqualTo("direct_llm");
         assertThat(String.join("", lines(result))).contains("\"type\":\"server_error\"");
     }
 }

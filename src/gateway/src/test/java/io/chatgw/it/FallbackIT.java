@@ -106,6 +106,20 @@ class FallbackIT extends GatewayTestBase {
         assertThat(events.get(1).json().get("code").asText()).isEqualTo("runtime_error");
     }
 
+    @Test
+    void fallbacksMidStreamFailuresAndBreakerStatesAreOnPrometheus() throws Exception {
+        String token = tokenFor("u-alice", "org-acme");
+        chat(token, newSession(token), "[[runtime fail=http_503]] hi");
+        chat(token, newSession(token), "[[runtime stall_after=2]] hi");
+
+        String metrics = client.send("GET", "/actuator/prometheus", null, null, null).body();
+
+        assertThat(metrics).containsPattern("gateway_fallbacks_total\\{from=\"legacy\",reason=\"http_5xx\",to=\"direct_llm\"} [1-9]");
+        assertThat(metrics).containsPattern("gateway_midstream_failures_total\\{path=\"legacy\"} [1-9]");
+        assertThat(metrics).contains("resilience4j_circuitbreaker_state{name=\"legacy\",state=\"closed\"} 1.0");
+        assertThat(metrics).contains("resilience4j_circuitbreaker_calls_seconds_count{kind=\"failed\",name=\"legacy\"}");
+    }
+
     static void assertFellBack(List<Event> events, String from, String to, String reason) {
         assertThat(events.get(0).type()).isEqualTo("route");
         assertThat(events.get(1).type()).isEqualTo("fallback");

@@ -59,8 +59,8 @@ class OpenAiCompletionsIT extends OpenAiTestBase {
         assertThat(s.header("Cache-Control")).isEqualTo("no-cache, no-transform");
         assertThat(s.data()).last().isEqualTo("[DONE]");
         List<JsonNode> chunks = s.chunks();
-        // role, 5 content chunks, usage
-        assertThat(chunks).hasSize(7);
+        // role, 5 content chunks, the finish chunk, usage
+        assertThat(chunks).hasSize(8);
         Set<String> ids = new HashSet<>();
         Set<Long> created = new HashSet<>();
         chunks.forEach(c -> {
@@ -71,15 +71,16 @@ class OpenAiCompletionsIT extends OpenAiTestBase {
         assertThat(ids).hasSize(1);
         assertThat(created).hasSize(1);
         assertThat(chunks.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        for (JsonNode content : chunks.subList(1, 5)) {
+        for (JsonNode content : chunks.subList(1, 6)) {
             assertThat(content.at("/choices/0/finish_reason").isNull()).isTrue();
             assertThat(content.get("usage").isNull()).isTrue();
         }
-        JsonNode lastContent = chunks.get(5);
-        assertThat(lastContent.at("/choices/0/delta/content").asText()).isEqualTo(" token-4");
-        assertThat(lastContent.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(lastContent.get("model").asText()).isEqualTo("standin-1");
-        JsonNode usage = chunks.get(6);
+        assertThat(chunks.get(5).at("/choices/0/delta/content").asText()).isEqualTo(" token-4");
+        JsonNode finish = chunks.get(6);
+        assertThat(finish.at("/choices/0/delta").isEmpty()).isTrue();
+        assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(finish.get("model").asText()).isEqualTo("standin-1");
+        JsonNode usage = chunks.get(7);
         assertThat(usage.get("choices").isEmpty()).isTrue();
         assertThat(usage.at("/usage/completion_tokens").asInt()).isEqualTo(5);
         assertThat(usage.at("/usage/prompt_tokens").asInt()).isPositive();
@@ -92,9 +93,9 @@ class OpenAiCompletionsIT extends OpenAiTestBase {
 
         assertThat(s.status()).isEqualTo(200);
         assertThat(s.data()).last().isEqualTo("[DONE]");
-        assertThat(s.chunks()).hasSize(4);   // role + 3 contents: the upstream's usage chunk is not passed on
+        assertThat(s.chunks()).hasSize(5);   // role + 3 contents + finish: the upstream's usage chunk is not passed on
         assertThat(s.data()).noneMatch(d -> d.contains("\"usage\""));
-        assertThat(s.chunks().get(3).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(s.chunks().get(4).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         // the gateway still asked its upstream for usage: the usage record has the provider's count
         Map<String, Object> record = awaitUsageRecord(s.header("x-gateway-request-id"));
         assertThat(record.get("tokens_out")).isEqualTo(3);
@@ -160,13 +161,14 @@ class OpenAiCompletionsIT extends OpenAiTestBase {
         assertThat(error.get("code").asText()).isEqualTo("upstream_error");
         assertThat(error.get("param").isNull()).isTrue();
 
-        HttpResponse<String> collected = openai.complete(alice,
-                request(false, msg("user", "[[runtime fail=http_503]] hi")));
+        // legacy falls back before its first event (OpenAiFallbackIT); direct_llm has no fallback
+        HttpResponse<String> collected = openai.complete(carol,
+                request(false, msg("user", "[[standin fail=http_500]] hi")));
         assertOpenAiError(collected, 502, "server_error", "upstream_error");
-        assertThat(collected.headers().firstValue("x-gateway-path")).hasValue("legacy");
+        assertThat(collected.headers().firstValue("x-gateway-path")).hasValue("direct_llm");
 
-        HttpResponse<String> timedOut = openai.complete(alice,
-                request(false, msg("user", "[[runtime first_event_delay_ms=10000]] hi")));
+        HttpResponse<String> timedOut = openai.complete(carol,
+                request(false, msg("user", "[[standin first_byte_delay_ms=10000]] hi")));
         assertOpenAiError(timedOut, 504, "server_error", "upstream_timeout");
     }
 

@@ -15,6 +15,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Set-up shared by the /ws/vm protocol tests ({@code Plane*IT}): users in mode {@code new} with their VM
  * tokens, planes that connect and say hello, chats on them, and requests from the plane.
  */
+// the plane protocol as such (redelivery, cancel, timeouts): no fallback on the new path, so a turn's failure
+// before its first event is its own error here (fallbacks: FallbackIT)
+@org.springframework.test.context.TestPropertySource(properties = "gateway.resilience.fallback-to.new=none")
 abstract class PlaneProtocolSupport extends GatewayTestBase {
 
     @Autowired

@@ -60,7 +60,7 @@ class PlaneRegistryTest {
     private Plane connectedPlane(PlaneProperties config) {
         VmTokens tokens = new VmTokens(jwt, config);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        PlaneRegistry registry = new PlaneRegistry(vertx, config, meters);
+        PlaneRegistry registry = new PlaneRegistry(vertx, config, meters, false);
         PlaneSender sender = new PlaneSender(JSON, config, meters);
         PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
         PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters);
