@@ -3,6 +3,8 @@ package io.chatgw.turn;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.config.GatewayProperties;
+import io.chatgw.monitor.PathExecution;
+import io.chatgw.monitor.RuntimeMonitor;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SessionStream;
@@ -33,8 +35,11 @@ public class Turns {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final Duration busyRetryAfter;
+    private final RuntimeMonitor monitor;
 
-    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties) {
+    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties,
+                 RuntimeMonitor monitor) {
+        this.monitor = monitor;
         this.relay = relay;
         this.json = json;
         this.meters = meters;
@@ -61,6 +66,10 @@ public class Turns {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", decision.mode().wire());
         data.put("reason", decision.reason());
+        if (decision.autoFallback() != null) {
+            data.put("threshold", decision.autoFallback().threshold());
+            data.put("fallback_from", decision.autoFallback().from().wire());
+        }
         data.put("request_id", requestId.toString());
         RelayEvent route = turn.publish(ChatEventTypes.ROUTE, data);
         turn.routeEventId(route.id());
@@ -103,6 +112,7 @@ public class Turns {
 
     private void record(Turn turn, String outcome, String errorCode) {
         long now = System.nanoTime();
+        monitor.classify(errorCode).ifPresent(r -> monitor.record(PathExecution.of(turn.caller().orgId(), turn.decision().mode(), r, turn.startedNanos(), turn.firstEventNanos(), now)));
         String path = turn.path();
         Counter.builder("gateway.requests").description("chat turns by path and outcome")
                 .tag("path", path).tag("outcome", outcome).register(meters).increment();
