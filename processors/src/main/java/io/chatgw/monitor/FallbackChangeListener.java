@@ -28,6 +28,7 @@ final class FallbackChangeListener implements Runnable {
     private final long reconnectMillis;
     private volatile boolean running = true;
     private volatile Thread thread;
+    private volatile boolean listening;
 
     /**
      * @param onVersion called with the version a notification carries
@@ -62,6 +63,11 @@ final class FallbackChangeListener implements Runnable {
         }
     }
 
+    /** Whether the LISTEN connection is open (a change made elsewhere wakes this instance up at once). */
+    boolean listening() {
+        return listening;
+    }
+
     @Override
     public void run() {
         while (running) {
@@ -70,6 +76,7 @@ final class FallbackChangeListener implements Runnable {
                     statement.execute("LISTEN " + FallbackStore.CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                listening = true;
                 log.debug("listening on {}", FallbackStore.CHANNEL);
                 onPoll.run(); // anything missed while not listening
                 long nextPoll = System.nanoTime() + pollNanos;
@@ -88,6 +95,7 @@ final class FallbackChangeListener implements Runnable {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
+                listening = false;
                 if (running) {
                     log.warn("runtime monitor: listening for {} failed ({}); reconnecting in {} ms",
                             FallbackStore.CHANNEL, e.toString(), reconnectMillis);

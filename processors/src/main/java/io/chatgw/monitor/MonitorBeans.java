@@ -42,7 +42,7 @@ public class MonitorBeans {
     }
 
     /** A connection of its own (not the pool's: it is held open for LISTEN), with the pool's URL and credentials. */
-    static ListenConnections listenConnections(DataSource dataSource) {
+    public static ListenConnections listenConnections(DataSource dataSource) {
         if (dataSource instanceof HikariDataSource hikari) {
             return () -> DriverManager.getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
         }

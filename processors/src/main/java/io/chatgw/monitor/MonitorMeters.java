@@ -3,6 +3,8 @@ package io.chatgw.monitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -15,12 +17,16 @@ public class MonitorMeters {
     public static final String GLOBAL_ORG_TAG = "*";
 
     private final MeterRegistry registry;
+    private final Set<Trip.Key> gauged = ConcurrentHashMap.newKeySet();
 
     public MonitorMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void active(Trip.Key key, Predicate<Trip.Key> inForce) {
+        if (!gauged.add(key)) {
+            return;
+        }
         Gauge.builder("gateway.auto.fallback.active", () -> inForce.test(key) ? 1 : 0)
                 .description("1 while an automatic fallback is in force for the org (* = global) and path")
                 .tag("org", key.isGlobal() ? GLOBAL_ORG_TAG : key.orgId()).tag("path", key.path().wire())

@@ -185,6 +185,11 @@ public class RuntimeMonitor implements AutoFallbackState {
         return config.window();
     }
 
+    /** Whether this instance is listening for other instances' changes (else it only polls). */
+    public boolean listening() {
+        return listener.listening();
+    }
+
     public long loadedVersion() {
         return loadedVersion;
     }
@@ -232,7 +237,8 @@ public class RuntimeMonitor implements AutoFallbackState {
             if (store.insert(trip)) {
                 meters.changed("trip", trip);
                 log.warn("auto fallback TRIPPED: {} -> {} on {} ({} {} > {}; {} calls in the window)",
-                        trip.key().describe(), fallbackTarget(trip.path()), instanceId, trip.threshold(),
+                        trip.key().describe(), Optional.ofNullable(fallbackTarget(trip.path())).orElse("none"),
+                        instanceId, trip.threshold(),
                         trip.figures().get("value"), trip.figures().get("limit"), callsOf(trip));
             }
             reload(true);
