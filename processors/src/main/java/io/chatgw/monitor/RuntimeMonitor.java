@@ -206,7 +206,8 @@ public class RuntimeMonitor implements AutoFallbackState {
     }
 
     private void observe(Trip.Key key, PathExecution e, int minCalls) {
-        WindowFigures figures = windows.computeIfAbsent(key, k -> PathWindow.timeBased(config.window(), clock)).record(e);
+        WindowFigures figures = windows.computeIfAbsent(key, k -> PathWindow.timeBased(config.window(), clock, k.isGlobal()))
+                .record(e);
         ActiveTrip active = trips.get(key);
         if (active != null) {
             if (halfOpen(active)) {
