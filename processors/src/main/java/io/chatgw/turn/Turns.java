@@ -5,6 +5,8 @@ import io.chatgw.auth.Caller;
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
+import io.chatgw.monitor.PathExecution;
+import io.chatgw.monitor.RuntimeMonitor;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SessionStream;
@@ -35,8 +37,11 @@ public class Turns {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final Duration busyRetryAfter;
+    private final RuntimeMonitor monitor;
 
-    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties) {
+    public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties,
+                 RuntimeMonitor monitor) {
+        this.monitor = monitor;
         this.relay = relay;
         this.json = json;
         this.meters = meters;
@@ -140,6 +145,7 @@ public class Turns {
 
     private void record(Turn turn) {
         long now = System.nanoTime();
+        recordRuns(turn, now);
         String path = turn.path();
         TurnOutcome outcome = turn.outcome();
         Counter.builder("gateway.requests").description("chat turns by answering path and outcome")
@@ -158,5 +164,24 @@ public class Turns {
                 (now - turn.startedNanos()) / 1_000_000,
                 turn.firstEventNanos() == 0 ? -1 : (turn.firstEventNanos() - turn.startedNanos()) / 1_000_000,
                 turn.usage().promptTokens(), turn.usage().completionTokens());
+    }
+
+    /**
+     * Each path run's outcome goes to the runtime monitor on its own path: a run that failed before a fallback
+     * answered counts against the path that failed, the answering run against its own.
+     */
+    private void recordRuns(Turn turn, long now) {
+        List<PathRun> runs = turn.runs();
+        for (int i = 0; i < runs.size(); i++) {
+            PathRun run = runs.get(i);
+            boolean answering = i == runs.size() - 1;
+            String code = answering ? turn.outcome().errorCode() : codeOf(run.failure());
+            monitor.classify(code).ifPresent(result -> monitor.record(PathExecution.of(turn.caller().orgId(),
+                    run.path(), result, run.startedNanos(), run.firstEventNanos(), now)));
+        }
+    }
+
+    private static String codeOf(Throwable failure) {
+        return failure instanceof GatewayException g ? g.code() : failure == null ? null : "internal_error";
     }
 }
