@@ -77,6 +77,25 @@ class ReportTest {
   }
 
   @Test
+  void theFallbackTargetIsJudgedAgainstTheDirectLlmPathsOwnAnswers() {
+    TargetSpec fallback = new TargetSpec("gw-fallback", "(g) fallback", "fallback", TargetSpec.Kind.GATEWAY, null,
+        "http://x", null, "u-frank", null, "legacy", List.of("gateway"), true, "[[runtime fail=http_503]] ", "gw");
+    List<CellResult> within = List.of(cell("latency", 50, DIRECT, 5.0, 8.0, 1000), cell("latency", 50, GW, 6.0, 12.0, 1000),
+        cell("latency", 50, fallback, 10.5, 30.0, 1000));
+    Goals.Goal met = new Report(List.of(DIRECT, GW, fallback), within, List.of(), null, "-", new JsonObject())
+        .goals().stream().filter(g -> g.target().equals("(g) fallback")).findFirst().orElseThrow();
+    assertTrue(met.goal().contains("within +5 ms of gw's own"), met.goal());
+    assertEquals("+4.50 / +18.0 ms (p50 / p99)", met.measured());
+    assertEquals(Goals.MET, met.verdict());
+
+    List<CellResult> beyond = List.of(cell("latency", 50, DIRECT, 5.0, 8.0, 1000), cell("latency", 50, GW, 6.0, 12.0, 1000),
+        cell("latency", 50, fallback, 11.5, 30.0, 1000));
+    Goals.Goal missed = new Report(List.of(DIRECT, GW, fallback), beyond, List.of(), null, "-", new JsonObject())
+        .goals().stream().filter(g -> g.target().equals("(g) fallback")).findFirst().orElseThrow();
+    assertEquals(Goals.MISSED, missed.verdict());
+  }
+
+  @Test
   void backgroundCpuIsWhatNeitherTargetNorUpstreamUsed() {
     CellResult direct = new CellResult("latency", 50, 64, 5, DIRECT, null, 1.0, 1, 1, 0, Map.of(),
         Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, Percentiles.Summary.EMPTY, 0,
