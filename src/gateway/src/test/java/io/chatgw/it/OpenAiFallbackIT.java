@@ -7,6 +7,8 @@ import io.chatgw.support.OpenAiHttp;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The OpenAI-compatible endpoint falls back like the chat API: the client sees one answer, the path that answered
@@ -25,6 +27,20 @@ class OpenAiFallbackIT extends OpenAiTestBase {
         assertThat(answer.data().get(answer.data().size() - 1)).isEqualTo("[DONE]");
         assertThat(answer.chunks()).noneMatch(c -> c.has("error"));
         assertThat(answer.chunks()).filteredOn(c -> c.at("/choices/0/finish_reason").isTextual()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[[runtime fail=http_503]]", "[[runtime fail=http_429]]", "[[runtime fail=not_sse]]",
+            "[[runtime first_event_delay_ms=10000]]"})
+    void everyFailureBeforeTheFirstEventIsOneStreamedAnswerFromTheFallback(String fault) throws Exception {
+        OpenAiHttp.Streamed answer = openai.stream(alice, request(true, msg("user", fault + " hi")), Map.of());
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header(OpenAiApi.PATH_HEADER)).isEqualTo("direct_llm");
+        assertThat(answer.header(OpenAiApi.FALLBACK_FROM_HEADER)).isEqualTo("legacy");
+        assertThat(answer.chunks().get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(answer.content()).startsWith("Stand-in reply");
+        assertThat(answer.data()).last().isEqualTo("[DONE]");
     }
 
     @Test

@@ -42,18 +42,19 @@ class RunPathRouteIT extends GatewayTestBase {
             return;
         }
         advised = true;
-        AdviceWith.adviceWith(camel, "legacy-path", a -> a.weaveByToString(".*streamFromLegacyRuntime.*").replace()
+        AdviceWith.adviceWith(camel, "legacy-path", a -> a.weaveById("start-legacy").replace()
                 .process(exchange -> {
                     throw nextLegacyFailure;
                 }));
-        AdviceWith.adviceWith(camel, "start-path", a -> a.mockEndpoints("direct:direct-llm-path"));
+        AdviceWith.adviceWith(camel, "direct-llm-path", a -> a.weaveById("start-direct-llm").before()
+                .to("mock:direct-llm-path"));
         MockEndpoint.resetMocks(camel);
     }
 
     @Test
     void aPathUnavailableFromTheLegacyProcessorGoesThroughTheFallbackToTheDirectLlmRoute() throws Exception {
         nextLegacyFailure = new PathUnavailable("upstream_error", PathUnavailable.HTTP_5XX, "advised: 503");
-        MockEndpoint llm = camel.getEndpoint("mock:direct:direct-llm-path", MockEndpoint.class);
+        MockEndpoint llm = camel.getEndpoint("mock:direct-llm-path", MockEndpoint.class);
         llm.expectedMessageCount(1);
         llm.expectedPropertyReceived("path", "direct_llm");
         NotifyBuilder ran = new NotifyBuilder(camel).fromCurrentRoute("run-path").whenDone(1).create();
@@ -70,7 +71,7 @@ class RunPathRouteIT extends GatewayTestBase {
     @Test
     void aFailureThatIsNotUnavailabilityNeverReachesTheFallbackRoute() throws Exception {
         nextLegacyFailure = GatewayException.upstream("runtime_error", "advised: the runtime reported a failure");
-        MockEndpoint llm = camel.getEndpoint("mock:direct:direct-llm-path", MockEndpoint.class);
+        MockEndpoint llm = camel.getEndpoint("mock:direct-llm-path", MockEndpoint.class);
         llm.expectedMessageCount(0);
 
         String token = tokenFor("u-alice", "org-acme");
