@@ -1,5 +1,8 @@
 package io.chatgw.auth;
 
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventRecorder;
+import java.util.Map;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import java.util.List;
@@ -23,9 +26,11 @@ public class CallerDirectory {
     public static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:@-]{1,128}$");
 
     private final JdbcTemplate jdbc;
+    private final EventRecorder events;
 
-    public CallerDirectory(JdbcTemplate jdbc) {
+    public CallerDirectory(JdbcTemplate jdbc, EventRecorder events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     public Caller resolve(String userId, String tokenOrg, Set<String> roles) {
@@ -66,10 +71,7 @@ public class CallerDirectory {
         int orgs = jdbc.update("INSERT INTO organizations (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orgId);
         int users = jdbc.update("INSERT INTO users (id, org_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", userId, orgId);
         if (users > 0) {
-            jdbc.update("""
-                    INSERT INTO audit_log (actor, org_id, action, target, details)
-                    VALUES ('system', ?, 'user.provisioned', ?, jsonb_build_object('org_created', ?))""",
-                    orgId, userId, orgs > 0);
+            events.record(Audit.of("system", orgId, "user.provisioned", userId, Map.of("org_created", orgs > 0)));
             log.info("provisioned user {} in org {} on first use (org created: {})", userId, orgId, orgs > 0);
         }
     }

@@ -22,10 +22,6 @@ public final class ExchangeKeys {
     public static final String PATH = "path";
     /** {@link io.chatgw.turn.Turn} set by openTurn. */
     public static final String TURN = "turn";
-    /** The usage record (a map named like the usage_records columns), kept while it goes to each sink. */
-    public static final String USAGE_RECORD = "usageRecord";
-    /** The sink a usage record failed to reach: {@code postgresql} or {@code kafka}. */
-    public static final String USAGE_SINK = "usageSink";
 
     /** Headers the HTTP layer hands to the routes. */
     public static final String HTTP_AUTHORIZATION = "Authorization";

@@ -1,5 +1,8 @@
 package io.chatgw.monitor;
 
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventJson;
+import io.chatgw.events.EventStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The tripped state in PostgreSQL (sql/V6__runtime_fallbacks.sql): every change is one transaction that changes
- * {@code runtime_fallbacks}, writes its {@code audit_log} row, bumps {@code runtime_fallback_version} and sends
+ * {@code runtime_fallbacks}, writes its audit event (audit_log and event_outbox rows), bumps {@code runtime_fallback_version} and sends
  * {@code NOTIFY runtime_fallbacks, '<version>'} (delivered at commit) so the other instances reload.
  */
 public class FallbackStore {
@@ -33,10 +36,22 @@ public class FallbackStore {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
 
+    private final EventStore events;
+
+    /** Audit events written with the default topics (tests, tools). */
     public FallbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
+        this(jdbc, tx, json, new EventStore(jdbc, tx, new EventJson(json), "gateway.usage", "gateway.audit"));
+    }
+
+    /**
+     * @param events writes each change's audit event (its audit_log row and outbox row) inside the change's own
+     *               transaction: the trip and its audit record commit together (docs/events.md)
+     */
+    public FallbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, EventStore events) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
+        this.events = events;
     }
 
     public long version() {
@@ -124,8 +139,8 @@ public class FallbackStore {
         details.put("tripped_by", trip.trippedBy());
         details.put("figures", trip.figures());
         details.putAll(extra);
-        jdbc.update("INSERT INTO audit_log (actor, org_id, action, target, details) VALUES (?, ?, ?, ?, ?::jsonb)",
-                actor, trip.orgId().isEmpty() ? null : trip.orgId(), action, trip.key().describe(), write(details));
+        events.write(List.of(Audit.of(actor, trip.orgId().isEmpty() ? null : trip.orgId(), action, trip.key().describe(),
+                details)));
     }
 
     private void bumpVersion() {

@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class MonitorBeans {
 
     @Bean
-    FallbackStore fallbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
-        return new FallbackStore(jdbc, tx, json);
+    FallbackStore fallbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json,
+                                io.chatgw.events.EventStore events) {
+        return new FallbackStore(jdbc, tx, json, events);
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

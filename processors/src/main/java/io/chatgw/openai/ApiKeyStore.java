@@ -1,5 +1,7 @@
 package io.chatgw.openai;
 
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventRecorder;
 import io.chatgw.auth.CallerDirectory;
 import io.chatgw.core.GatewayException;
 import java.sql.ResultSet;
@@ -58,9 +60,12 @@ public class ApiKeyStore {
     private final TransactionTemplate tx;
     private final long lastUsedIntervalMillis;
 
-    public ApiKeyStore(JdbcTemplate jdbc, TransactionTemplate tx, OpenAiProperties config) {
+    private final EventRecorder events;
+
+    public ApiKeyStore(JdbcTemplate jdbc, TransactionTemplate tx, OpenAiProperties config, EventRecorder events) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.events = events;
         this.lastUsedIntervalMillis = config.apiKeys().lastUsedUpdateInterval().toMillis();
     }
 
@@ -82,13 +87,14 @@ public class ApiKeyStore {
                     INSERT INTO api_keys (user_id, org_id, name, key_hash, key_prefix, created_by)
                     VALUES (?, ?, ?, ?, ?, ?) RETURNING id""", UUID.class,
                     userId, orgs.get(0), name.trim(), ApiKeySecrets.hash(secret), ApiKeySecrets.shownPrefix(secret), actor);
-            jdbc.update("""
-                    INSERT INTO audit_log (actor, org_id, action, target, details)
-                    VALUES (?, ?, 'api_key.created', ?, jsonb_build_object('user_id', ?::text, 'key_org_id', ?::text,
-                            'name', ?::text, 'prefix', ?::text))""",
-                    actor, actorOrg, String.valueOf(id), userId, orgs.get(0), name.trim(), ApiKeySecrets.shownPrefix(secret));
             return find(id).orElseThrow();
         });
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("user_id", userId);
+        details.put("key_org_id", key.orgId());
+        details.put("name", key.name());
+        details.put("prefix", key.prefix());
+        events.record(Audit.of(actor, actorOrg, "api_key.created", String.valueOf(key.id()), details));
         log.info("api key {} ({}) issued to user {} by {}", key.id(), key.prefix(), userId, actor);
         return Map.entry(key, secret);
     }
@@ -109,19 +115,21 @@ public class ApiKeyStore {
     /** Revokes a key (idempotent: revoking a revoked key changes nothing). 404 if there is no such key. */
     public ApiKey revoke(String keyId, String actor, String actorOrg) {
         UUID id = parseId(keyId);
+        boolean[] revoked = {false};
         ApiKey key = tx.execute(status -> {
             int changed = jdbc.update(
                     "UPDATE api_keys SET revoked_at = now(), revoked_by = ? WHERE id = ? AND revoked_at IS NULL", actor, id);
             ApiKey current = find(id).orElseThrow(() -> GatewayException.notFound("api_key_not_found", "no such API key: " + keyId));
             if (changed > 0) {
-                jdbc.update("""
-                        INSERT INTO audit_log (actor, org_id, action, target, details)
-                        VALUES (?, ?, 'api_key.revoked', ?, jsonb_build_object('user_id', ?::text, 'prefix', ?::text))""",
-                        actor, actorOrg, String.valueOf(id), current.userId(), current.prefix());
                 log.info("api key {} ({}) of user {} revoked by {}", id, current.prefix(), current.userId(), actor);
+                revoked[0] = true;
             }
             return current;
         });
+        if (revoked[0]) {
+            events.record(Audit.of(actor, actorOrg, "api_key.revoked", String.valueOf(id),
+                    Map.of("user_id", key.userId(), "prefix", key.prefix())));
+        }
         return key;
     }
 

@@ -53,13 +53,9 @@ public class AnswerPlaneRequest implements Processor {
         }
         sender.respond(link, response);
         if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
-            // audited like a rejected frame (routes/plane.yaml sends this body to audit_log)
-            Map<String, Object> audit = new LinkedHashMap<>();
-            audit.put("actor", "vm:" + link.vmId());
-            audit.put("orgId", link.orgId());
-            audit.put("action", "plane.unknown_method");
-            audit.put("target", link.userId());
-            audit.put("details", "{\"method\":\"" + method.replaceAll("[^A-Za-z0-9_.-]", "") + "\"}");
+            // audited like a rejected frame (routes/plane.yaml sends this event the one way out)
+            Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.unknown_method",
+                    link.userId(), Map.of("method", io.chatgw.events.Audit.clip(method, 64)));
             exchange.getMessage().setBody(audit);
             exchange.getIn().setHeader("planeAudit", true);
         }

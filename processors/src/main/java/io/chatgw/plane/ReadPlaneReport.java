@@ -3,8 +3,6 @@ package io.chatgw.plane;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -12,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * fire_and_forget: checks kind ({@code usage} | {@code audit}) and data, counts and logs it, and leaves a body
- * for the report routes (header {@code reportKind}).
+ * fire_and_forget: checks kind ({@code usage} | {@code audit}) and data, counts and logs it; an audit report's
+ * event is left in the body for the report routes (header {@code reportKind}; usage: describePlaneUsage).
  */
 @Component("readPlaneReport")
 public class ReadPlaneReport implements Processor {
@@ -40,13 +38,11 @@ public class ReadPlaneReport implements Processor {
         Counter.builder("gateway.plane.reports").description("fire-and-forget reports from planes")
                 .tag("kind", kind).register(meters).increment();
         log.info("plane report kind={} vm={} user={} data={}", kind, link.vmId(), link.userId(), data);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("actor", "vm:" + link.vmId());
-        body.put("orgId", link.orgId());
-        body.put("action", kind.equals("usage") ? "plane.usage" : "plane." + data.path("action").asText("audit"));
-        body.put("target", data.path("session_id").asText(link.userId()));
-        body.put("details", data.toString());
+        if (kind.equals("audit")) { // the plane's own audit record: identity from the link, the report as details
+            exchange.getMessage().setBody(io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(),
+                    "plane." + io.chatgw.events.Audit.clip(data.path("action").asText("audit"), 50),
+                    data.path("session_id").asText(link.userId()), data));
+        }
         exchange.getIn().setHeader("reportKind", kind);
-        exchange.getMessage().setBody(body);
     }
 }

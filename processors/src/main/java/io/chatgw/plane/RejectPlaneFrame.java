@@ -52,12 +52,11 @@ public class RejectPlaneFrame implements Processor {
         if (flooding) {
             socket.close((short) 1008, "flooding: more than " + config.maxBadFrames() + " bad frames in a row");
         }
-        Map<String, Object> audit = new LinkedHashMap<>();
-        audit.put("actor", "vm:" + link.vmId());
-        audit.put("orgId", link.orgId());
-        audit.put("action", "plane.frame_rejected");
-        audit.put("target", link.userId());
-        audit.put("details", "{\"code\":\"" + e.code() + "\",\"type\":\"" + String.valueOf(ref.get("type")).replace("\"", "") + "\"}");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("code", e.code());
+        details.put("type", ref.get("type") == null ? null : io.chatgw.events.Audit.clip(String.valueOf(ref.get("type")), 64));
+        Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.frame_rejected",
+                link.userId(), details);
         exchange.getMessage().setBody(audit);
     }
 }

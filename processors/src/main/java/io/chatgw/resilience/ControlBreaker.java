@@ -17,14 +17,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventRecorder;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code POST /api/v1/admin/breakers/{path}} with {@code {"action": "force_open" | "force_closed" | "reset",
  * "reason": "..."}}: forces a path's breaker open (every call falls back at once) or closed (every call goes
  * through, nothing counted), or resets it (closed, window emptied: back to normal). On this gateway instance;
- * each change is an audit_log row (before, after, reason) and a log line. Bad bodies are 400 naming what is wrong.
+ * each change is an audit event (before, after, reason; routes/events.yaml) and a log line. Bad bodies are 400 naming what is wrong.
  */
 @Component("controlBreaker")
 public class ControlBreaker implements Processor {
@@ -35,12 +36,12 @@ public class ControlBreaker implements Processor {
     private static final int MAX_REASON = 500;
 
     private final PathBreakers breakers;
-    private final JdbcTemplate jdbc;
+    private final EventRecorder events;
     private final ObjectMapper json;
 
-    public ControlBreaker(PathBreakers breakers, JdbcTemplate jdbc, ObjectMapper json) {
+    public ControlBreaker(PathBreakers breakers, EventRecorder events, ObjectMapper json) {
         this.breakers = breakers;
-        this.jdbc = jdbc;
+        this.events = events;
         this.json = json;
     }
 
@@ -64,8 +65,7 @@ public class ControlBreaker implements Processor {
         details.put("before", before);
         details.put("after", after);
         details.put("reason", reason);
-        jdbc.update("INSERT INTO audit_log (actor, org_id, action, target, details) VALUES (?, ?, ?, ?, ?::jsonb)",
-                admin.userId(), admin.orgId(), "breaker." + action, path.wire(), write(details));
+        events.record(Audit.of(admin.userId(), admin.orgId(), "breaker." + action, path.wire(), details));
         log.info("breaker of path {} {} by {}: {} -> {}", path, action, admin.userId(), before, after);
         exchange.getMessage().setBody(BreakerViews.of(path, breaker));
     }
@@ -100,13 +100,5 @@ public class ControlBreaker implements Processor {
             throw GatewayException.badRequest("invalid_request", "'reason' must be text of at most " + MAX_REASON + " characters");
         }
         return body;
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

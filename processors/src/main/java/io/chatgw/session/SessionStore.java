@@ -1,9 +1,12 @@
 package io.chatgw.session;
 
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventRecorder;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,9 +20,12 @@ public class SessionStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
 
-    public SessionStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+    private final EventRecorder events;
+
+    public SessionStore(JdbcTemplate jdbc, TransactionTemplate tx, EventRecorder events) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.events = events;
     }
 
     public ChatSession create(Caller caller, String agentId) {
@@ -31,7 +37,7 @@ public class SessionStore {
      *                  {@code gateway.openai.ephemeral-sessions.retention} without use
      */
     public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
-        return tx.execute(status -> {
+        ChatSession session = tx.execute(status -> {
             Optional<ExecutionMode> agentDefault = Optional.empty();
             if (agentId != null) {
                 List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
@@ -43,11 +49,11 @@ public class SessionStore {
             UUID id = jdbc.queryForObject(
                     "INSERT INTO sessions (user_id, org_id, agent_id, ephemeral) VALUES (?, ?, ?, ?) RETURNING id",
                     UUID.class, caller.userId(), caller.orgId(), agentId, ephemeral);
-            jdbc.update("""
-                    INSERT INTO audit_log (actor, org_id, action, target) VALUES (?, ?, 'session.created', ?)""",
-                    caller.userId(), caller.orgId(), String.valueOf(id));
             return findOwned(String.valueOf(id), caller).orElseThrow();
         });
+        events.record(Audit.of(caller.userId(), caller.orgId(), "session.created", session.id().toString(), null,
+                session.id(), Map.of("agent_id", String.valueOf(agentId), "ephemeral", ephemeral)));
+        return session;
     }
 
     public Optional<ChatSession> findOwned(String sessionId, Caller caller) {

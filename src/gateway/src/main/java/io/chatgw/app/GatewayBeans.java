@@ -45,29 +45,6 @@ public class GatewayBeans {
                 });
     }
 
-    /**
-     * Writes usage records to PostgreSQL (a wire-tap in routes/usage.yaml), so a slow or unreachable database
-     * backs up this pool, never a turn's thread nor the Kafka sink. A record refused because the queue is full
-     * is logged and counted as failed for this sink (docs/operations.md).
-     */
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService usagePostgresqlPool(@Value("${gateway.usage.threads:2}") int threads,
-                                        @Value("${gateway.usage.queue:10000}") int queue) {
-        return usagePool("usage-postgresql-", threads, queue);
-    }
-
-    /** As {@link #usagePostgresqlPool}, for the Kafka sink: a broker outage backs up only this pool. */
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService usageKafkaPool(@Value("${gateway.usage.threads:2}") int threads,
-                                   @Value("${gateway.usage.queue:10000}") int queue) {
-        return usagePool("usage-kafka-", threads, queue);
-    }
-
-    private static ExecutorService usagePool(String prefix, int threads, int queue) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue),
-                daemonThreads(prefix), new ThreadPoolExecutor.AbortPolicy());
-    }
-
     private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {

@@ -52,6 +52,9 @@ public abstract class GatewayTestBase {
             free = socket.getLocalPort();
         }
         registry.add("gateway.plane.port", () -> free);
+        // one event spool per Spring context (a spool is locked by the gateway that owns it)
+        java.nio.file.Path spool = java.nio.file.Files.createTempDirectory("chatgw-events-");
+        registry.add("gateway.events.spool.dir", spool::toString);
     }
 
     @Autowired

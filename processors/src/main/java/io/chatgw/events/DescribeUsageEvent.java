@@ -1,0 +1,51 @@
+package io.chatgw.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * A usage record (the map describeUsage made, named like the usage_records columns) as an event: its id derived
+ * from request id and attempt (the same run recorded twice is one record), keyed by org; counts the tokens in
+ * {@code gen_ai.client.token.usage}. The model name comes from the provider: a name outside
+ * {@code [A-Za-z0-9._:/-]{1,100}} is tagged {@code other} in the metric (the record keeps it, cut to 100 chars).
+ */
+public final class DescribeUsageEvent implements Processor {
+
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:/-]{1,100}");
+
+    private final EventMeters meters;
+
+    public DescribeUsageEvent(EventMeters meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>(exchange.getMessage().getMandatoryBody(Map.class));
+        record.replaceAll((k, v) -> v instanceof UUID u ? u.toString() : v);
+        record.computeIfPresent("model", (k, v) -> Audit.clip(String.valueOf(v), 100));
+        record.putIfAbsent("estimated", false);
+        String requestId = String.valueOf(record.get("requestId"));
+        String id = "usage:" + requestId + ":" + record.get("attempt");
+        String org = String.valueOf(record.get("orgId"));
+        exchange.getMessage().setBody(new Event(UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)),
+                Event.USAGE, org, Instant.now(), record));
+        String model = record.get("model") == null ? "none" : String.valueOf(record.get("model"));
+        model = MODEL.matcher(model).matches() ? model : "other";
+        if (!"shadow".equals(record.get("status"))) {
+            meters.tokens(org, model, "input", number(record.get("tokensIn")));
+            meters.tokens(org, model, "output", number(record.get("tokensOut")));
+        }
+    }
+
+    private static long number(Object v) {
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+}
