@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
-/** Each finished turn leaves one usage record in PostgreSQL and one on the Kafka topic. */
+/** Each finished turn leaves one usage record in PostgreSQL and one usage event on the Kafka topic (docs/events.md). */
 class UsageRecordsIT extends GatewayTestBase {
 
     @Value("${camel.component.kafka.brokers}")
@@ -51,10 +51,17 @@ class UsageRecordsIT extends GatewayTestBase {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!(sawOk && sawFailed) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode value = JSON.readTree(record.value());
+                    JsonNode event = JSON.readTree(record.value());
+                    JsonNode value = event.get("data");
+                    if (!"usage".equals(event.get("type").asText())) {
+                        continue;
+                    }
                     if (okId.equals(value.get("requestId").asText())) {
                         sawOk = true;
-                        assertThat(record.key()).isEqualTo(session);
+                        assertThat(record.key()).isEqualTo("org-acme");
+                        assertThat(event.get("schemaVersion").asInt()).isEqualTo(1);
+                        assertThat(event.get("id").asText()).isEqualTo(row.get("id").toString());
+                        assertThat(value.get("sessionId").asText()).isEqualTo(session);
                         assertThat(value.get("tokensOut").asInt()).isEqualTo(4);
                     }
                     if (failedId.equals(value.get("requestId").asText())) {
