@@ -1,5 +1,10 @@
 package io.chatgw.auth;
 
+import io.chatgw.events.Audit;
+import io.chatgw.events.AuditRateLimit;
+import io.chatgw.events.EventRecorder;
+import io.chatgw.events.EventsProperties;
+import java.util.Map;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
 import io.chatgw.openai.ApiKeySecrets;
@@ -24,15 +29,36 @@ public class AuthenticateCaller implements Processor {
     private final JwtVerifier verifier;
     private final CallerDirectory directory;
     private final ApiKeyStore apiKeys;
+    private final EventRecorder events;
+    private final AuditRateLimit auditLimit;
 
-    public AuthenticateCaller(JwtVerifier verifier, CallerDirectory directory, ApiKeyStore apiKeys) {
+    public AuthenticateCaller(JwtVerifier verifier, CallerDirectory directory, ApiKeyStore apiKeys,
+                              EventRecorder events, EventsProperties config) {
         this.verifier = verifier;
         this.directory = directory;
         this.apiKeys = apiKeys;
+        this.events = events;
+        this.auditLimit = new AuditRateLimit(config.authFailureAuditsPerMinute());
     }
 
+    /** A 401 is audited ({@code auth.failed}: source address, reason), at most so many per source and minute. */
     @Override
     public void process(Exchange exchange) {
+        try {
+            authenticate(exchange);
+        } catch (GatewayException e) {
+            if (e.status() == 401) {
+                String source = exchange.getIn().getHeader(ExchangeKeys.REMOTE_ADDRESS, String.class);
+                if (auditLimit.allow(source)) {
+                    events.record(Audit.of("anonymous", null, "auth.failed", Audit.clip(source, 255),
+                            Map.of("code", e.code(), "reason", Audit.clip(String.valueOf(e.getMessage()), 200))));
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void authenticate(Exchange exchange) {
         String header = exchange.getIn().getHeader(ExchangeKeys.HTTP_AUTHORIZATION, String.class);
         if (header == null || header.isBlank()) {
             throw GatewayException.unauthorized("missing Authorization header (expected: Bearer <token>)");

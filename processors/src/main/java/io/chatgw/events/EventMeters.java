@@ -86,7 +86,7 @@ public final class EventMeters {
 
     /** {@code gen_ai.client.token.usage} (OpenTelemetry GenAI semantic conventions) by org, model and token type. */
     public void tokens(String org, String model, String tokenType, long tokens) {
-        DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("{token}")
+        DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
                 .description("tokens per LLM call, as the provider reported them")
                 .tag("gen_ai.token.type", tokenType).tag("gen_ai.request.model", model).tag("org", org)
                 .register(meters).record(tokens);

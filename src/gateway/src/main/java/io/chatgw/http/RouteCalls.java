@@ -38,6 +38,8 @@ final class RouteCalls {
             exchange.getIn().setBody(body);
             setHeader(exchange, ExchangeKeys.HTTP_AUTHORIZATION, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             setHeader(exchange, ExchangeKeys.HTTP_CONTENT_TYPE, request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+            setHeader(exchange, ExchangeKeys.REMOTE_ADDRESS, request.remoteAddress()
+                    .map(a -> a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()).orElse(null));
             request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));
             headers.forEach((name, value) -> setHeader(exchange, name, value));
             Exchange result = routes.send(uri, exchange);
