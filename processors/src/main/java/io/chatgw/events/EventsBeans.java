@@ -85,6 +85,11 @@ public class EventsBeans {
     }
 
     @Bean
+    RefuseTurnWhenSpoolFull refuseTurnWhenSpoolFull(EventJournal spool, EventsProperties config) {
+        return new RefuseTurnWhenSpoolFull(spool, config.refuseTurnsWhenSpoolFull());
+    }
+
+    @Bean
     DescribeTurnAudit describeTurnAccepted() {
         return new DescribeTurnAudit(false);
     }

@@ -23,7 +23,11 @@ public record EventsProperties(
         @DefaultValue("gateway.usage") String usageTopic,
         @DefaultValue("gateway.audit") String auditTopic,
         /** Authentication failures audited per source address and minute (a flood cannot fill audit_log). */
-        @DefaultValue("10") int authFailureAuditsPerMinute) {
+        @DefaultValue("10") int authFailureAuditsPerMinute,
+        /** Milliseconds between refreshes of the usage_daily view (a timer period in routes/events.yaml). */
+        @DefaultValue("300000") long dailyRefreshInterval,
+        /** true: while the spool is full, new turns are refused (503 events_unavailable); false: they go on. */
+        @DefaultValue("false") boolean refuseTurnsWhenSpoolFull) {
 
     /** The local disk journal every event passes through: the spool while PostgreSQL is down. */
     public record Spool(
