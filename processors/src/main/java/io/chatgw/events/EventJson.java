@@ -13,11 +13,11 @@ public final class EventJson {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
-    private final ObjectMapper json;
-
-    public EventJson(ObjectMapper json) {
-        this.json = json;
-    }
+    /**
+     * A plain mapper of its own, not the application's: a module found on the classpath (e.g. Scala's, which Kafka
+     * brings) must not change what a spool line reads back as. Values are JSON types, strings, numbers and trees.
+     */
+    private final ObjectMapper json = new ObjectMapper();
 
     public String write(Event event) {
         Map<String, Object> envelope = new LinkedHashMap<>();

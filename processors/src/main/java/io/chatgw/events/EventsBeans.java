@@ -1,6 +1,5 @@
 package io.chatgw.events;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +29,8 @@ public class EventsBeans {
     private static final Logger log = LoggerFactory.getLogger(EventsBeans.class);
 
     @Bean
-    EventJson eventJson(ObjectMapper json) {
-        return new EventJson(json);
+    EventJson eventJson() {
+        return new EventJson();
     }
 
     @Bean

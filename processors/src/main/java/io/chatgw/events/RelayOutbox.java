@@ -114,8 +114,13 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         RuntimeException sendFailure = null;
         for (Row row : rows) {
             try {
-                acks.add(producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload())));
-            } catch (RuntimeException e) { // no metadata within max-block-ms, buffer full
+                Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
+                if (ack.isDone() && failed(ack)) { // no metadata within max-block-ms: the rest would wait as long each
+                    acks.add(ack);
+                    break;
+                }
+                acks.add(ack);
+            } catch (RuntimeException e) { // buffer full, serialization
                 sendFailure = e;
                 break;
             }
@@ -153,6 +158,15 @@ public final class RelayOutbox implements Processor, AutoCloseable {
             log.info("event outbox relay: Kafka acknowledges again");
         }
         return rows.size() == config.batchSize();
+    }
+
+    private static boolean failed(Future<RecordMetadata> ack) {
+        try {
+            ack.get();
+            return false;
+        } catch (Exception e) {
+            return true;
+        }
     }
 
     private void measureDepth() {

@@ -40,7 +40,7 @@ public class FallbackStore {
 
     /** Audit events written with the default topics (tests, tools). */
     public FallbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
-        this(jdbc, tx, json, new EventStore(jdbc, tx, new EventJson(json), "gateway.usage", "gateway.audit"));
+        this(jdbc, tx, json, new EventStore(jdbc, tx, new EventJson(), "gateway.usage", "gateway.audit"));
     }
 
     /**

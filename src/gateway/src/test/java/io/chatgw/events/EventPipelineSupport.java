@@ -36,7 +36,7 @@ final class EventPipelineSupport implements AutoCloseable {
     final DataSource db;
     final JdbcTemplate jdbc;
     final TransactionTemplate tx;
-    final EventJson json = new EventJson(JSON);
+    final EventJson json = new EventJson();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final EventMeters meters = new EventMeters(registry);
     final EventStore store;

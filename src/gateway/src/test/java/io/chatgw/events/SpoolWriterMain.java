@@ -13,7 +13,7 @@ public final class SpoolWriterMain {
 
     public static void main(String[] args) throws Exception {
         EventJournal journal = new EventJournal(Path.of(args[0]), 64L << 20, 16L << 10, false);
-        EventJson json = new EventJson(EventPipelineSupport.JSON);
+        EventJson json = new EventJson();
         for (int n = 0; ; n++) {
             Event e = EventPipelineSupport.event(n, 3);
             journal.append(json.write(e)); // accepted once this returns
