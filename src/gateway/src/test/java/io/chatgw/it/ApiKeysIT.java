@@ -85,9 +85,12 @@ class ApiKeysIT extends GatewayTestBase {
         // revoking again changes nothing
         assertThat(http.send("DELETE", "/api/v1/admin/api-keys/" + id, admin, null).statusCode()).isEqualTo(200);
 
+        // audit events go through the spool into PostgreSQL (routes/events.yaml): wait for them
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                jdbc.queryForList("SELECT action FROM audit_log WHERE target = ? ORDER BY occurred_at, id", String.class, id))
+                .containsExactly("api_key.created", "api_key.revoked"));
         List<Map<String, Object>> audit = jdbc.queryForList(
-                "SELECT actor, action, details::text AS details FROM audit_log WHERE target = ? ORDER BY id", id);
-        assertThat(audit).extracting(a -> a.get("action")).containsExactly("api_key.created", "api_key.revoked");
+                "SELECT actor, action, details::text AS details FROM audit_log WHERE target = ? ORDER BY occurred_at, id", id);
         assertThat(audit).extracting(a -> a.get("actor")).containsOnly("u-admin");
         assertThat(audit.get(0).get("details").toString()).contains("u-carol").doesNotContain(key);
     }

@@ -47,10 +47,12 @@ class BreakerAdminIT extends GatewayTestBase {
         HttpResponse<String> reset = post(admin, "legacy", "{\"action\": \"reset\"}");
         assertThat(JSON.readTree(reset.body()).get("state").asText()).isEqualTo("closed");
         assertThat(chat(alice, newSession(alice), "hi").get(1).type()).isNotEqualTo("fallback");
-        List<String> audit = jdbc.queryForList("SELECT action || ':' || (details->>'before') || '>' || (details->>'after') "
+        // audit events reach audit_log through the spool (routes/events.yaml): wait for them
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                jdbc.queryForList("SELECT action || ':' || (details->>'before') || '>' || (details->>'after') "
                 + "|| ':' || coalesce(details->>'reason', '-') FROM audit_log WHERE target = 'legacy' AND actor = 'u-admin' "
-                + "ORDER BY id DESC LIMIT 2", String.class);
-        assertThat(audit).containsExactly("breaker.reset:forced_open>closed:-", "breaker.force_open:closed>forced_open:runtime deploy");
+                + "ORDER BY id DESC LIMIT 2", String.class))
+                .containsExactly("breaker.reset:forced_open>closed:-", "breaker.force_open:closed>forced_open:runtime deploy"));
     }
 
     @Test
