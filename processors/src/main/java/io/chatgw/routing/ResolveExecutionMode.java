@@ -1,9 +1,7 @@
 package io.chatgw.routing;
 
 import io.chatgw.auth.Caller;
-import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExchangeKeys;
-import io.chatgw.core.ExecutionMode;
 import io.chatgw.session.ChatSession;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,24 +9,23 @@ import org.springframework.stereotype.Component;
 
 /**
  * Puts the routing decision on the exchange: {@code executionMode} (what the router's choice reads),
- * {@code routeReason}, and the {@link ModeDecision} itself.
+ * {@code routeReason}, and the {@link ModeDecision} itself. Made once per request from {@link RoutePolicies};
+ * everything downstream only reads it.
  */
 @Component("resolveExecutionMode")
 public class ResolveExecutionMode implements Processor {
 
-    private final ExecutionMode configuredDefault;
+    private final RoutePolicies policies;
 
-    public ResolveExecutionMode(GatewayProperties properties) {
-        this.configuredDefault = ExecutionMode.parse(properties.routing().defaultMode())
-                .orElseThrow(() -> new IllegalArgumentException("gateway.routing.default-mode must be set"));
+    public ResolveExecutionMode(RoutePolicies policies) {
+        this.policies = policies;
     }
 
     @Override
     public void process(Exchange exchange) {
         Caller caller = exchange.getProperty(ExchangeKeys.CALLER, Caller.class);
         ChatSession session = exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class);
-        ModeDecision decision = ModeResolution.resolve(caller.orgOverride(), caller.userMode(),
-                session.agentDefault(), session.globalPolicy(), configuredDefault);
+        ModeDecision decision = policies.decide(caller.userId(), caller.orgId(), session.agentId());
         exchange.setProperty(ExchangeKeys.DECISION, decision);
         exchange.setProperty(ExchangeKeys.EXECUTION_MODE, decision.mode().wire());
         exchange.setProperty(ExchangeKeys.ROUTE_REASON, decision.reason());
