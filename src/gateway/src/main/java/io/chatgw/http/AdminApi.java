@@ -1,0 +1,80 @@
+package io.chatgw.http;
+
+import io.chatgw.admin.AdminRequest;
+import io.chatgw.config.GatewayProperties;
+import io.chatgw.core.GatewayException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The admin API's HTTP layer (routes/admin.yaml; docs/operations.md "Admin API"): each endpoint is one route,
+ * called with the body, the path variables as headers and the query parameters as headers {@code query.<name>}.
+ * Admin role required (checked by the routes); errors in the native shape ({@code {"error": {code, message}}}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class AdminApi {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    private static final String PREFIX = "/api/v1/admin";
+
+    private final ProducerTemplate routes;
+    private final int maxBodyBytes;
+
+    public AdminApi(ProducerTemplate routes, GatewayProperties properties) {
+        this.routes = routes;
+        this.maxBodyBytes = properties.chat().maxBodyBytes();
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> adminRoutes() {
+        return RouterFunctions.route()
+                .POST(PREFIX + "/rollback", call("admin-rollback"))
+                .POST(PREFIX + "/rollback/undo", call("admin-rollback-undo"))
+                .build();
+    }
+
+    /** A handler that runs route {@code routeId} and answers its body as JSON with 200. */
+    private HandlerFunction<ServerResponse> call(String routeId) {
+        return request -> RouteCalls.readBody(request, maxBodyBytes)
+                .flatMap(body -> RouteCalls.call(routes, "direct:" + routeId, request, body, query(request)))
+                .flatMap(AdminApi::reply)
+                .onErrorResume(this::errorResponse);
+    }
+
+    private static Map<String, String> query(ServerRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        request.queryParams().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                headers.put(AdminRequest.QUERY_PREFIX + name, values.get(0) == null ? "" : values.get(0));
+            }
+        });
+        return headers;
+    }
+
+    private static Mono<ServerResponse> reply(Exchange exchange) {
+        return ServerResponse.status(HttpStatus.OK).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(exchange.getMessage().getBody());
+    }
+
+    private Mono<ServerResponse> errorResponse(Throwable e) {
+        if (e instanceof GatewayException g) {
+            return ErrorBodies.of(g);
+        }
+        log.error("admin API request failed", e);
+        return ErrorBodies.of(500, "internal_error", "the gateway could not handle this request");
+    }
+}
