@@ -44,6 +44,19 @@ public class AdminApi {
         return RouterFunctions.route()
                 .POST(PREFIX + "/rollback", call("admin-rollback"))
                 .POST(PREFIX + "/rollback/undo", call("admin-rollback-undo"))
+                .GET(PREFIX + "/policy/global", call("admin-get-global-policy"))
+                .PUT(PREFIX + "/policy/global", call("admin-set-global-policy"))
+                .GET(PREFIX + "/orgs/{orgId}/policy", call("admin-get-org-policy"))
+                .PUT(PREFIX + "/orgs/{orgId}/policy", call("admin-set-org-policy"))
+                .GET(PREFIX + "/users/{userId}/mode", call("admin-get-user-mode"))
+                .PUT(PREFIX + "/users/{userId}/mode", call("admin-set-user-mode"))
+                .GET(PREFIX + "/agents/{agentId}/default", call("admin-get-agent-default"))
+                .PUT(PREFIX + "/agents/{agentId}/default", call("admin-set-agent-default"))
+                .DELETE(PREFIX + "/canary/{rolloutKey}/assignments", call("admin-clear-canary-assignments"))
+                .GET(PREFIX + "/users", call("admin-list-users"))
+                .GET(PREFIX + "/orgs", call("admin-list-orgs"))
+                .GET(PREFIX + "/decisions/{userId}", call("admin-explain-decision"))
+                .GET(PREFIX + "/audit", call("admin-list-audit"))
                 .build();
     }
 
