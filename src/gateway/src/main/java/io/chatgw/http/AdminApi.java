@@ -57,6 +57,8 @@ public class AdminApi {
                 .GET(PREFIX + "/orgs", call("admin-list-orgs"))
                 .GET(PREFIX + "/decisions/{userId}", call("admin-explain-decision"))
                 .GET(PREFIX + "/audit", call("admin-list-audit"))
+                .GET(PREFIX + "/routes", call("admin-list-routes"))
+                .POST(PREFIX + "/routes/{routeId}/{action}", call("admin-control-route"))
                 .build();
     }
 
