@@ -58,6 +58,23 @@ class CanaryLedgerIT extends GatewayTestBase {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM canary_assignments WHERE user_id LIKE ?",
                 Integer.class, org + "-%")).isEqualTo(200);
+
+        // the per-request cost once a user's inputs are cached under the current policy version (reported, not asserted)
+        long start = System.nanoTime();
+        int canary = 0;
+        for (int i = 0; i < 200_000; i++) {
+            canary += policies.decide(users.get(i % users.size()), org, "agent-general").reason().equals("canary") ? 1 : 0;
+        }
+        double micros = (System.nanoTime() - start) / 1000.0 / 200_000;
+        org.slf4j.LoggerFactory.getLogger(CanaryLedgerIT.class)
+                .info("policy resolution cost: {} us per decision (cached, 200000 decisions)", String.format("%.3f", micros));
+        policies.refresh(); // empty user caches, as after any policy change: each user's first decision reads the database
+        long cold = System.nanoTime();
+        users.forEach(u -> policies.decide(u, org, null));
+        org.slf4j.LoggerFactory.getLogger(CanaryLedgerIT.class).info("policy resolution cost: {} us per decision "
+                + "(first after a policy change: user row + ledger read)", String.format("%.1f", (System.nanoTime() - cold) / 1000.0 / users.size()));
+        assertThat(canary).isEqualTo(1000 * (int) users.stream()
+                .filter(u -> CanaryBuckets.hashBucket(policies.rolloutKey(), u) < 30).count());
     }
 
     @Test
