@@ -31,6 +31,7 @@ public class RoutePolicies {
     private final ExecutionMode configuredDefault;
     private final PolicyProperties properties;
     private volatile Current current;
+    private volatile AutoFallbackState autoFallbackState;
 
     public RoutePolicies(PolicySnapshotLoader loader, CanaryBuckets buckets, JdbcTemplate jdbc,
                          ObjectProvider<AutoFallbackState> autoFallback, GatewayProperties gateway,
@@ -65,8 +66,17 @@ public class RoutePolicies {
                 s.globalMode(), configuredDefault);
     }
 
+    /**
+     * The runtime monitor's state if the context has one (issue 8's {@code RuntimeMonitor}), else
+     * {@link AutoFallbackState#NONE}; looked up once, on the first decision.
+     */
     public AutoFallbackState autoFallbackState() {
-        return autoFallback.getIfAvailable(() -> AutoFallbackState.NONE);
+        AutoFallbackState state = autoFallbackState;
+        if (state == null) {
+            state = autoFallback.getIfAvailable(() -> AutoFallbackState.NONE);
+            autoFallbackState = state;
+        }
+        return state;
     }
 
     public PolicySnapshot snapshot() {

@@ -11,6 +11,8 @@ import io.chatgw.support.SseClient.Event;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -19,6 +21,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * reads it back; ops can clear it), and the route event names the canary.
  */
 class CanaryLedgerIT extends GatewayTestBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CanaryLedgerIT.class);
 
     @Autowired
     PolicySnapshotLoader loader;
@@ -66,12 +70,12 @@ class CanaryLedgerIT extends GatewayTestBase {
             canary += policies.decide(users.get(i % users.size()), org, "agent-general").reason().equals("canary") ? 1 : 0;
         }
         double micros = (System.nanoTime() - start) / 1000.0 / 200_000;
-        org.slf4j.LoggerFactory.getLogger(CanaryLedgerIT.class)
+        LOG
                 .info("policy resolution cost: {} us per decision (cached, 200000 decisions)", String.format("%.3f", micros));
         policies.refresh(); // empty user caches, as after any policy change: each user's first decision reads the database
         long cold = System.nanoTime();
         users.forEach(u -> policies.decide(u, org, null));
-        org.slf4j.LoggerFactory.getLogger(CanaryLedgerIT.class).info("policy resolution cost: {} us per decision "
+        LOG.info("policy resolution cost: {} us per decision "
                 + "(first after a policy change: user row + ledger read)", String.format("%.1f", (System.nanoTime() - cold) / 1000.0 / users.size()));
         assertThat(canary).isEqualTo(1000 * (int) users.stream()
                 .filter(u -> CanaryBuckets.hashBucket(policies.rolloutKey(), u) < 30).count());
