@@ -70,7 +70,7 @@ public final class AdminRequest {
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
             throw GatewayException.badRequest("unknown_keys", "unknown " + (unknown.size() == 1 ? "key" : "keys")
-                    + ": " + String.join(", ", unknown) + " (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+                    + ": " + String.join(", ", unknown.stream().map(AdminRequest::shown).toList()) + " (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")");
         }
         return new AdminRequest(values);
     }
@@ -109,7 +109,7 @@ public final class AdminRequest {
         try {
             return raw.flatMap(ExecutionMode::parse);
         } catch (IllegalArgumentException e) {
-            throw invalid(key, "must be one of legacy, new, direct_llm (or null to clear), got '" + raw.get() + "'");
+            throw invalid(key, "must be one of legacy, new, direct_llm (or null to clear), got " + shown(raw.get()));
         }
     }
 
@@ -125,7 +125,7 @@ public final class AdminRequest {
         } else if (v.isTextual() && v.asText().matches("-?\\d{1,10}")) {
             n = Long.parseLong(v.asText());
         } else {
-            throw invalid(key, "must be an integer from " + min + " to " + max + ", got " + v);
+            throw invalid(key, "must be an integer from " + min + " to " + max + ", got " + shown(v));
         }
         if (n < min || n > max) {
             throw invalid(key, "must be an integer from " + min + " to " + max + ", got " + n);
@@ -144,16 +144,35 @@ public final class AdminRequest {
         if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
             return Optional.of(Boolean.parseBoolean(v.asText()));
         }
-        throw invalid(key, "must be true or false, got " + v);
+        throw invalid(key, "must be true or false, got " + shown(v));
     }
 
     /** One of {@code choices}. */
     public Optional<String> oneOf(String key, List<String> choices) {
         Optional<String> v = text(key);
         if (v.isPresent() && !choices.contains(v.get())) {
-            throw invalid(key, "must be one of " + String.join(", ", choices) + ", got '" + v.get() + "'");
+            throw invalid(key, "must be one of " + String.join(", ", choices) + ", got " + shown(v.get()));
         }
         return v;
+    }
+
+    /**
+     * A value from outside as it may appear in an error message: at most 64 characters, control characters replaced,
+     * strings in quotes.
+     */
+    public static String shown(Object value) {
+        boolean quoted;
+        String text;
+        if (value instanceof JsonNode node) {
+            quoted = node.isTextual();
+            text = quoted ? node.asText() : node.toString();
+        } else {
+            quoted = !(value instanceof Number);
+            text = String.valueOf(value);
+        }
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        String clean = cut.replaceAll("\\p{Cntrl}", "?");
+        return quoted ? "'" + clean + "'" : clean;
     }
 
     public static GatewayException invalid(String key, String problem) {

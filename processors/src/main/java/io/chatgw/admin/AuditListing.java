@@ -72,7 +72,7 @@ public class AuditListing {
         try {
             return Instant.parse(raw);
         } catch (DateTimeParseException e) {
-            throw AdminRequest.invalid("since", "must be an ISO-8601 instant such as 2026-12-01T09:00:00Z, got '" + raw + "'");
+            throw AdminRequest.invalid("since", "must be an ISO-8601 instant such as 2026-12-01T09:00:00Z, got " + AdminRequest.shown(raw));
         }
     }
 

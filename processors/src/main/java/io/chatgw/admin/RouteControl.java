@@ -60,11 +60,11 @@ public class RouteControl {
         String routeId = exchange.getIn().getHeader("routeId", String.class);
         String action = exchange.getIn().getHeader("action", String.class);
         if (!ACTIONS.contains(action)) {
-            throw AdminRequest.invalid("action", "must be one of " + String.join(", ", ACTIONS) + ", got '" + action + "'");
+            throw AdminRequest.invalid("action", "must be one of " + String.join(", ", ACTIONS) + ", got " + AdminRequest.shown(action));
         }
         AdminRequest body = AdminRequest.body(exchange, json, Set.of("reason"));
-        if (routeId == null || camel.getRoute(routeId) == null) {
-            throw GatewayException.notFound("unknown_route", "no route with id '" + routeId + "'");
+        if (routeId == null || !routeId.matches("^[A-Za-z0-9._:-]{1,128}$") || camel.getRoute(routeId) == null) {
+            throw GatewayException.notFound("unknown_route", "no route with id " + AdminRequest.shown(routeId));
         }
         if ((action.equals("stop") || action.equals("suspend")) && routeId.startsWith(PROTECTED_PREFIX)) {
             throw new GatewayException(409, "protected_route", "route '" + routeId + "' is part of the admin API; "
