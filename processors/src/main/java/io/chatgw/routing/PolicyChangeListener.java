@@ -24,11 +24,14 @@ public class PolicyChangeListener implements SmartLifecycle {
     static final String CHANNEL = "route_policies";
     private static final Logger log = LoggerFactory.getLogger(PolicyChangeListener.class);
     private static final int WAIT_SLICE_MS = 250;
+    /** Tagged so that ops (and a test) can tell the listener's connection in pg_stat_activity. */
+    static final String VERSION_QUERY = "SELECT version FROM policy_version WHERE id = 1 /* policy-change-listener */";
 
     private final DataSource dataSource;
     private final RoutePolicies policies;
     private final PolicyProperties properties;
     private volatile boolean running;
+    private volatile int backendPid = -1;
     private Thread thread;
 
     public PolicyChangeListener(DataSource dataSource, RoutePolicies policies, PolicyProperties properties) {
@@ -58,6 +61,11 @@ public class PolicyChangeListener implements SmartLifecycle {
         }
     }
 
+    /** The PostgreSQL backend of the listening connection (pg_stat_activity.pid), -1 before the first connect. */
+    public int backendPid() {
+        return backendPid;
+    }
+
     @Override
     public boolean isRunning() {
         return running;
@@ -68,7 +76,10 @@ public class PolicyChangeListener implements SmartLifecycle {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement st = connection.createStatement()) {
-                    st.execute("LISTEN " + CHANNEL);
+                    st.execute("LISTEN " + CHANNEL + " /* policy-change-listener */");
+                    try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                        backendPid = rs.next() ? rs.getInt(1) : -1;
+                    }
                 }
                 policies.refreshIfNewer(version(connection)); // whatever changed while we were not listening
                 PGConnection pg = connection.unwrap(PGConnection.class);
@@ -107,7 +118,7 @@ public class PolicyChangeListener implements SmartLifecycle {
 
     private static long version(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version FROM policy_version WHERE id = 1")) {
+             ResultSet rs = st.executeQuery(VERSION_QUERY)) {
             return rs.next() ? rs.getLong(1) : -1;
         }
     }
