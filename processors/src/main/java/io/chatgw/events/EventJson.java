@@ -15,9 +15,12 @@ public final class EventJson {
 
     /**
      * A plain mapper of its own, not the application's: a module found on the classpath (e.g. Scala's, which Kafka
-     * brings) must not change what a spool line reads back as. Values are JSON types, strings, numbers and trees.
+     * brings) must not change what a spool line reads back as. Dates are written as ISO-8601 text.
      */
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public String write(Event event) {
         Map<String, Object> envelope = new LinkedHashMap<>();
