@@ -50,9 +50,10 @@ class PlaneBadFramesIT extends PlaneProtocolSupport {
             plane.send(Map.of("type", "request", "id", "r-2", "method", "get_skill_files", "params", Map.of("skill", "search_docs")));
             assertThat(plane.next("response", 5).get("ok").asBoolean()).isTrue();
             assertThat(plane.isOpen()).isTrue();
-            Integer rejected = jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'plane.frame_rejected'",
-                    Integer.class, "vm:" + u.vmId());
-            assertThat(rejected).isPositive();
+            // audit events reach audit_log through the spool (routes/events.yaml): wait for them
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'plane.frame_rejected'",
+                            Integer.class, "vm:" + u.vmId())).isPositive());
             long deadline = System.nanoTime() + 5_000_000_000L;
             Integer unknownMethod = 0;
             while (unknownMethod == 0 && System.nanoTime() < deadline) {
