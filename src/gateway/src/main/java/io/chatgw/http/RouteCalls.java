@@ -39,6 +39,11 @@ final class RouteCalls {
             setHeader(exchange, ExchangeKeys.HTTP_AUTHORIZATION, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             setHeader(exchange, ExchangeKeys.HTTP_CONTENT_TYPE, request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
             request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));
+            RequestIds.RequestId requestId = RequestIds.of(request);
+            if (requestId != null) {
+                setHeader(exchange, ExchangeKeys.REQUEST_ID_HEADER, requestId.value().get());
+                exchange.getIn().setHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, requestId.fromClient());
+            }
             headers.forEach((name, value) -> setHeader(exchange, name, value));
             Exchange result = routes.send(uri, exchange);
             if (result.getException() != null) {
