@@ -13,6 +13,10 @@ CREATE TABLE conversation_turns (
   path         VARCHAR(20) NOT NULL CHECK (path IN ('legacy', 'new', 'direct_llm')),
   error_code   VARCHAR(64),
   tools        JSONB NOT NULL DEFAULT '[]',
+  -- tokens of user_message + answer in gateway.conversations.encoding, counted by the writer (not per load);
+  -- NULL: count when loading (e.g. the encoding changed)
+  tokens       INTEGER CHECK (tokens >= 0),
+  encoding     VARCHAR(32),
   ended_at     TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 -- the history a turn loads (newest first, LIMIT max-turns) and the messages page (oldest first, after a cursor)

@@ -31,6 +31,11 @@ public class ConversationStore {
 
     /** Idempotent: a retried write that had in fact been committed changes nothing. A deleted session: no row. */
     public void insert(ConversationTurn turn) {
+        insert(turn, null);
+    }
+
+    /** @param encoding the encoding {@code turn.tokens()} was counted in (null: not counted) */
+    public void insert(ConversationTurn turn, String encoding) {
         String tools;
         try {
             tools = json.writeValueAsString(turn.tools());
@@ -39,18 +44,21 @@ public class ConversationStore {
         }
         jdbc.update("""
                 INSERT INTO conversation_turns (request_id, session_id, started_at, user_message, answer, status, path,
-                                                error_code, tools)
-                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb FROM sessions s WHERE s.id = ?
+                                                error_code, tools, tokens, encoding)
+                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ? FROM sessions s WHERE s.id = ?
                 ON CONFLICT (request_id) DO NOTHING""",
                 turn.requestId(), Timestamp.from(turn.startedAt()), turn.userMessage(), turn.answer(), turn.status(),
-                turn.path(), turn.errorCode(), tools, turn.sessionId());
+                turn.path(), turn.errorCode(), tools, turn.tokens(), turn.tokens() == null ? null : encoding,
+                turn.sessionId());
     }
 
-    /** The session's last {@code limit} turns, newest first. */
-    public List<ConversationTurn> newest(UUID sessionId, int limit) {
+    /** The session's last {@code limit} turns, newest first; {@code tokens} only if counted in {@code encoding}. */
+    public List<ConversationTurn> newest(UUID sessionId, int limit, String encoding) {
         return jdbc.query("""
-                SELECT * FROM conversation_turns WHERE session_id = ?
-                ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, sessionId, limit);
+                SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
+                       CASE WHEN encoding = ? THEN tokens END AS tokens
+                FROM conversation_turns WHERE session_id = ?
+                ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, encoding, sessionId, limit);
     }
 
     /** Up to {@code limit} turns after the cursor position (null: from the start), oldest first. */
@@ -75,6 +83,7 @@ public class ConversationStore {
         }
         return new ConversationTurn(rs.getObject("request_id", UUID.class), rs.getObject("session_id", UUID.class),
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getString("user_message"),
-                rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools);
+                rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools,
+                rs.getObject("tokens", Integer.class));
     }
 }

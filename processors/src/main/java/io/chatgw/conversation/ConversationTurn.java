@@ -11,7 +11,19 @@ import java.util.UUID;
  * and its error code.
  */
 public record ConversationTurn(UUID requestId, UUID sessionId, Instant startedAt, String userMessage, String answer,
-                               String status, String path, String errorCode, List<Map<String, Object>> tools) {
+                               String status, String path, String errorCode, List<Map<String, Object>> tools,
+                               Integer tokens) {
+
+    /** Tokens not counted yet. */
+    public ConversationTurn(UUID requestId, UUID sessionId, Instant startedAt, String userMessage, String answer,
+                            String status, String path, String errorCode, List<Map<String, Object>> tools) {
+        this(requestId, sessionId, startedAt, userMessage, answer, status, path, errorCode, tools, null);
+    }
+
+    public ConversationTurn withTokens(int counted) {
+        return new ConversationTurn(requestId, sessionId, startedAt, userMessage, answer, status, path, errorCode,
+                tools, counted);
+    }
 
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";

@@ -40,7 +40,7 @@ public class Conversations {
             return window.bound(List.of());
         }
         // one more than can be sent: the window then knows (and logs) that older turns were cut
-        List<ConversationTurn> newest = store.newest(sessionId, maxTurns + 1);
+        List<ConversationTurn> newest = store.newest(sessionId, maxTurns + 1, window.encodingName());
         List<ConversationTurn> waiting = pending.get(sessionId);
         if (waiting != null && !waiting.isEmpty()) {
             List<ConversationTurn> merged = new ArrayList<>(newest);
@@ -85,7 +85,7 @@ public class Conversations {
 
     /** Writes a remembered turn (on a writer thread); throws so the route can retry. */
     public void write(ConversationTurn turn) {
-        store.insert(turn);
+        store.insert(turn.withTokens(window.count(turn)), window.encodingName()); // counted once, here
         forget(turn);
     }
 

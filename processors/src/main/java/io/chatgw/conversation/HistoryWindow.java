@@ -55,7 +55,7 @@ public final class HistoryWindow {
             if (full || kept.size() >= maxTurns) {
                 continue;
             }
-            int cost = tokens(turn.userMessage()) + tokens(turn.answer());
+            int cost = turn.tokens() != null ? turn.tokens() : count(turn);
             if (tokens + cost > tokenBudget) {
                 full = true;
                 continue;
@@ -70,6 +70,15 @@ public final class HistoryWindow {
             messages.add(Map.of("role", "assistant", "content", turn.answer()));
         }
         return new Bounded(List.copyOf(messages), kept.size(), completed - kept.size(), tokens);
+    }
+
+    /** The turn's tokens (message and answer) in this window's encoding. */
+    public int count(ConversationTurn turn) {
+        return tokens(turn.userMessage()) + tokens(turn.answer());
+    }
+
+    public String encodingName() {
+        return encoding.getName();
     }
 
     int tokens(String text) {

@@ -207,7 +207,7 @@ class ConversationsIT extends OpenAiTestBase {
         UUID empty = UUID.fromString(newSession(token));
         Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (int i = 0; i < 50; i++) {
-            store.insert(new ConversationTurn(UUID.randomUUID(), session, start.plusMillis(i), "question number " + i
+            conversations.write(new ConversationTurn(UUID.randomUUID(), session, start.plusMillis(i), "question number " + i
                     + " about the weather in a city somewhere", "Stand-in reply with a few more words " + i,
                     ConversationTurn.COMPLETED, "direct_llm", null, List.of()));
         }
