@@ -1,15 +1,12 @@
 package io.chatgw.auth;
 
-import io.chatgw.core.ExecutionMode;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * The authenticated user behind a request, with the routing flags the database holds for them
- * (read fresh on every request so ops' flips apply at once).
+ * The authenticated user behind a request: who they are, their org and roles. Routing inputs are not part of it
+ * (they come from {@link io.chatgw.routing.RoutePolicies}).
  */
-public record Caller(String userId, String orgId, Set<String> roles,
-                     Optional<ExecutionMode> orgOverride, Optional<ExecutionMode> userMode) {
+public record Caller(String userId, String orgId, Set<String> roles) {
 
     public boolean isAdmin() {
         return roles.contains("admin");

@@ -1,6 +1,5 @@
 package io.chatgw.auth;
 
-import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import java.util.List;
 import java.util.Optional;
@@ -52,12 +51,8 @@ public class CallerDirectory {
 
     private Optional<Caller> find(String userId, Set<String> roles) {
         List<Caller> rows = jdbc.query("""
-                SELECT u.org_id, u.execution_mode AS user_mode, o.execution_mode AS org_mode
-                FROM users u JOIN organizations o ON o.id = u.org_id
-                WHERE u.id = ?""",
-                (rs, i) -> new Caller(userId, rs.getString("org_id"), roles,
-                        ExecutionMode.parse(rs.getString("org_mode")),
-                        ExecutionMode.parse(rs.getString("user_mode"))),
+                SELECT org_id FROM users WHERE id = ?""",
+                (rs, i) -> new Caller(userId, rs.getString("org_id"), roles),
                 userId);
         return rows.stream().findFirst();
     }

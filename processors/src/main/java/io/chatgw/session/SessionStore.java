@@ -1,7 +1,6 @@
 package io.chatgw.session;
 
 import io.chatgw.auth.Caller;
-import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,6 @@ public class SessionStore {
      */
     public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
         return tx.execute(status -> {
-            Optional<ExecutionMode> agentDefault = Optional.empty();
             if (agentId != null) {
                 List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
                         (rs, i) -> String.valueOf(rs.getString(1)), agentId);
@@ -58,15 +56,9 @@ public class SessionStore {
             return Optional.empty();
         }
         return jdbc.query("""
-                SELECT s.id, s.user_id, s.org_id, s.agent_id, a.default_execution_mode AS agent_mode,
-                       (SELECT p.execution_mode FROM route_policies p
-                         WHERE p.scope = 'global' AND p.enabled) AS global_mode
-                FROM sessions s LEFT JOIN agents a ON a.id = s.agent_id
-                WHERE s.id = ? AND s.user_id = ?""",
+                SELECT id, user_id, org_id, agent_id FROM sessions WHERE id = ? AND user_id = ?""",
                 (rs, i) -> new ChatSession(rs.getObject("id", UUID.class), rs.getString("user_id"),
-                        rs.getString("org_id"), rs.getString("agent_id"),
-                        ExecutionMode.parse(rs.getString("agent_mode")),
-                        ExecutionMode.parse(rs.getString("global_mode"))),
+                        rs.getString("org_id"), rs.getString("agent_id")),
                 id, caller.userId()).stream().findFirst();
     }
 }

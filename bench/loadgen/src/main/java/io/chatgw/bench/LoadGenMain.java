@@ -110,21 +110,12 @@ public final class LoadGenMain {
       log("target %s: %s", target.label(), unavailable.getOrDefault(target.name(), "ok"));
     }
 
-    // 2. warm-up (JIT, connection pools) of every available target, not measured
+    // 2. warm-up (JIT, connection pools) of every available target, not measured; an isolated target is warmed
+    //    up right before its own cells (its warm-up may change the gateway's state, e.g. trip the runtime monitor)
     JsonObject warmup = config.getJsonObject("warmup", new JsonObject());
-    if (warmup.getDouble("seconds", 0.0) > 0) {
-      for (TargetSpec target : targets) {
-        // targets that need no JIT warm-up (the stand-in itself, nginx) may get less
-        double seconds = warmup.getJsonObject("secondsByTarget", new JsonObject())
-            .getDouble(target.name(), warmup.getDouble("seconds"));
-        if (!unavailable.containsKey(target.name()) && seconds > 0) {
-          CellRunner.Plan plan = new CellRunner.Plan("warmup", warmup.getInteger("concurrency", 20),
-              warmup.getInteger("chunks", 64), warmup.getLong("delayMs", 0L), 0, seconds,
-              drainSeconds, idleTimeoutMs, 0);
-          freshSessions(target, plan.concurrency());
-          CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
-          log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
-        }
+    for (TargetSpec target : targets) {
+      if (!target.isolate()) {
+        warmUp(target, warmup, unavailable);
       }
     }
 
@@ -150,7 +141,10 @@ public final class LoadGenMain {
       idleUnavailable = memory == null ? "not run" : memory.getString("unavailable", "not run");
     }
 
-    runCells(last, latency, throughput, unavailable, cells);
+    for (TargetSpec target : last) {
+      warmUp(target, warmup, unavailable);
+      runCells(List.of(target), latency, throughput, unavailable, cells);
+    }
 
     // 5. the new path's relay: this process plays the planes and the clients
     JsonObject relay = config.getJsonObject("relay", new JsonObject());
@@ -255,6 +249,20 @@ public final class LoadGenMain {
       }
     }
     return results;
+  }
+
+  private void warmUp(TargetSpec target, JsonObject warmup, Map<String, String> unavailable) throws Exception {
+    // targets that need no JIT warm-up (the stand-in itself, nginx) may get less
+    double seconds = warmup.getJsonObject("secondsByTarget", new JsonObject())
+        .getDouble(target.name(), warmup.getDouble("seconds", 0.0));
+    if (unavailable.containsKey(target.name()) || seconds <= 0) {
+      return;
+    }
+    CellRunner.Plan plan = new CellRunner.Plan("warmup", warmup.getInteger("concurrency", 20),
+        warmup.getInteger("chunks", 64), warmup.getLong("delayMs", 0L), 0, seconds, drainSeconds, idleTimeoutMs, 0);
+    freshSessions(target, plan.concurrency());
+    CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
+    log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
   }
 
   private void prepareGateway(TargetSpec target, int sessions) throws Exception {

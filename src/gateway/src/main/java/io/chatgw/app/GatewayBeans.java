@@ -63,6 +63,23 @@ public class GatewayBeans {
         return usagePool("usage-kafka-", threads, queue);
     }
 
+    /**
+     * How a usage sink retries a record (routeConfiguration usage-sink-retries in routes/route-configurations.yaml):
+     * {@code gateway.usage.retries} more attempts {@code gateway.usage.retry-delay-ms} apart, each retry logged at WARN,
+     * the give-up not logged here (usage-record-failed logs it with the record). A bean rather than inline YAML because
+     * the Camel YAML DSL schema types maximumRedeliveries as a number, which a {{placeholder}} is not.
+     */
+    @Bean
+    org.apache.camel.processor.errorhandler.RedeliveryPolicy usageRedeliveryPolicy(
+            @Value("${gateway.usage.retries:2}") int retries, @Value("${gateway.usage.retry-delay-ms:1000}") long delayMs) {
+        org.apache.camel.processor.errorhandler.RedeliveryPolicy policy = new org.apache.camel.processor.errorhandler.RedeliveryPolicy();
+        policy.setMaximumRedeliveries(retries);
+        policy.setRedeliveryDelay(delayMs);
+        policy.setRetryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
     private static ExecutorService usagePool(String prefix, int threads, int queue) {
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue),
                 daemonThreads(prefix), new ThreadPoolExecutor.AbortPolicy());

@@ -19,7 +19,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin endpoints for the API keys of SDK users (routes/openai.yaml; a JWT with the {@code admin} role):
+ * Admin endpoints for the API keys of SDK users (routes/admin.yaml; a JWT with the {@code admin} role):
  * {@code POST /api/v1/admin/api-keys} (201, the key shown once), {@code GET /api/v1/admin/api-keys[?user_id=]},
  * {@code DELETE /api/v1/admin/api-keys/{keyId}}. Errors in the native shape ({@code {"error": {code, message}}}).
  */

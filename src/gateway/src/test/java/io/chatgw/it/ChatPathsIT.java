@@ -107,13 +107,14 @@ class ChatPathsIT extends GatewayTestBase {
     }
 
     @Test
-    void flagsAreReadPerRequestSoAFlipAppliesToTheNextMessage() throws Exception {
+    void aFlipAppliesToTheNextMessageOnceThePolicyChangeArrived() throws Exception {
         String user = "u-flip-" + System.nanoTime();
         String token = tokenFor(user, "org-acme");
         String session = newSession(token);
         assertThat(chat(token, session, "one").get(0).json().get("path").asText()).isEqualTo("legacy");
 
         jdbc.update("UPDATE users SET execution_mode = 'direct_llm' WHERE id = ?", user);
+        awaitPoliciesCurrent(); // a plain SQL change too: the users trigger NOTIFYs every instance
 
         assertThat(chat(token, session, "two").get(0).json().get("path").asText()).isEqualTo("direct_llm");
     }

@@ -28,6 +28,8 @@ class RouteReloadIT extends GatewayTestBase {
 
     @Autowired
     CamelContext camel;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @DynamicPropertySource
     static void watchTheCopy(DynamicPropertyRegistry registry) {
@@ -52,6 +54,16 @@ class RouteReloadIT extends GatewayTestBase {
         Thread.sleep(3000); // the watcher's turn to try (and fail) to load it
         assertThat(camel.getRoute("reload-probe")).as("the broken edit left the running route").isNotNull();
         assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("second");
+
+        // ... and says so: health detail (the gateway stays UP) and a metric
+        var health = client.send("GET", "/actuator/health", null, null, null);
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        var reload = JSON.readTree(health.body()).at("/components/routeReload");
+        assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
+        assertThat(reload.get("status").asText()).isEqualTo("UP");
+        assertThat(reload.at("/details/failures").asInt()).isPositive();
+        assertThat(reload.at("/details/last_error").asText()).isNotBlank();
+        assertThat(meters.get("gateway.routes.reload.failures").functionCounter().count()).isPositive();
 
         // the chat flow is untouched
         String token = tokenFor("u-carol", "org-acme");

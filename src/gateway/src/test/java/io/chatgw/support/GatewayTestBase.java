@@ -41,6 +41,8 @@ public abstract class GatewayTestBase {
     protected JwtVerifier jwt;
     @Autowired
     protected JdbcTemplate jdbc;
+    @Autowired
+    protected io.chatgw.routing.RoutePolicies policies;
 
     protected SseClient client;
 
@@ -99,6 +101,17 @@ public abstract class GatewayTestBase {
         } finally {
             s.close();
         }
+    }
+
+    /**
+     * Waits until this instance's routing policies caught up with a change made in the database (NOTIFY from the
+     * change's trigger; the requirement is well under a second).
+     */
+    protected void awaitPoliciesCurrent() {
+        long version = jdbc.queryForObject("SELECT version FROM policy_version WHERE id = 1", Long.class);
+        org.awaitility.Awaitility.await("route policies at version " + version).atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> policies.snapshot().version() >= version);
     }
 
     protected static JsonNode errorOf(HttpResponse<String> response) throws IOException {

@@ -1,0 +1,43 @@
+package io.chatgw.support;
+
+import io.chatgw.GatewayApplication;
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A second gateway instance in the same JVM, on its own ports, sharing the first one's PostgreSQL (and Kafka,
+ * stand-ins): what two replicas behind a load balancer look like to the database.
+ */
+public final class SecondGateway implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    public SecondGateway(String datasourceUrl) throws IOException {
+        int planePort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            planePort = socket.getLocalPort();
+        }
+        context = new SpringApplicationBuilder(GatewayApplication.class)
+                .profiles("dev", "test")
+                .properties("server.port=0", "gateway.plane.port=" + planePort,
+                        "spring.datasource.url=" + datasourceUrl,
+                        "spring.datasource.username=postgres", "spring.datasource.password=postgres",
+                        "camel.main.name=chat-gateway-2", "camel.main.jmx-enabled=false")
+                .run();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
