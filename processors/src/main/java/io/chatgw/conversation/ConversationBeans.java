@@ -14,6 +14,17 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(ConversationProperties.class)
 public class ConversationBeans {
 
+    /** Retries of a failed write (routes/sessions.yaml's conversation-writer-retries). */
+    @Bean
+    org.apache.camel.processor.errorhandler.RedeliveryPolicy conversationRedeliveryPolicy(ConversationProperties config) {
+        org.apache.camel.processor.errorhandler.RedeliveryPolicy policy = new org.apache.camel.processor.errorhandler.RedeliveryPolicy();
+        policy.setMaximumRedeliveries(config.writeRetries());
+        policy.setRedeliveryDelay(config.writeRetryDelayMs());
+        policy.setRetryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
     /**
      * Writes ended turns to PostgreSQL, so a slow database backs up this pool, never a turn's thread. A turn
      * refused because the queue is full is logged and not stored (giveUpConversationTurn).

@@ -36,8 +36,11 @@ public class SessionsApi {
     RouterFunction<ServerResponse> sessionRoutes() {
         return RouterFunctions.route()
                 .GET("/api/v1/sessions", request -> page(request, "direct:list-sessions"))
+                .withAttribute(OpenApiDescription.SUMMARY, "The caller's sessions, newest first (limit, cursor)")
                 .GET("/api/v1/sessions/{sessionId}/messages", request -> page(request, "direct:list-session-messages"))
+                .withAttribute(OpenApiDescription.SUMMARY, "A session's stored conversation, oldest first (limit, cursor)")
                 .DELETE("/api/v1/sessions/{sessionId}", this::delete)
+                .withAttribute(OpenApiDescription.SUMMARY, "Delete a session: conversation, snapshots, replay buffer (usage kept)")
                 .build();
     }
 
