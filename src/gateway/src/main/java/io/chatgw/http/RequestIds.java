@@ -49,7 +49,7 @@ public class RequestIds implements WebFilter, Ordered {
     }
 
     static RequestId of(ServerRequest request) {
-        return (RequestId) request.exchange().getAttributes().get(ATTRIBUTE);
+        return (RequestId) request.attribute(ATTRIBUTE).orElse(null);
     }
 
     /** The response's id is the turn's (they differ only when the client's id had been used before). */
