@@ -10,9 +10,21 @@ public final class ExchangeKeys {
     public static final String MESSAGE = "chatMessage";
     /**
      * The conversation before {@link #MESSAGE}: a {@code List<Map<String, String>>} of {role, content}, oldest
-     * first. Absent (= empty) for the native chat API; set by parseCompletionRequest from OpenAI {@code messages}.
+     * first. Set by loadConversation (the session's stored conversation) for the native chat API, by
+     * parseCompletionRequest from OpenAI {@code messages}.
      */
     public static final String HISTORY = "chatHistory";
+    /** What {@link #HISTORY} holds and what was cut from it (loadConversation), for the turn's log line. */
+    public static final String HISTORY_NOTE = "chatHistoryNote";
+    /**
+     * The OpenAI parameters the paths pass to their LLM call ({@code Map<String, Object>}, as the client sent
+     * them; set by parseCompletionRequest, absent for the native chat API).
+     */
+    public static final String LLM_PARAMETERS = "llmParameters";
+    /** Boolean.FALSE: the session's conversation does not keep this turn (a per-request OpenAI session). */
+    public static final String KEEP_CONVERSATION = "keepConversation";
+    /** The {@link io.chatgw.conversation.ConversationTurn} an ended turn adds, while it is written. */
+    public static final String CONVERSATION_TURN = "conversationTurn";
     /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
     public static final String DECISION = "modeDecision";
     /**
@@ -29,6 +41,10 @@ public final class ExchangeKeys {
     /** The client's IP address as the HTTP layer saw it (the source of an audited authentication failure). */
     public static final String REMOTE_ADDRESS = "gatewayRemoteAddress";
     public static final String SESSION_ID_HEADER = "sessionId";
+    /** The HTTP request's id (x-request-id: the client's valid one, or a new one): a turn's request_id. */
+    public static final String REQUEST_ID_HEADER = "requestId";
+    /** Boolean: {@link #REQUEST_ID_HEADER} was sent by the client (so it may have been used before). */
+    public static final String REQUEST_ID_FROM_CLIENT = "requestIdFromClient";
 
     private ExchangeKeys() {
     }

@@ -23,7 +23,11 @@ public class PathUnavailable extends GatewayException {
     private final String reason;
 
     public PathUnavailable(String code, String reason, String message) {
-        super(502, code, message);
+        this(502, code, reason, message);
+    }
+
+    protected PathUnavailable(int status, String code, String reason, String message) {
+        super(status, code, message);
         this.reason = reason;
     }
 

@@ -65,7 +65,12 @@ public final class CompletionChunks {
 
     /** The end of the answer when no content chunk can carry it: an empty delta with the finish reason. */
     public String finish(String model) {
-        return write(chunk(model, Map.of(), FINISH_STOP));
+        return finish(model, null);
+    }
+
+    /** As {@link #finish(String)}, with the path's finish reason ({@code stop} when it gave none). */
+    public String finish(String model, String finishReason) {
+        return write(chunk(model, Map.of(), finishReason == null ? FINISH_STOP : finishReason));
     }
 
     /** A runtime event as an extension: empty delta, the event in {@code gateway_event: {type, data}}. */
@@ -90,6 +95,12 @@ public final class CompletionChunks {
 
     /** The whole answer of a non-streamed request. */
     public Map<String, Object> completion(String model, String content, Object usage, List<Map<String, Object>> events) {
+        return completion(model, content, usage, events, null);
+    }
+
+    /** As above, with the path's finish reason ({@code stop} when it gave none). */
+    public Map<String, Object> completion(String model, String content, Object usage, List<Map<String, Object>> events,
+                                          String finishReason) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
         message.put("content", content);
@@ -98,7 +109,7 @@ public final class CompletionChunks {
         choice.put("index", 0);
         choice.put("message", message);
         choice.put("logprobs", null);
-        choice.put("finish_reason", FINISH_STOP);
+        choice.put("finish_reason", finishReason == null ? FINISH_STOP : finishReason);
         Map<String, Object> completion = envelope("chat.completion", model);
         completion.put("choices", List.of(choice));
         completion.put("usage", usage);

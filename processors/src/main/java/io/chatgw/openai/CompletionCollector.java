@@ -68,10 +68,11 @@ public final class CompletionCollector {
             case ChatEventTypes.DONE -> {
                 String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
                 completion = chunks.completion(model, content.toString(), json.convertValue(data.path("usage"), Object.class),
-                        runtimeEvents == RuntimeEvents.EXTENSION ? events : null);
+                        runtimeEvents == RuntimeEvents.EXTENSION ? events : null,
+                        data.hasNonNull("finish_reason") ? data.get("finish_reason").asText() : null);
             }
             case ChatEventTypes.ERROR -> failure = OpenAiError.ofTurn(data.path("code").asText("internal_error"),
-                    data.path("message").asText("the answer failed"));
+                        data.path("message").asText("the answer failed"), retryAfterOf(data));
             default -> {
                 if (runtimeEvents == RuntimeEvents.EXTENSION) {
                     events.add(CompletionChunks.event(event.type(), json.convertValue(data, Object.class)));
@@ -102,5 +103,9 @@ public final class CompletionCollector {
     /** The path that failed before the answering one took over, or null. */
     public String fallbackFrom() {
         return fallbackFrom;
+    }
+
+    private static Integer retryAfterOf(com.fasterxml.jackson.databind.JsonNode data) {
+        return data.path("retry_after").canConvertToInt() && data.has("retry_after") ? data.get("retry_after").asInt() : null;
     }
 }

@@ -15,7 +15,10 @@ import java.util.Map;
  * @param message        text of the last message, which must be the user's
  * @param history        the messages before it as {role, content}, oldest first ({@code developer} becomes {@code system})
  * @param runtimeEvents  how plan/skill/MCP/status events appear in the answer
+ * @param parameters     the validated OpenAI parameters every path passes to its LLM call (max_tokens, temperature,
+ *                       top_p, seed, stop, penalties, response_format, logprobs, top_logprobs), as sent
  */
 public record CompletionRequest(String model, boolean stream, boolean includeUsage, String user, String message,
-                                List<Map<String, String>> history, RuntimeEvents runtimeEvents) {
+                                List<Map<String, String>> history, RuntimeEvents runtimeEvents,
+                                Map<String, Object> parameters) {
 }

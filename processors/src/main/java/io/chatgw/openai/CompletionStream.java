@@ -96,7 +96,7 @@ public final class CompletionStream {
                 }
                 start(out);
                 String model = model();
-                out.add(chunks.finish(model));
+                out.add(chunks.finish(model, data.hasNonNull("finish_reason") ? data.get("finish_reason").asText() : null));
                 if (chunks.includeUsage()) {
                     out.add(chunks.usage(model, json.convertValue(data.path("usage"), Object.class)));
                 }
@@ -106,7 +106,7 @@ public final class CompletionStream {
             }
             case ChatEventTypes.ERROR -> {
                 return fail(OpenAiError.ofTurn(data.path("code").asText("internal_error"),
-                        data.path("message").asText("the answer failed")));
+                        data.path("message").asText("the answer failed"), retryAfterOf(data)));
             }
             default -> {
                 if (runtimeEvents != RuntimeEvents.EXTENSION) {
@@ -187,5 +187,9 @@ public final class CompletionStream {
     /** The path that failed before the answering one took over (the fallback event's), or null. */
     public String fallbackFrom() {
         return fallbackFrom;
+    }
+
+    private static Integer retryAfterOf(com.fasterxml.jackson.databind.JsonNode data) {
+        return data.path("retry_after").canConvertToInt() && data.has("retry_after") ? data.get("retry_after").asInt() : null;
     }
 }

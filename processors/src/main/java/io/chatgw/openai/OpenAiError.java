@@ -9,7 +9,14 @@ import java.util.Map;
  * is sent with before a stream starts. {@code code} is the gateway's own code (the native API's);
  * {@code type} follows the status.
  */
-public record OpenAiError(int status, String type, String code, String message, String param) {
+public record OpenAiError(int status, String type, String code, String message, String param, Integer retryAfter) {
+
+    /** OpenAI's code for a rate limit (the SDKs' RateLimitError), what the turn's {@code rate_limited} becomes. */
+    public static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
+
+    public OpenAiError(int status, String type, String code, String message, String param) {
+        this(status, type, code, message, param, null);
+    }
 
     /** A failure the routes threw before any answer (auth, validation, session, turn in progress). */
     public static OpenAiError of(GatewayException e) {
@@ -19,7 +26,16 @@ public record OpenAiError(int status, String type, String code, String message, 
 
     /** A turn that ended with an {@code error} event: the status its code stands for. */
     public static OpenAiError ofTurn(String code, String message) {
+        return ofTurn(code, message, null);
+    }
+
+    /** As {@link #ofTurn(String, String)}; a rate limit's {@code retry_after} becomes the {@code Retry-After} header. */
+    public static OpenAiError ofTurn(String code, String message, Integer retryAfter) {
         int status = statusOfTurnError(code);
+        if ("rate_limited".equals(code)) {
+            return new OpenAiError(429, typeOf(429), RATE_LIMIT_EXCEEDED, message, null,
+                    retryAfter == null ? io.chatgw.core.RateLimited.DEFAULT_RETRY_AFTER_SECONDS : retryAfter);
+        }
         return new OpenAiError(status, typeOf(status), code, message, null);
     }
 

@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Roles: {@code system}, {@code developer} (sent on as {@code system}), {@code user}, {@code assistant}.
  * {@code tool}/{@code function} messages and {@code tools}/{@code functions} are refused: this endpoint
- * never returns tool calls. Content is a string or an array of {@code text} parts. Sampling parameters are
- * type-checked and otherwise ignored (the path decides); {@code n} must be 1.
+ * never returns tool calls. Content is a string or an array of {@code text} parts. The LLM parameters
+ * ({@link LlmParameters}) are validated and passed to every path; {@code n} must be 1.
  */
 @Component("parseCompletionRequest")
 public class ParseCompletionRequest implements Processor {
@@ -54,6 +54,7 @@ public class ParseCompletionRequest implements Processor {
         exchange.setProperty(OpenAiKeys.COMPLETION_REQUEST, request);
         exchange.setProperty(ExchangeKeys.MESSAGE, request.message());
         exchange.setProperty(ExchangeKeys.HISTORY, request.history());
+        exchange.setProperty(ExchangeKeys.LLM_PARAMETERS, request.parameters());
     }
 
     public CompletionRequest parse(String contentType, byte[] body, String runtimeEventsHeader) {
@@ -115,6 +116,10 @@ public class ParseCompletionRequest implements Processor {
             throw new InvalidParameter("invalid_value", "'user' must be at most " + MAX_USER_CHARS + " characters", "user");
         }
         checkSamplingParameters(root);
+        Map<String, Object> parameters = new java.util.LinkedHashMap<>(LlmParameters.of(root, json));
+        if (user != null && !user.isBlank()) {
+            parameters.put("user", user); // the LLM's abuse monitoring sees the client's end user
+        }
         RuntimeEvents runtimeEvents;
         try {
             runtimeEvents = RuntimeEvents.parse(runtimeEventsHeader);
@@ -123,7 +128,7 @@ public class ParseCompletionRequest implements Processor {
         }
         return new CompletionRequest(model, stream, includeUsage, user == null || user.isBlank() ? null : user,
                 last.get("content"), List.copyOf(messages.subList(0, lastIndex)),
-                runtimeEvents == null ? config.runtimeEvents() : runtimeEvents);
+                runtimeEvents == null ? config.runtimeEvents() : runtimeEvents, parameters);
     }
 
     private JsonNode readObject(byte[] body) {

@@ -33,5 +33,6 @@ public class UseRequestSession implements Processor {
         relay.stream(session.id()).markEphemeral(); // nobody will replay it: free its buffer soon after the answer
         exchange.setProperty(ExchangeKeys.SESSION, session);
         exchange.setProperty(OpenAiKeys.SESSION_SOURCE, OpenAiKeys.FOR_REQUEST);
+        exchange.setProperty(ExchangeKeys.KEEP_CONVERSATION, false); // nobody's conversation: not stored
     }
 }

@@ -49,7 +49,8 @@ public final class LegacyEventMapping {
             case "token" -> List.of(publish(ChatEventTypes.TEXT, "delta", text(data, "text")));
             case "run_finished" -> List.of(
                     new PathOutcome.Report(new Usage(data.path("usage").path("input_tokens").asInt(0),
-                            data.path("usage").path("output_tokens").asInt(0)), text(data, "model")),
+                            data.path("usage").path("output_tokens").asInt(0)), text(data, "model"),
+                            text(data, "finish_reason")),
                     new PathOutcome.Finished());
             case "run_failed" -> List.of(new PathOutcome.Failed("runtime_error",
                     "legacy runtime failed (" + data.path("code").asText("unknown") + "): "

@@ -45,6 +45,10 @@ public final class LlmChunkMapping {
         if (content.isTextual() && !content.asText().isEmpty()) {
             outcomes.add(new PathOutcome.Publish(ChatEventTypes.TEXT, Map.of("delta", content.asText())));
         }
+        JsonNode finish = chunk.path("choices").path(0).path("finish_reason");
+        if (finish.isTextual()) {
+            outcomes.add(new PathOutcome.Report(null, null, finish.asText()));
+        }
         JsonNode usage = chunk.get("usage");
         if (usage != null && usage.isObject()) {
             outcomes.add(new PathOutcome.Report(new Usage(usage.path("prompt_tokens").asInt(0),

@@ -10,8 +10,11 @@ public sealed interface PathOutcome {
     record Publish(String type, Map<String, Object> data) implements PathOutcome {
     }
 
-    /** The provider's usage and/or model (either may be null), kept for the done event and the usage record. */
-    record Report(Usage usage, String model) implements PathOutcome {
+    /** The provider's usage, model and/or finish reason (each may be null), kept for the done event and the usage record. */
+    record Report(Usage usage, String model, String finishReason) implements PathOutcome {
+        public Report(Usage usage, String model) {
+            this(usage, model, null);
+        }
     }
 
     /** The upstream finished the answer. */

@@ -53,6 +53,9 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
         if (!turn.history().isEmpty()) {
             body.put("history", turn.history());   // earlier {role, content} turns, oldest first
         }
+        if (!turn.llmParameters().isEmpty()) {
+            body.put("parameters", turn.llmParameters()); // OpenAI parameters for the runtime's LLM call
+        }
         Buffer payload;
         try {
             payload = Buffer.buffer(json.writeValueAsBytes(body));

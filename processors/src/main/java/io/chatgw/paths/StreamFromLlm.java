@@ -54,11 +54,12 @@ public class StreamFromLlm extends StreamIntoRun {
         messages.addAll(turn.history());
         messages.add(Map.of("role", "user", "content", turn.message()));
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", turn.caller().userId());
+        body.putAll(turn.llmParameters()); // validated OpenAI parameters (max_tokens, response_format, user, ...)
         body.put("model", config.model());
         body.put("messages", messages);
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
-        body.put("user", turn.caller().userId());
         Map<String, String> headers = new HashMap<>();
         headers.put("X-Request-Id", turn.requestId().toString());
         if (config.apiKey() != null && !config.apiKey().isBlank()) {

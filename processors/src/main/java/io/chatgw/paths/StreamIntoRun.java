@@ -51,6 +51,7 @@ public abstract class StreamIntoRun extends StartPath {
             } else if (outcome instanceof PathOutcome.Report r) {
                 run.reportUsage(r.usage());
                 run.reportModel(r.model());
+                run.reportFinishReason(r.finishReason());
             } else if (outcome instanceof PathOutcome.Finished) {
                 finished = true;
             } else if (outcome instanceof PathOutcome.Failed f) {

@@ -18,6 +18,8 @@ public class PlaneHeartbeat {
     private final PlaneTokenRefresh tokenRefresh;
     private final PlaneProperties config;
     private final Counter missedHeartbeats;
+    /** How often the turns' first-event and idle timeouts are checked: they fire at most this late. */
+    static final long TURN_CHECK_MS = 250;
 
     public PlaneHeartbeat(Vertx vertx, PlaneRegistry registry, PlaneTurns turns, PlaneTokenRefresh tokenRefresh,
                           PlaneProperties config, MeterRegistry meters) {
@@ -28,6 +30,8 @@ public class PlaneHeartbeat {
         this.missedHeartbeats = Counter.builder("gateway.plane.heartbeats.missed").description("pings left unanswered")
                 .register(meters);
         vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> beat());
+        // turn timeouts on their own short tick, so they fire within TURN_CHECK_MS of their setting
+        vertx.setPeriodic(TURN_CHECK_MS, id -> turns.expireSilentTurns(registry.links()));
     }
 
     /** A frame arrived from the plane (before it waits in the queue): it is alive. */
@@ -41,7 +45,6 @@ public class PlaneHeartbeat {
 
     private void beat() {
         long now = System.currentTimeMillis();
-        turns.expireSilentTurns(registry.links());
         for (PlaneLink link : registry.links()) {
             boolean timedOut = false;
             boolean refreshToken = false;

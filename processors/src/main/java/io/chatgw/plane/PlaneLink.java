@@ -22,6 +22,8 @@ public final class PlaneLink {
     /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
     PlaneConnection connection;
     boolean greeted;
+    /** Ids of the plane's requests not answered yet: an id cannot be reused before its response went out. */
+    final java.util.Set<String> openRequests = java.util.concurrent.ConcurrentHashMap.newKeySet();
     long downlinkSeq;
     final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
     final ArrayDeque<Held> heldResponses = new ArrayDeque<>();

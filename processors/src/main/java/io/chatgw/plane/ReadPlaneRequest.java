@@ -26,6 +26,11 @@ public class ReadPlaneRequest implements Processor {
         if (params != null && !params.isNull() && !params.isObject()) {
             throw new PlaneFrameException("invalid_frame", "'params' must be an object");
         }
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
+        if (!link.openRequests.add(id)) {
+            throw new PlaneFrameException("duplicate_request_id",
+                    "request id is still unanswered; ids are unique per connection");
+        }
         exchange.getIn().setHeader(METHOD, method);
         exchange.getIn().setHeader(REQUEST_ID, id);
         exchange.setProperty(PARAMS, params == null || params.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : params);

@@ -92,6 +92,7 @@ public class RelayPlaneEvent implements Processor {
                     JsonNode usage = data.path("usage");
                     turn.run.reportUsage(new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
                     turn.run.reportModel(data.path("model").asText(null));
+                    turn.run.reportFinishReason(data.path("finish_reason").isTextual() ? data.get("finish_reason").asText() : null);
                     turn.end(null);
                 } else {
                     turn.end(GatewayException.upstream(data.path("code").asText("plane_error"),

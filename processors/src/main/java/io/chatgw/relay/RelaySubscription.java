@@ -41,6 +41,11 @@ public final class RelaySubscription {
         return false;
     }
 
+    /** The session was deleted: the client's stream ends (normally) after what it already has. */
+    void end() {
+        live.tryEmitComplete();
+    }
+
     /** Replayed events (and a leading resync event if needed), then live events until the client cancels. */
     public Flux<RelayEvent> events() {
         return Flux.concat(Flux.fromIterable(replay), live.asFlux())

@@ -89,6 +89,22 @@ public class SessionRelay {
         return subscription.events();
     }
 
+    /**
+     * Drops the session's replay buffer and ends its clients' streams (the session is being deleted).
+     * @return false, and nothing changes, if a turn is running in the session
+     */
+    public boolean discard(UUID sessionId) {
+        SessionStream stream = streams.get(sessionId);
+        if (stream == null) {
+            return true;
+        }
+        if (!stream.discardUnlessBusy()) {
+            return false;
+        }
+        streams.remove(sessionId, stream);
+        return true;
+    }
+
     public int openClientStreams() {
         return openClients.get();
     }

@@ -155,6 +155,20 @@ public final class SessionStream {
         return closed;
     }
 
+    /**
+     * Closes the stream for good (its session was deleted): the buffer is dropped, attached clients' streams end.
+     * @return false, and nothing changes, if a turn is running
+     */
+    synchronized boolean discardUnlessBusy() {
+        if (activeTurn != null) {
+            return false;
+        }
+        closed = true;
+        buffer.clear();
+        new ArrayList<>(clients).forEach(RelaySubscription::end);
+        return true;
+    }
+
     synchronized boolean isClosed() {
         return closed;
     }

@@ -2,6 +2,7 @@ package io.chatgw.turn;
 
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.RateLimited;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -30,7 +31,9 @@ public class FailTurn implements Processor {
         if (cause == null) {
             cause = exchange.getException();
         }
-        if (cause instanceof GatewayException g) {
+        if (cause instanceof RateLimited limited) {
+            turns.fail(turn, limited.code(), limited.getMessage(), limited.retryAfterSeconds());
+        } else if (cause instanceof GatewayException g) {
             turns.fail(turn, g.code(), g.getMessage());
         } else {
             log.error("turn {} failed unexpectedly", turn.requestId(), cause);

@@ -6,8 +6,10 @@ import io.chatgw.routing.ModeDecision;
 import io.chatgw.session.ChatSession;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class OpenTurn implements Processor {
 
     private final Turns turns;
+    private final JdbcTemplate jdbc;
 
-    public OpenTurn(Turns turns) {
+    public OpenTurn(Turns turns, JdbcTemplate jdbc) {
         this.turns = turns;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -31,12 +35,36 @@ public class OpenTurn implements Processor {
                 exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class),
                 exchange.getProperty(ExchangeKeys.DECISION, ModeDecision.class),
                 exchange.getProperty(ExchangeKeys.MESSAGE, String.class),
-                history(exchange));
+                history(exchange),
+                requestId(exchange));
+        turn.keptInConversation(!Boolean.FALSE.equals(exchange.getProperty(ExchangeKeys.KEEP_CONVERSATION, Boolean.class)));
+        turn.historyNote(exchange.getProperty(ExchangeKeys.HISTORY_NOTE, String.class));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parameters = exchange.getProperty(ExchangeKeys.LLM_PARAMETERS, Map.class);
+        turn.llmParameters(parameters);
         exchange.setProperty(ExchangeKeys.TURN, turn);
         exchange.setProperty(ExchangeKeys.PATH, turn.decision().mode().wire());
     }
 
-    /** The conversation before the message (empty for the native chat API, which sends none). */
+    /**
+     * The HTTP request's id (x-request-id) as the turn's request_id, unless the client chose it and a usage record
+     * already has it (a reused id): then a new one. (A reuse within the moment before that record is written is
+     * not caught: the later turn's records would be dropped as duplicates. Ids are meant to be unique.)
+     */
+    private UUID requestId(Exchange exchange) {
+        String raw = exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_HEADER, String.class);
+        if (raw == null) {
+            return UUID.randomUUID();
+        }
+        UUID id = UUID.fromString(raw);
+        if (Boolean.TRUE.equals(exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, Boolean.class))
+                && !jdbc.queryForList("SELECT 1 FROM usage_records WHERE request_id = ? LIMIT 1", id).isEmpty()) {
+            return UUID.randomUUID();
+        }
+        return id;
+    }
+
+    /** The conversation before the message (loadConversation's for the native chat API, the client's for OpenAI). */
     @SuppressWarnings("unchecked")
     private static List<Map<String, String>> history(Exchange exchange) {
         List<Map<String, String>> history = exchange.getProperty(ExchangeKeys.HISTORY, List.class);

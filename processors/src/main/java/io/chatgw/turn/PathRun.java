@@ -5,7 +5,10 @@ import io.chatgw.core.GatewayException;
 import io.chatgw.core.PathUnavailable;
 import io.chatgw.relay.RelayEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,13 @@ public final class PathRun {
     private volatile long firstEventNanos;
     private volatile Usage usage = Usage.NONE;
     private volatile String model;
+    private volatile String finishReason;
     private volatile Runnable onCancel;
+    /** What the conversation keeps of this run: its text, and its tool calls and results ({type, data}). */
+    private final StringBuilder answer = new StringBuilder();
+    private final List<Map<String, Object>> toolEvents = new ArrayList<>();
+    private static final Set<String> TOOL_EVENTS = Set.of(ChatEventTypes.SKILL_CALL, ChatEventTypes.SKILL_RESULT,
+            ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT);
 
     PathRun(Turn turn, ExecutionMode path, int attempt, ExecutionMode fallbackFrom) {
         this.turn = turn;
@@ -57,9 +66,28 @@ public final class PathRun {
                 firstEventNanos = System.nanoTime();
             }
             RelayEvent event = turn.publishOfRun(type, data, originNanos);
+            keep(type, data);
             firstEvent.complete(null);
             return event;
         }
+    }
+
+    private void keep(String type, Map<String, ?> data) {
+        if (ChatEventTypes.TEXT.equals(type) && data.get("delta") instanceof String delta) {
+            answer.append(delta);
+        } else if (TOOL_EVENTS.contains(type)) {
+            toolEvents.add(Map.of("type", type, "data", data));
+        }
+    }
+
+    /** The text this run streamed so far (its deltas joined). */
+    public synchronized String answer() {
+        return answer.toString();
+    }
+
+    /** The tool calls and results this run streamed, in order: {type, data} maps. */
+    public synchronized List<Map<String, Object>> toolEvents() {
+        return List.copyOf(toolEvents);
     }
 
     public void reportUsage(Usage usage) {
@@ -72,6 +100,17 @@ public final class PathRun {
         if (model != null && !model.isBlank()) {
             this.model = model;
         }
+    }
+
+    /** Why the LLM stopped ({@code stop}, {@code length}, ...), as the path reported it. */
+    public void reportFinishReason(String reason) {
+        if (reason != null && !reason.isBlank()) {
+            this.finishReason = reason;
+        }
+    }
+
+    public String finishReason() {
+        return finishReason;
     }
 
     /** The path finished its answer. */

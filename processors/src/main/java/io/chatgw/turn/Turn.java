@@ -8,6 +8,7 @@ import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionStream;
 import io.chatgw.routing.ModeDecision;
 import io.chatgw.session.ChatSession;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,13 @@ public final class Turn {
     private final SessionStream stream;
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
+    private final Instant startedAt = Instant.now();
+    /** Whether the session's conversation keeps this turn (not for a per-request OpenAI session). */
+    private volatile boolean keptInConversation = true;
+    /** What the history sent with this turn holds and what was cut from it, for the turn's log line. */
+    private volatile String historyNote = "";
+    /** OpenAI parameters for the path's LLM call (empty for the native chat API). */
+    private volatile Map<String, Object> llmParameters = Map.of();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The paths' attempts, in order: the decided path, then at most one fallback. The last one answers. */
     private final List<PathRun> runs = new CopyOnWriteArrayList<>();
@@ -163,9 +171,57 @@ public final class Turn {
         return message;
     }
 
-    /** The conversation before {@link #message()}: {role, content} maps, oldest first; empty for the native chat API. */
+    /** The conversation before {@link #message()}: {role, content} maps, oldest first; loaded from the session's conversation for the
+     * native chat API (routes/chat.yaml's loadConversation), sent by the client on the OpenAI endpoint. */
     public List<Map<String, String>> history() {
         return history;
+    }
+
+    /** The answering run's text so far ("" before any run). */
+    public String answer() {
+        PathRun run = currentRun();
+        return run == null ? "" : run.answer();
+    }
+
+    /** The answering run's tool calls and results ({type, data}), in order. */
+    public List<Map<String, Object>> toolEvents() {
+        PathRun run = currentRun();
+        return run == null ? List.of() : run.toolEvents();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean keptInConversation() {
+        return keptInConversation;
+    }
+
+    public void keptInConversation(boolean kept) {
+        this.keptInConversation = kept;
+    }
+
+    /** The OpenAI parameters every path passes to its LLM call (as sent; empty for the native chat API). */
+    public Map<String, Object> llmParameters() {
+        return llmParameters;
+    }
+
+    public void llmParameters(Map<String, Object> parameters) {
+        this.llmParameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /** Why the answering run's LLM stopped ({@code stop}, {@code length}, ...), null if it did not say. */
+    public String finishReason() {
+        PathRun run = currentRun();
+        return run == null ? null : run.finishReason();
+    }
+
+    public String historyNote() {
+        return historyNote;
+    }
+
+    public void historyNote(String note) {
+        this.historyNote = note == null ? "" : note;
     }
 
     /** The answering run's usage (a failed earlier attempt's is on its own run and usage record). */

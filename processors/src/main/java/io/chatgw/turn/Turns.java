@@ -3,6 +3,7 @@ package io.chatgw.turn;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.config.GatewayProperties;
+import io.chatgw.conversation.Conversations;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import io.chatgw.monitor.PathExecution;
@@ -38,10 +39,12 @@ public class Turns {
     private final MeterRegistry meters;
     private final Duration busyRetryAfter;
     private final RuntimeMonitor monitor;
+    private final Conversations conversations;
 
     public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties,
-                 RuntimeMonitor monitor) {
+                 RuntimeMonitor monitor, Conversations conversations) {
         this.monitor = monitor;
+        this.conversations = conversations;
         this.relay = relay;
         this.json = json;
         this.meters = meters;
@@ -59,8 +62,13 @@ public class Turns {
      */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
                      List<Map<String, String>> history) {
+        return open(caller, session, decision, message, history, UUID.randomUUID());
+    }
+
+    /** As above, with the turn's request id (the HTTP request's x-request-id). */
+    public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
+                     List<Map<String, String>> history, UUID requestId) {
         SessionStream stream = relay.stream(session.id());
-        UUID requestId = UUID.randomUUID();
         if (!stream.beginTurn(requestId.toString())) {
             throw new TurnInProgress(busyRetryAfter);
         }
@@ -111,13 +119,22 @@ public class Turns {
         }
         data.put("request_id", turn.requestId().toString());
         data.put("model", turn.model());
+        if (turn.finishReason() != null) {
+            data.put("finish_reason", turn.finishReason());
+        }
         data.put("usage", turn.usage().toJson());
+        conversations.remember(turn); // before `done`: the client's next message is sent with this turn
         turn.publishEnd(ChatEventTypes.DONE, data);
         record(turn);
     }
 
     /** Ends the turn with an in-band {@code error} event (partial usage included); a run still going is cancelled. */
     public void fail(Turn turn, String code, String message) {
+        fail(turn, code, message, null);
+    }
+
+    /** As {@link #fail(Turn, String, String)}; {@code retryAfterSeconds} (a rate limit) goes in as {@code retry_after}. */
+    public void fail(Turn turn, String code, String message, Integer retryAfterSeconds) {
         if (!turn.markEnded(TurnOutcome.failed(code, message))) {
             return;
         }
@@ -128,12 +145,16 @@ public class Turns {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("code", code);
         data.put("message", message);
+        if (retryAfterSeconds != null) {
+            data.put("retry_after", retryAfterSeconds);
+        }
         data.put("path", turn.path());
         if (turn.fallbackFrom() != null) {
             data.put("fallback_from", turn.fallbackFrom().wire());
         }
         data.put("request_id", turn.requestId().toString());
         data.put("usage", turn.usage().toJson());
+        conversations.remember(turn); // the user's message stays in the conversation, marked failed
         turn.publishEnd(ChatEventTypes.ERROR, data);
         if (run != null && run.reachedClient()) {
             Counter.builder("gateway.midstream.failures")
@@ -158,12 +179,13 @@ public class Turns {
                     .tag("path", path).publishPercentileHistogram().register(meters)
                     .record(Duration.ofNanos(turn.firstEventNanos() - turn.startedNanos()));
         }
-        log.info("chat turn request_id={} path={}{} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}",
+        log.info("chat turn request_id={} path={}{} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}{}",
                 turn.requestId(), path, turn.fallbackFrom() == null ? "" : " fallback_from=" + turn.fallbackFrom(),
                 outcome.status(), outcome.errorCode() == null ? "" : " error=" + outcome.errorCode(),
                 (now - turn.startedNanos()) / 1_000_000,
                 turn.firstEventNanos() == 0 ? -1 : (turn.firstEventNanos() - turn.startedNanos()) / 1_000_000,
-                turn.usage().promptTokens(), turn.usage().completionTokens());
+                turn.usage().promptTokens(), turn.usage().completionTokens(),
+                turn.historyNote().isEmpty() ? "" : " " + turn.historyNote());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.chatgw.upstream;
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.GatewayException;
 import io.chatgw.core.PathUnavailable;
+import io.chatgw.core.RateLimited;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -99,13 +100,19 @@ public final class UpstreamSseCall {
             return;
         }
         int status = response.statusCode();
+        if (status == 429) {
+            // the upstream's body is not passed on (it may name the upstream's account): only when to retry
+            int retryAfter = RateLimited.parseRetryAfter(response.getHeader("Retry-After"));
+            response.body().onComplete(ar -> fail(new RateLimited(name, retryAfter)));
+            return;
+        }
         if (status != 200) {
             response.body().onComplete(ar -> {
                 String text = ar.succeeded() ? ar.result().toString() : "";
                 String message = name + " answered HTTP " + status + (text.isBlank() ? "" : ": " + abbreviate(text));
-                // 5xx and 429: the upstream cannot serve now (another path may); other 4xx: this request is wrong
-                fail(status >= 500 || status == 429
-                        ? new PathUnavailable("upstream_error", status == 429 ? PathUnavailable.HTTP_429 : PathUnavailable.HTTP_5XX, message)
+                // 5xx (and 429 above): the upstream cannot serve now (another path may); other 4xx: this request is wrong
+                fail(status >= 500
+                        ? new PathUnavailable("upstream_error", PathUnavailable.HTTP_5XX, message)
                         : GatewayException.upstream("upstream_error", message));
             });
             return;

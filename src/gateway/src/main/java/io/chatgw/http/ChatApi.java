@@ -86,6 +86,7 @@ public class ChatApi {
                 .flatMap(body -> RouteCalls.call(routes, "direct:chat-message", request, body, Map.of()))
                 .flatMap(exchange -> {
                     Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
+                    RequestIds.useTurnId(request, turn.requestId());
                     String turnId = turn.requestId().toString();
                     // attached when the response body is subscribed, so a client gone before that leaves nothing
                     // attached; the replay from the route event covers what the turn published meanwhile

@@ -90,6 +90,7 @@ public class OpenAiApi {
                 .flatMap(body -> RouteCalls.call(routes, "direct:openai-chat-completion", request, body, headers))
                 .flatMap(exchange -> {
                     Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
+                    RequestIds.useTurnId(request, turn.requestId());
                     CompletionRequest completion = exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class);
                     return completion.stream() ? stream(request, turn, completion) : collect(request, turn, completion);
                 })
@@ -216,6 +217,9 @@ public class OpenAiApi {
     private Mono<ServerResponse> openAiError(ServerResponse.BodyBuilder builder, OpenAiError error, String path,
                                              String fallbackFrom, String turnId) {
         builder.contentType(MediaType.APPLICATION_JSON);
+        if (error.retryAfter() != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfter()));
+        }
         if (path != null) {
             builder.header(PATH_HEADER, path);
         }

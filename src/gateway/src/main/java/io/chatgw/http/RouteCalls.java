@@ -41,6 +41,11 @@ final class RouteCalls {
             setHeader(exchange, ExchangeKeys.REMOTE_ADDRESS, request.remoteAddress()
                     .map(a -> a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()).orElse(null));
             request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));
+            RequestIds.RequestId requestId = RequestIds.of(request);
+            if (requestId != null) {
+                setHeader(exchange, ExchangeKeys.REQUEST_ID_HEADER, requestId.value().get());
+                exchange.getIn().setHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, requestId.fromClient());
+            }
             headers.forEach((name, value) -> setHeader(exchange, name, value));
             Exchange result = routes.send(uri, exchange);
             if (result.getException() != null) {

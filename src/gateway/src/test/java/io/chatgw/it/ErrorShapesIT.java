@@ -39,7 +39,7 @@ class ErrorShapesIT extends GatewayTestBase {
 
     @Test
     void aKnownPathWithTheWrongMethodIs405WithAllow() throws Exception {
-        HttpResponse<String> r = client.send("GET", "/api/v1/sessions", null, null, null);
+        HttpResponse<String> r = client.send("GET", "/api/v1/vm-tokens", null, null, null);
         nativeError(r, 405, "method_not_allowed");
         assertThat(r.headers().firstValue("Allow").orElse("")).isEqualTo("POST");
         nativeError(client.send("DELETE", "/api/v1/sessions/x/events", null, null, null), 405, "method_not_allowed");

@@ -57,12 +57,12 @@ class PathFailuresIT extends GatewayTestBase {
     }
 
     @Test
-    void llmRateLimitOnTheDirectPathIsAnUpstreamError() throws Exception {
+    void llmRateLimitOnTheDirectPathIsARateLimitedError() throws Exception {
         List<Event> events = chat(llmToken, newSession(llmToken), "[[standin fail=http_429]] hi");
 
         Event last = events.get(events.size() - 1);
-        assertThat(last.json().get("code").asText()).isEqualTo("upstream_error");
-        assertThat(last.json().get("message").asText()).contains("429");
+        assertThat(last.json().get("code").asText()).isEqualTo("rate_limited");
+        assertThat(last.json().get("retry_after").asInt()).isPositive();
     }
 
     @Test

@@ -15,9 +15,10 @@ import java.util.List;
  * @param requestId caller's request id, or {@code null}
  * @param message   the user's message, as sent (required)
  * @param history   earlier turns, oldest first (possibly empty)
+ * @param parameters OpenAI parameters for the LLM call ({@code max_tokens}, {@code temperature}, ...), possibly empty
  */
 record ExecuteRequest(String sessionId, String userId, String orgId, String requestId, String message,
-    List<ChatTurn> history) {
+    List<ChatTurn> history, JsonObject parameters) {
 
   /** One earlier turn of the conversation. */
   record ChatTurn(String role, String content) {
@@ -39,7 +40,12 @@ record ExecuteRequest(String sessionId, String userId, String orgId, String requ
     String message = requiredText(json, "message");
     String orgId = optionalText(json, "org_id");
     String requestId = optionalText(json, "request_id");
-    return new ExecuteRequest(sessionId, userId, orgId, requestId, message, history(json.getValue("history")));
+    Object parameters = json.getValue("parameters");
+    if (parameters != null && !(parameters instanceof JsonObject)) {
+      throw new BadRequestException("'parameters' must be an object of OpenAI chat completion parameters");
+    }
+    return new ExecuteRequest(sessionId, userId, orgId, requestId, message, history(json.getValue("history")),
+        parameters == null ? new JsonObject() : (JsonObject) parameters);
   }
 
   private static JsonObject parseObject(Buffer body) throws BadRequestException {

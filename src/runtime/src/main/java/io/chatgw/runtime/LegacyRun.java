@@ -21,6 +21,7 @@ final class LegacyRun implements LlmStreamListener {
   private final LlmChatClient llm;
   private LlmChatClient.LlmCall call;
   private boolean stopped;
+  private String finishReason;
 
   /**
    * @param llmMessage the user's message as it goes to the LLM (runtime directives removed)
@@ -46,7 +47,7 @@ final class LegacyRun implements LlmStreamListener {
     if (stopped) {
       return;
     }
-    call = llm.streamChat(llmMessages(), this);
+    call = llm.streamChat(llmMessages(), request.parameters(), this);
     if (events.isBackedUp()) {
       pauseLlmUntilWritable();
     }
@@ -61,12 +62,18 @@ final class LegacyRun implements LlmStreamListener {
   }
 
   @Override
+  public void onFinishReason(String reason) {
+    finishReason = reason;
+  }
+
+  @Override
   public void onCompleted(String reportedModel, LlmUsage usage) {
     JsonObject usageJson = new JsonObject()
         .put("input_tokens", usage == null ? 0 : usage.promptTokens())
         .put("output_tokens", usage == null ? 0 : usage.completionTokens());
     events.emit("run_finished", new JsonObject()
         .put("model", reportedModel != null ? reportedModel : model)
+        .put("finish_reason", finishReason)
         .put("usage", usageJson));
     events.finish();
   }

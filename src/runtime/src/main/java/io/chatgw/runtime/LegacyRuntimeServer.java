@@ -8,7 +8,7 @@ import java.util.Objects;
  * The reference LEGACY runtime: the old single-process runtime the gateway migrates away from.
  *
  * <p>Serves {@code POST /api/v1/execute/stream}: takes
- * {@code {"session_id","user_id","org_id","request_id","message","history"}} and answers with a
+ * {@code {"session_id","user_id","org_id","request_id","message","history","parameters"}} and answers with a
  * {@code text/event-stream} in the runtime's own event vocabulary ({@code run_started},
  * {@code plan}, {@code tool_call}, {@code tool_output}, {@code token}, {@code run_finished},
  * {@code run_failed}; each {@code event: <name>\ndata: <json>\n\n}), streaming the answer of an

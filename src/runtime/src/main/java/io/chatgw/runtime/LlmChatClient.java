@@ -36,7 +36,18 @@ public final class LlmChatClient {
 
   /** Starts a streamed completion of {@code messages}; must be called on an event loop. */
   public LlmCall streamChat(JsonArray messages, LlmStreamListener listener) {
-    JsonObject body = new JsonObject()
+    return streamChat(messages, new JsonObject(), listener);
+  }
+
+  /**
+   * As {@link #streamChat(JsonArray, LlmStreamListener)}, with the OpenAI parameters the gateway passed on
+   * ({@code max_tokens}, {@code temperature}, {@code response_format}, ...) in the request; they cannot replace
+   * {@code model}, {@code messages} or the streaming fields.
+   */
+  public LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
+    JsonObject body = parameters.copy();
+    body.remove("model");
+    body
         .put("model", model)
         .put("messages", messages)
         .put("stream", true)
@@ -184,10 +195,23 @@ public final class LlmChatClient {
         usage = new LlmStreamListener.LlmUsage(number(reported.getValue("prompt_tokens")),
             number(reported.getValue("completion_tokens")));
       }
+      String finishReason = finishReason(chunk);
+      if (finishReason != null) {
+        listener.onFinishReason(finishReason);
+      }
       String content = deltaContent(chunk);
       if (content != null && !content.isEmpty()) {
         listener.onContent(content);
       }
+    }
+
+    private static String finishReason(JsonObject chunk) {
+      Object choices = chunk.getValue("choices");
+      if (!(choices instanceof JsonArray) || ((JsonArray) choices).isEmpty()
+          || !(((JsonArray) choices).getValue(0) instanceof JsonObject choice)) {
+        return null;
+      }
+      return choice.getValue("finish_reason") instanceof String reason ? reason : null;
     }
 
     private static String deltaContent(JsonObject chunk) {

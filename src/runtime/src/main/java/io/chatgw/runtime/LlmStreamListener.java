@@ -17,6 +17,10 @@ public interface LlmStreamListener {
    */
   void onCompleted(String model, LlmUsage usage);
 
+  /** The LLM said why it stopped ({@code stop}, {@code length}, ...); before {@link #onCompleted}. */
+  default void onFinishReason(String reason) {
+  }
+
   /** The call failed: non-2xx status, broken or malformed stream, or unreachable LLM. */
   void onFailed(String message);
 

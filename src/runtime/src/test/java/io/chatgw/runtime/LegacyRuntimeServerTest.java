@@ -63,7 +63,7 @@ class LegacyRuntimeServerTest {
     assertEquals("standin-1", started.getString("model"));
     assertEquals("Stand-in reply to \"Hello runtime\": token-1 token-2 token-3 token-4 token-5 token-6 token-7",
         call.tokens());
-    assertEquals(new JsonObject().put("model", "standin-1")
+    assertEquals(new JsonObject().put("model", "standin-1").put("finish_reason", "stop")
             .put("usage", new JsonObject().put("input_tokens", 2).put("output_tokens", 8)),
         call.last().data());
     assertTrue(call.body.toString().startsWith("event: run_started\ndata: {"));

@@ -55,7 +55,7 @@ final class ChatCompletionHandler {
   private StandinKnobs resolveKnobs(HttpServerRequest request, ChatCompletionRequest chat)
       throws InvalidRequestException {
     try {
-      return StandinKnobs.resolve(options, request.headers(), chat.lastUserMessage());
+      return StandinKnobs.resolve(options, request.headers(), StandinAnswer.withoutEcho(chat.lastUserMessage()));
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException("Invalid stand-in knob: " + e.getMessage(), "messages",
           "invalid_standin_directive");
@@ -82,7 +82,8 @@ final class ChatCompletionHandler {
         "chatcmpl-standin-" + completionIds.incrementAndGet(),
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
-        StandinAnswer.of(chat.lastUserMessage(), knobs.chunks()),
+        StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters()),
+        chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
         chat.stream() && chat.includeUsage());
     boolean midStream = knobs.failure().kind() == InjectedFailure.Kind.MID_STREAM;

@@ -13,9 +13,10 @@ import io.vertx.core.json.JsonObject;
  * @param includeUsage    whether the caller asked for {@code stream_options.include_usage: true}
  * @param lastUserMessage text of the last message with role {@code user} ("" when there is none)
  * @param promptTokens    whitespace-separated words across the text of all messages
+ * @param parameters      the OpenAI parameters it honours (max_tokens, stop, response_format, logprobs, ...)
  */
 record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
-    String lastUserMessage, int promptTokens) {
+    String lastUserMessage, int promptTokens, StandinParameters parameters) {
 
   private static final String INVALID_JSON = "invalid_json";
   private static final String INVALID_VALUE = "invalid_value";
@@ -59,7 +60,8 @@ record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
       throw new InvalidRequestException("'model' must be a string", "model", INVALID_VALUE);
     }
     String modelName = model == null || ((String) model).isBlank() ? null : (String) model;
-    return new ChatCompletionRequest(modelName, stream, includeUsage, lastUserMessage, promptTokens);
+    return new ChatCompletionRequest(modelName, stream, includeUsage, lastUserMessage, promptTokens,
+        StandinParameters.parse(json));
   }
 
   static int countWords(String text) {

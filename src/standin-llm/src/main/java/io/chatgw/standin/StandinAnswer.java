@@ -1,10 +1,15 @@
 package io.chatgw.standin;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * The deterministic content of a stand-in answer: a pure function of the last user message and
- * the chunk count, identical for streamed and non-streamed responses.
+ * The deterministic content of a stand-in answer: a pure function of the last user message, the chunk count
+ * and the request's {@link StandinParameters}, identical for streamed and non-streamed responses.
  *
- * <p>With {@code chunks = N} the answer has exactly N pieces:
+ * <p>With {@code chunks = N} and no parameters the answer has exactly N pieces:
  * <pre>
  * piece 0:        Stand-in reply to "&lt;excerpt&gt;":
  * piece i (1..N-1): " token-i"   (a space, then token-i)
@@ -13,22 +18,94 @@ package io.chatgw.standin;
  * The excerpt is the last user message with its {@code [[standin ...]]} directives removed,
  * runs of whitespace collapsed to one space, trimmed, and cut to its first
  * {@value #EXCERPT_CODE_POINTS} code points. Nothing is escaped: the quotes are literal.
+ * A {@code response_format} (or {@code echo_params}) answer is one piece of JSON; {@code stop} cuts the content
+ * before the first stop string; {@code max_tokens} keeps at most that many pieces ({@code finish_reason: length}).
  */
 final class StandinAnswer {
 
   static final int EXCERPT_CODE_POINTS = 40;
+  private static final Pattern ECHO = Pattern.compile("\\[\\[\\s*standin\\s+echo_params\\s*]]", Pattern.CASE_INSENSITIVE);
 
-  private final String head;
-  private final int pieceCount;
+  private final List<String> pieces;
+  private final String finishReason;
 
-  private StandinAnswer(String head, int pieceCount) {
-    this.head = head;
-    this.pieceCount = pieceCount;
+  private StandinAnswer(List<String> pieces, String finishReason) {
+    this.pieces = pieces;
+    this.finishReason = finishReason;
   }
 
   static StandinAnswer of(String lastUserMessage, int chunks) {
     StandinKnobs.checkChunks(chunks);
-    return new StandinAnswer("Stand-in reply to \"" + excerpt(lastUserMessage) + "\":", chunks);
+    List<String> pieces = new ArrayList<>(chunks);
+    pieces.add("Stand-in reply to \"" + excerpt(lastUserMessage) + "\":");
+    for (int i = 1; i < chunks; i++) {
+      pieces.add(" token-" + i);
+    }
+    return new StandinAnswer(pieces, "stop");
+  }
+
+  /** As {@link #of(String, int)}, shaped by the request's parameters. */
+  static StandinAnswer of(String lastUserMessage, int chunks, StandinParameters parameters) {
+    StandinAnswer usual = of(lastUserMessage, chunks);
+    List<String> pieces = usual.pieces;
+    if (echoes(lastUserMessage)) { // exactly what was received, never cut
+      return new StandinAnswer(List.of(parameters.received().encode()), "stop");
+    }
+    String formatted = parameters.formattedContent(usual.content());
+    if (formatted != null) {
+      pieces = List.of(formatted);
+    }
+    pieces = cutAtStop(pieces, parameters.stop());
+    String finishReason = "stop";
+    if (parameters.maxTokens() != null && pieces.size() > parameters.maxTokens()) {
+      pieces = pieces.subList(0, parameters.maxTokens());
+      finishReason = "length";
+    }
+    return new StandinAnswer(List.copyOf(pieces), finishReason);
+  }
+
+  /** Whether the message holds {@code [[standin echo_params]]} (removed from the knobs the stand-in parses). */
+  static boolean echoes(String message) {
+    return ECHO.matcher(message).find();
+  }
+
+  /** The message without {@code [[standin echo_params]]}. */
+  static String withoutEcho(String message) {
+    return ECHO.matcher(message).replaceAll("");
+  }
+
+  private static List<String> cutAtStop(List<String> pieces, List<String> stops) {
+    if (stops.isEmpty()) {
+      return pieces;
+    }
+    String content = String.join("", pieces);
+    int cut = -1;
+    for (String stop : stops) {
+      int at = stop.isEmpty() ? -1 : content.indexOf(stop);
+      if (at >= 0 && (cut < 0 || at < cut)) {
+        cut = at;
+      }
+    }
+    if (cut < 0) {
+      return pieces;
+    }
+    List<String> kept = new ArrayList<>();
+    int length = 0;
+    for (String piece : pieces) {
+      if (length + piece.length() <= cut) {
+        kept.add(piece);
+        length += piece.length();
+      } else {
+        if (cut > length) {
+          kept.add(piece.substring(0, cut - length));
+        }
+        break;
+      }
+    }
+    if (kept.isEmpty()) {
+      kept.add("");
+    }
+    return kept;
   }
 
   /** The message as quoted in the answer. */
@@ -42,23 +119,24 @@ final class StandinAnswer {
   }
 
   int pieceCount() {
-    return pieceCount;
+    return pieces.size();
   }
 
   /** Piece {@code index}, 0-based. */
   String piece(int index) {
-    if (index < 0 || index >= pieceCount) {
-      throw new IndexOutOfBoundsException("piece " + index + " of " + pieceCount);
+    if (index < 0 || index >= pieces.size()) {
+      throw new IndexOutOfBoundsException("piece " + index + " of " + pieces.size());
     }
-    return index == 0 ? head : " token-" + index;
+    return pieces.get(index);
+  }
+
+  /** {@code stop}, or {@code length} when {@code max_tokens} cut the answer. */
+  String finishReason() {
+    return finishReason;
   }
 
   /** All pieces joined: what a client gets by concatenating the streamed deltas. */
   String content() {
-    StringBuilder content = new StringBuilder(head.length() + pieceCount * 10);
-    for (int i = 0; i < pieceCount; i++) {
-      content.append(piece(i));
-    }
-    return content.toString();
+    return String.join("", pieces);
   }
 }

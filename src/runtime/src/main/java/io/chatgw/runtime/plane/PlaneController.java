@@ -239,6 +239,11 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
+  public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
+    return llm.streamChat(messages, parameters, listener);
+  }
+
+  @Override
   public String model() {
     return options.getModel();
   }
@@ -328,6 +333,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(frame.getValue("history")),
         extraction.directives());
+    if (frame.getValue("parameters") instanceof JsonObject parameters) {
+      turn.parameters(parameters);
+    }
     turns.put(sessionId, turn);
     turn.start();
   }

@@ -24,6 +24,8 @@ final class PlaneTurn implements LlmStreamListener {
   private final JsonArray history;
   private final PlaneDirectives directives;
   private LlmChatClient.LlmCall call;
+  private JsonObject parameters = new JsonObject();
+  private String finishReason;
   private boolean paused;
   private boolean ended;
   private long highestSentSeq;
@@ -125,6 +127,11 @@ final class PlaneTurn implements LlmStreamListener {
   }
 
   @Override
+  public void onFinishReason(String reason) {
+    finishReason = reason;
+  }
+
+  @Override
   public void onCompleted(String reportedModel, LlmUsage usage) {
     if (ended) {
       return;
@@ -134,6 +141,7 @@ final class PlaneTurn implements LlmStreamListener {
     long completionTokens = usage == null ? 0 : usage.completionTokens();
     long seq = emit("done", new JsonObject()
         .put("model", model)
+        .put("finish_reason", finishReason)
         .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)));
     ended = true;
     host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
@@ -147,9 +155,14 @@ final class PlaneTurn implements LlmStreamListener {
     }
   }
 
+  /** The OpenAI parameters of the {@code user_message} ({@code max_tokens}, ...), for the LLM call; before start. */
+  void parameters(JsonObject parameters) {
+    this.parameters = parameters;
+  }
+
   private void startLlm() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
-    call = host.streamChat(messages, this);
+    call = host.streamChat(messages, parameters, this);
     pauseWhileBackedUp();
   }
 

@@ -17,6 +17,12 @@ interface TurnHost {
 
   LlmChatClient.LlmCall streamChat(JsonArray messages, LlmStreamListener listener);
 
+  /** As above, with the OpenAI parameters of the gateway's {@code user_message}. */
+  default LlmChatClient.LlmCall streamChat(JsonArray messages, io.vertx.core.json.JsonObject parameters,
+      LlmStreamListener listener) {
+    return streamChat(messages, listener);
+  }
+
   /** The model asked of the LLM. */
   String model();
 

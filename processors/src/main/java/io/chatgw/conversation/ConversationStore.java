@@ -1,0 +1,89 @@
+package io.chatgw.conversation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The conversation_turns table (sql/V20): written once per ended turn, read newest first or paged oldest first. */
+@Component
+public class ConversationStore {
+
+    private static final TypeReference<List<Map<String, Object>>> TOOLS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public ConversationStore(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Idempotent: a retried write that had in fact been committed changes nothing. A deleted session: no row. */
+    public void insert(ConversationTurn turn) {
+        insert(turn, null);
+    }
+
+    /** @param encoding the encoding {@code turn.tokens()} was counted in (null: not counted) */
+    public void insert(ConversationTurn turn, String encoding) {
+        String tools;
+        try {
+            tools = json.writeValueAsString(turn.tools());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tool events are not serializable", e);
+        }
+        jdbc.update("""
+                INSERT INTO conversation_turns (request_id, session_id, started_at, user_message, answer, status, path,
+                                                error_code, tools, tokens, encoding)
+                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ? FROM sessions s WHERE s.id = ?
+                ON CONFLICT (request_id) DO NOTHING""",
+                turn.requestId(), Timestamp.from(turn.startedAt()), turn.userMessage(), turn.answer(), turn.status(),
+                turn.path(), turn.errorCode(), tools, turn.tokens(), turn.tokens() == null ? null : encoding,
+                turn.sessionId());
+    }
+
+    /** The session's last {@code limit} turns, newest first; {@code tokens} only if counted in {@code encoding}. */
+    public List<ConversationTurn> newest(UUID sessionId, int limit, String encoding) {
+        return jdbc.query("""
+                SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
+                       CASE WHEN encoding = ? THEN tokens END AS tokens
+                FROM conversation_turns WHERE session_id = ?
+                ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, encoding, sessionId, limit);
+    }
+
+    /** Up to {@code limit} turns after the cursor position (null: from the start), oldest first. */
+    public List<ConversationTurn> page(UUID sessionId, Instant afterStarted, UUID afterRequest, int limit) {
+        if (afterStarted == null) {
+            return jdbc.query("""
+                    SELECT * FROM conversation_turns WHERE session_id = ?
+                    ORDER BY started_at, request_id LIMIT ?""", this::turn, sessionId, limit);
+        }
+        return jdbc.query("""
+                SELECT * FROM conversation_turns WHERE session_id = ? AND (started_at, request_id) > (?, ?)
+                ORDER BY started_at, request_id LIMIT ?""", this::turn, sessionId, Timestamp.from(afterStarted),
+                afterRequest, limit);
+    }
+
+    private ConversationTurn turn(ResultSet rs, int row) throws SQLException {
+        List<Map<String, Object>> tools;
+        try {
+            tools = json.readValue(rs.getString("tools"), TOOLS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("conversation_turns.tools is not a JSON array", e);
+        }
+        return new ConversationTurn(rs.getObject("request_id", UUID.class), rs.getObject("session_id", UUID.class),
+                rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getString("user_message"),
+                rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools,
+                rs.getObject("tokens", Integer.class));
+    }
+}

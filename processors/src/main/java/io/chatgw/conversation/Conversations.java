@@ -1,0 +1,108 @@
+package io.chatgw.conversation;
+
+import io.chatgw.turn.Turn;
+import io.chatgw.turn.TurnOutcome;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each session's conversation: what a new message is sent with, and what an ended turn adds. An ended turn is
+ * remembered in memory at once (before its done/error event goes out, so the client's next message already
+ * sees it) and written to PostgreSQL off the client's path (routes/sessions.yaml's store-conversation-turn);
+ * it is forgotten from memory once written, or once the write was given up (logged with the turn).
+ * A gateway that stops with writes pending loses those turns (their usage records are separate).
+ */
+@Component
+public class Conversations {
+
+    private final ConversationStore store;
+    private final HistoryWindow window;
+    private final int maxTurns;
+    /** Ended turns not yet written, per session. */
+    private final Map<UUID, List<ConversationTurn>> pending = new ConcurrentHashMap<>();
+
+    public Conversations(ConversationStore store, ConversationProperties config) {
+        this.store = store;
+        this.maxTurns = config.maxTurns();
+        this.window = new HistoryWindow(config.maxTurns(), config.historyTokenBudget(), config.encoding());
+    }
+
+    /** The history to send with the session's next message: its last turns within the configured bounds. */
+    public HistoryWindow.Bounded history(UUID sessionId) {
+        if (maxTurns == 0) {
+            return window.bound(List.of());
+        }
+        // one more than can be sent: the window then knows (and logs) that older turns were cut
+        List<ConversationTurn> newest = store.newest(sessionId, maxTurns + 1, window.encodingName());
+        List<ConversationTurn> waiting = pending.get(sessionId);
+        if (waiting != null && !waiting.isEmpty()) {
+            List<ConversationTurn> merged = new ArrayList<>(newest);
+            for (ConversationTurn turn : waiting) {
+                if (newest.stream().noneMatch(t -> t.requestId().equals(turn.requestId()))) {
+                    merged.add(turn);
+                }
+            }
+            merged.sort(Comparator.comparing(ConversationTurn::startedAt).thenComparing(ConversationTurn::requestId)
+                    .reversed());
+            newest = merged;
+        }
+        return window.bound(newest);
+    }
+
+    /**
+     * The turn ended: remembered until written. Called by {@link io.chatgw.turn.Turns} before the terminal
+     * event. @return the turn to write, or null if the session's conversation does not keep it
+     */
+    public ConversationTurn remember(Turn turn) {
+        if (!turn.keptInConversation()) {
+            return null;
+        }
+        TurnOutcome outcome = turn.outcome();
+        boolean completed = outcome != null && !TurnOutcome.FAILED.equals(outcome.status());
+        ConversationTurn ended = new ConversationTurn(turn.requestId(), turn.session().id(),
+                turn.startedAt().truncatedTo(ChronoUnit.MICROS), turn.message(), turn.answer(),
+                completed ? ConversationTurn.COMPLETED : ConversationTurn.FAILED, turn.path(),
+                completed ? null : outcome == null ? "internal_error" : outcome.errorCode(), turn.toolEvents());
+        pending.computeIfAbsent(ended.sessionId(), id -> new CopyOnWriteArrayList<>()).add(ended);
+        return ended;
+    }
+
+    /** The ended turn {@link #remember} holds for this request, or null. */
+    public ConversationTurn remembered(UUID requestId, UUID sessionId) {
+        List<ConversationTurn> waiting = pending.get(sessionId);
+        if (waiting == null) {
+            return null;
+        }
+        return waiting.stream().filter(t -> t.requestId().equals(requestId)).findFirst().orElse(null);
+    }
+
+    /** Writes a remembered turn (on a writer thread); throws so the route can retry. */
+    public void write(ConversationTurn turn) {
+        store.insert(turn.withTokens(window.count(turn)), window.encodingName()); // counted once, here
+        forget(turn);
+    }
+
+    /** The turn is written, or its write was given up: no longer held in memory. */
+    public void forget(ConversationTurn turn) {
+        pending.computeIfPresent(turn.sessionId(), (id, turns) -> {
+            turns.removeIf(t -> t.requestId().equals(turn.requestId()));
+            return turns.isEmpty() ? null : turns;
+        });
+    }
+
+    /** The session was deleted: nothing of it is held or written any more. */
+    public void forgetSession(UUID sessionId) {
+        pending.remove(sessionId);
+    }
+
+    public int pendingTurns() {
+        return pending.values().stream().mapToInt(List::size).sum();
+    }
+}

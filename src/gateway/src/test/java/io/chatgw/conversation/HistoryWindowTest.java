@@ -1,0 +1,66 @@
+package io.chatgw.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class HistoryWindowTest {
+
+    private static final UUID SESSION = UUID.randomUUID();
+
+    private static ConversationTurn turn(int i, String status) {
+        return new ConversationTurn(UUID.randomUUID(), SESSION, Instant.EPOCH.plusSeconds(i), "question " + i,
+                "answer " + i, status, "legacy", null, List.of());
+    }
+
+    /** Newest first, as the store returns them. */
+    private static List<ConversationTurn> turns(int n) {
+        List<ConversationTurn> turns = new ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {
+            turns.add(turn(i, ConversationTurn.COMPLETED));
+        }
+        return turns;
+    }
+
+    @Test
+    void theLastTurnsAreSentOldestFirstAsUserAndAssistantMessages() {
+        HistoryWindow.Bounded b = new HistoryWindow(2, 10_000, "cl100k_base").bound(turns(5));
+        assertThat(b.messages()).containsExactly(
+                Map.of("role", "user", "content", "question 3"), Map.of("role", "assistant", "content", "answer 3"),
+                Map.of("role", "user", "content", "question 4"), Map.of("role", "assistant", "content", "answer 4"));
+        assertThat(b.turnsKept()).isEqualTo(2);
+        assertThat(b.turnsDropped()).isEqualTo(3);
+        assertThat(b.describe()).startsWith("history_turns=2 history_dropped=3 history_tokens=");
+    }
+
+    @Test
+    void theTokenBudgetDropsTheOldestTurnsFirstAndKeepsTheHistoryContiguous() {
+        HistoryWindow window = new HistoryWindow(100, 10_000, "cl100k_base");
+        int perTurn = window.tokens("question 1") + window.tokens("answer 1");
+        HistoryWindow.Bounded b = new HistoryWindow(100, perTurn * 2 + 1, "cl100k_base").bound(turns(5));
+        assertThat(b.turnsKept()).isEqualTo(2);
+        assertThat(b.messages().get(0).get("content")).isEqualTo("question 3");
+        assertThat(b.tokens()).isEqualTo(perTurn * 2);
+    }
+
+    @Test
+    void failedTurnsAreNotSent() {
+        List<ConversationTurn> turns = new ArrayList<>(turns(2));
+        turns.add(0, turn(2, ConversationTurn.FAILED));
+        HistoryWindow.Bounded b = new HistoryWindow(10, 10_000, "cl100k_base").bound(turns);
+        assertThat(b.turnsKept()).isEqualTo(2);
+        assertThat(b.turnsDropped()).isZero();
+        assertThat(b.messages()).extracting(m -> m.get("content")).doesNotContain("question 2");
+    }
+
+    @Test
+    void anUnknownEncodingIsAConfigurationError() {
+        assertThatThrownBy(() -> new HistoryWindow(1, 1, "nope")).hasMessageContaining("gateway.conversations.encoding");
+    }
+}
