@@ -234,11 +234,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
-  public LlmChatClient.LlmCall streamChat(JsonArray messages, LlmStreamListener listener) {
-    return llm.streamChat(messages, listener);
-  }
-
-  @Override
   public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
     return llm.streamChat(messages, parameters, listener);
   }

@@ -15,13 +15,8 @@ interface TurnHost {
   /** Asks the gateway; fails with a {@link GatewayRequestException}. */
   Future<JsonObject> request(String method, JsonObject params);
 
-  LlmChatClient.LlmCall streamChat(JsonArray messages, LlmStreamListener listener);
-
-  /** As above, with the OpenAI parameters of the gateway's {@code user_message}. */
-  default LlmChatClient.LlmCall streamChat(JsonArray messages, io.vertx.core.json.JsonObject parameters,
-      LlmStreamListener listener) {
-    return streamChat(messages, listener);
-  }
+  /** Streams the LLM's answer with the OpenAI parameters of the gateway's {@code user_message} (may be empty). */
+  LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener);
 
   /** The model asked of the LLM. */
   String model();
