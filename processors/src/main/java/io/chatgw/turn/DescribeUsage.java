@@ -1,7 +1,6 @@
 package io.chatgw.turn;
 
 import io.chatgw.core.ExchangeKeys;
-import io.chatgw.core.GatewayException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +30,11 @@ public class DescribeUsage implements Processor {
                     Usage.NONE, turn.model(), now - turn.startedNanos(), false));
         }
         for (PathRun run : runs) {
-            boolean answering = run == runs.get(runs.size() - 1);
+            boolean answering = turn.answered(run);
             String status = answering ? outcome.status() : TurnOutcome.FAILED;
-            String errorCode = answering ? outcome.errorCode() : codeOf(run.failure());
             records.add(record(turn, run, run.attempt(), run.path().wire(),
-                    run.fallbackFrom() == null ? null : run.fallbackFrom().wire(), status, errorCode, run.usage(),
-                    run.model(), now - run.startedNanos(), !answering));
+                    run.fallbackFrom() == null ? null : run.fallbackFrom().wire(), status, turn.errorCodeOf(run),
+                    run.usage(), run.model(), now - run.startedNanos(), !answering));
         }
         exchange.getMessage().setBody(records);
         exchange.getMessage().setHeader("kafka.KEY", turn.session().id().toString());
@@ -61,9 +59,5 @@ public class DescribeUsage implements Processor {
         record.put("latencyMs", (int) (elapsedNanos / 1_000_000));
         record.put("errorCode", errorCode);
         return record;
-    }
-
-    private static String codeOf(Throwable failure) {
-        return failure instanceof GatewayException g ? g.code() : failure == null ? null : "internal_error";
     }
 }

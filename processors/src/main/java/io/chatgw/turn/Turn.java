@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.GatewayException;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionStream;
 import io.chatgw.routing.ModeDecision;
@@ -233,6 +234,23 @@ public final class Turn {
     public String model() {
         PathRun run = currentRun();
         return run == null ? null : run.model();
+    }
+
+    /** Whether {@code run} is the one that answered (the last); an earlier one failed and was replaced. */
+    public boolean answered(PathRun run) {
+        return run == currentRun();
+    }
+
+    /**
+     * The error code of one of this ended turn's runs: the answering run's is the turn's own (null if it completed),
+     * an earlier run's the failure it was replaced for.
+     */
+    public String errorCodeOf(PathRun run) {
+        if (answered(run)) {
+            return outcome.errorCode();
+        }
+        Throwable failure = run.failure();
+        return failure instanceof GatewayException g ? g.code() : failure == null ? null : "internal_error";
     }
 
     /** How the turn ended (null while it runs): what the done/error event, usage record, metrics and log say. */

@@ -193,17 +193,9 @@ public class Turns {
      * answered counts against the path that failed, the answering run against its own.
      */
     private void recordRuns(Turn turn, long now) {
-        List<PathRun> runs = turn.runs();
-        for (int i = 0; i < runs.size(); i++) {
-            PathRun run = runs.get(i);
-            boolean answering = i == runs.size() - 1;
-            String code = answering ? turn.outcome().errorCode() : codeOf(run.failure());
-            monitor.classify(code).ifPresent(result -> monitor.record(PathExecution.of(turn.caller().orgId(),
+        for (PathRun run : turn.runs()) {
+            monitor.classify(turn.errorCodeOf(run)).ifPresent(result -> monitor.record(PathExecution.of(turn.caller().orgId(),
                     run.path(), result, run.startedNanos(), run.firstEventNanos(), now)));
         }
-    }
-
-    private static String codeOf(Throwable failure) {
-        return failure instanceof GatewayException g ? g.code() : failure == null ? null : "internal_error";
     }
 }
