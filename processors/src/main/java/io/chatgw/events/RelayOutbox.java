@@ -78,7 +78,7 @@ public final class RelayOutbox implements Processor, AutoCloseable {
             int sent;
             long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             do { // full batches: go on at once (for a second), so the interval does not cap the throughput
-                sent = Boolean.TRUE.equals(tx.execute(status -> pass())) ? config.batchSize() : 0;
+                sent = Boolean.TRUE.equals(tx.execute(status -> pass(Long.MAX_VALUE))) ? config.batchSize() : 0;
             } while (sent > 0 && System.nanoTime() < deadline);
             measureDepth();
             if (postgresDown) {
@@ -97,8 +97,28 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         }
     }
 
-    /** One batch; true when it was full (more may be waiting). */
-    private boolean pass() {
+    /**
+     * At shutdown (DrainEventsAtStop): passes until the outbox is empty or {@code deadlineNanos} (System.nanoTime)
+     * is reached; an acknowledgement not in by then counts as a failed send (the row stays unpublished). A send
+     * waiting for the broker's metadata can add up to {@code max-block-ms}.
+     * @return the rows still unpublished, or -1 when PostgreSQL could not be read
+     */
+    public long relayUntil(long deadlineNanos) {
+        try {
+            while (System.nanoTime() < deadlineNanos && Boolean.TRUE.equals(tx.execute(status -> pass(deadlineNanos)))) {
+                // a full batch went: go on
+            }
+            return measureDepth();
+        } catch (RuntimeException e) {
+            if (EventStore.isOutage(e)) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** One batch, acknowledgements awaited until {@code ackDeadlineNanos} at most; true when it was full (more may be waiting). */
+    private boolean pass(long ackDeadlineNanos) {
         if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
             return false; // another instance relays now
         }
@@ -129,7 +149,9 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         Exception failure = sendFailure;
         for (int i = 0; i < acks.size(); i++) {
             try {
-                acks.get(i).get(config.deliveryTimeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
+                long waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(config.deliveryTimeoutMs() + 5_000L),
+                        Math.max(0, ackDeadlineNanos - System.nanoTime()));
+                acks.get(i).get(waitNanos, TimeUnit.NANOSECONDS);
             } catch (Exception e) {
                 failure = e;
                 break; // the rows after it stay unpublished too, whatever their acks: order is kept
@@ -169,11 +191,15 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         }
     }
 
-    private void measureDepth() {
+    /** Updates the outbox depth and age meters; returns the depth. */
+    private long measureDepth() {
+        long[] depth = {0};
         jdbc.query("SELECT count(*), min(occurred_at) FROM event_outbox WHERE published_at IS NULL", rs -> {
             Timestamp oldest = rs.getTimestamp(2);
-            meters.outbox(rs.getLong(1), oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime()));
+            depth[0] = rs.getLong(1);
+            meters.outbox(depth[0], oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime()));
         });
+        return depth[0];
     }
 
     public boolean kafkaDown() {

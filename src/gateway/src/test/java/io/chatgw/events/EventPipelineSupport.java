@@ -76,7 +76,7 @@ final class EventPipelineSupport implements AutoCloseable {
                 new EventsProperties.Spool(spool, org.springframework.util.unit.DataSize.ofMegabytes(64),
                         org.springframework.util.unit.DataSize.ofKilobytes(64), false, Duration.ofSeconds(1)),
                 100, 100, new EventsProperties.Relay(100, 100, 1500, 1000, 2000, "1 day"),
-                "it.usage." + port, "it.audit." + port, 10, 300000, false);
+                "it.usage." + port, "it.audit." + port, 10, 300000, false, Duration.ofSeconds(5));
     }
 
     EventJournal journal(Path dir) throws IOException {
