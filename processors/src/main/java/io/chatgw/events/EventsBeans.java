@@ -73,8 +73,8 @@ public class EventsBeans {
     }
 
     @Bean
-    DescribePlaneUsage describePlaneUsage() {
-        return new DescribePlaneUsage();
+    DescribePlaneUsage describePlaneUsage(EventsProperties config) {
+        return new DescribePlaneUsage(config);
     }
 
     @Bean

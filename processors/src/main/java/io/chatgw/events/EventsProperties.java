@@ -32,7 +32,9 @@ public record EventsProperties(
          * A normal stop: longest wait for the accept pool, then for the spool into PostgreSQL and the outbox to Kafka
          * once the routes stopped; what is left stays in the spool / the outbox (docs/events.md, "Stopping").
          */
-        @DefaultValue("10s") Duration shutdownDrainTimeout) {
+        @DefaultValue("10s") Duration shutdownDrainTimeout,
+        /** A plane's fire_and_forget report larger than this (its data's JSON) is recorded invalid, cut to this size. */
+        @DefaultValue("16384") int planeReportMaxBytes) {
 
     /** The local disk journal every event passes through: the spool while PostgreSQL is down. */
     public record Spool(

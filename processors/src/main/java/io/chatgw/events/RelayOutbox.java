@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (so one gateway instance relays at a time and one key's events cannot overtake each other), the oldest
  * unpublished rows in seq order are sent with the idempotent producer ({@code acks=all}); rows are marked
  * published only as far as Kafka acknowledged them in order. A send that fails leaves its row and every later row
- * unpublished: they are sent again next pass (at least once; consumers dedupe by event id).
+ * unpublished, and the producer is closed at once (its unsent batches dropped) and replaced: they are sent again
+ * next pass, the failed one first (at least once; consumers dedupe by event id). docs/events.md, "Order".
  */
 public final class RelayOutbox implements Processor, AutoCloseable {
 
@@ -41,23 +43,26 @@ public final class RelayOutbox implements Processor, AutoCloseable {
     private final TransactionTemplate tx;
     private final EventMeters meters;
     private final EventsProperties.Relay config;
-    private final Producer<String, String> producer;
+    private final Supplier<Producer<String, String>> producers;
+    /** Replaced after a failed send (passes never overlap: one holds the advisory lock). */
+    private volatile Producer<String, String> producer;
     private volatile boolean kafkaDown;
     private volatile boolean postgresDown;
 
     public RelayOutbox(JdbcTemplate jdbc, TransactionTemplate tx, EventMeters meters, EventsProperties config,
                        String brokers) {
-        this(jdbc, tx, meters, config, new KafkaProducer<>(producerConfig(brokers, config.relay()),
+        this(jdbc, tx, meters, config, () -> new KafkaProducer<>(producerConfig(brokers, config.relay()),
                 new StringSerializer(), new StringSerializer()));
     }
 
     RelayOutbox(JdbcTemplate jdbc, TransactionTemplate tx, EventMeters meters, EventsProperties config,
-                Producer<String, String> producer) {
+                Supplier<Producer<String, String>> producers) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.meters = meters;
         this.config = config.relay();
-        this.producer = producer;
+        this.producers = producers;
+        this.producer = producers.get();
     }
 
     static Map<String, Object> producerConfig(String brokers, EventsProperties.Relay relay) {
@@ -168,6 +173,13 @@ public final class RelayOutbox implements Processor, AutoCloseable {
             }
         }
         if (failure != null) {
+            // every send after the failed one is abandoned with its producer: a batch still in its buffer is never
+            // sent (a fresh idempotent producer would otherwise send a later row of the key while this one is not
+            // written). Those rows go again next pass, after the failed one, from a new producer.
+            if (acks.subList(Math.min(published.size() + 1, acks.size()), acks.size()).stream().anyMatch(a -> !a.isDone())) {
+                producer.close(Duration.ZERO);
+                producer = producers.get();
+            }
             if (!kafkaDown) {
                 kafkaDown = true;
                 log.warn("event outbox relay: Kafka did not acknowledge ({}); {} rows wait in the outbox",

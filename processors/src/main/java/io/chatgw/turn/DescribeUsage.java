@@ -71,6 +71,8 @@ public class DescribeUsage implements Processor {
         record.put("tokensOut", usage.completionTokens());
         record.put("estimated", estimated);
         record.put("latencyMs", (int) (elapsedNanos / 1_000_000));
+        long firstEvent = run == null ? 0 : run.firstEventNanos();
+        record.put("ttftMs", firstEvent == 0 ? null : (int) ((firstEvent - run.startedNanos()) / 1_000_000));
         record.put("errorCode", errorCode);
         return record;
     }

@@ -139,6 +139,114 @@ class GatewayStopAndCrashIT {
         }
     }
 
+    @Test
+    void twoHundredTurnsWhileKafkaIsStoppedAndTwoHundredUnderAStoppedPostgresqlAreEachRecordedOnceInBoth()
+            throws Exception {
+        Path spool = Files.createTempDirectory("crash-spool-");
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "10s", Map.of()))) {
+            // four users in four orgs (four Kafka keys), four clients at a time; Kafka stopped for real after the
+            // first 40 turns and started again after the 160th
+            List<String[]> callers = new ArrayList<>();
+            for (int u = 0; u < 4; u++) {
+                String token = gateway.token("u-k" + u + "-" + run, "org-k" + u + "-" + run);
+                callers.add(new String[] {token, gateway.newSession(token)});
+            }
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                for (int batch = 0; batch < 50; batch++) {
+                    if (batch == 10) {
+                        kafka.stop();
+                    }
+                    if (batch == 40) {
+                        kafka.start();
+                    }
+                    List<CompletableFuture<String>> turns = new ArrayList<>();
+                    for (String[] caller : callers) {
+                        turns.add(CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return last(gateway.chat(caller[0], caller[1], "[[standin chunks=2 delay_ms=1]] hi"));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }, clients));
+                    }
+                    for (CompletableFuture<String> turn : turns) {
+                        assertThat(turn.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
+                    }
+                }
+            } finally {
+                clients.shutdownNow();
+                if (!kafkaUp()) {
+                    kafka.start();
+                }
+            }
+            for (int u = 0; u < 4; u++) {
+                String user = "u-k" + u + "-" + run;
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(usageRows(user)).isEqualTo(50);
+                    assertThat(unpublished(user)).isZero();
+                });
+                assertPublishedOncePerIdInOutboxOrder(user, 50);
+            }
+
+            // 200 turns streaming at once when PostgreSQL stops: all complete, and all are recorded once it is back
+            String token = gateway.token("u-pg-" + run, "org-pg-" + run);
+            List<SseClient.Stream> streams = new ArrayList<>();
+            SseClient http = new SseClient(gateway.port());
+            for (int i = 0; i < 200; i++) {
+                SseClient.Stream stream = http.post("/api/v1/sessions/" + gateway.newSession(token) + "/messages",
+                        token, "{\"message\":\"[[standin chunks=40 delay_ms=100]] long\"}");
+                assertThat(stream.status()).isEqualTo(200);
+                streams.add(stream);
+            }
+            for (SseClient.Stream stream : streams) {
+                assertThat(stream.next()).isNotNull();
+            }
+            postgres.close();
+            postgres = null;
+            try {
+                assertAllEndDone(streams);
+            } finally {
+                startPostgres();
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(usageRows("u-pg-" + run)).isEqualTo(200);
+                assertThat(unpublished("u-pg-" + run)).isZero();
+            });
+            assertPublishedOncePerIdInOutboxOrder("u-pg-" + run, 200);
+        }
+    }
+
+    private static boolean kafkaUp() {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1",
+                    Integer.parseInt(kafka.brokers().substring(kafka.brokers().lastIndexOf(':') + 1))), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads every stream to its end (a thread each): each ends with `done`. */
+    private static void assertAllEndDone(List<SseClient.Stream> streams) throws Exception {
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(streams.size());
+        try {
+            List<CompletableFuture<String>> ends = streams.stream().map(s -> CompletableFuture.supplyAsync(() -> {
+                try (s) {
+                    return last(s.all());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, readers)).toList();
+            for (CompletableFuture<String> end : ends) {
+                assertThat(end.get(120, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
     /**
      * {@code before} short turns one after the other (PostgreSQL up), then {@code during} long ones at once;
      * PostgreSQL is stopped while they stream (after they were admitted), and they all complete.
@@ -167,16 +275,7 @@ class GatewayStopAndCrashIT {
         }
         postgres.close();
         postgres = null;
-        List<CompletableFuture<String>> ends = streams.stream().map(s -> CompletableFuture.supplyAsync(() -> {
-            try (s) {
-                return last(s.all());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        })).toList();
-        for (CompletableFuture<String> end : ends) {
-            assertThat(end.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
-        }
+        assertAllEndDone(streams);
     }
 
     private static Map<String, String> gatewayConfig(Path spool, String drainTimeout, Map<String, String> more) {

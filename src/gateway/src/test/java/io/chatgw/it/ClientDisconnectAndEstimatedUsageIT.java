@@ -60,6 +60,25 @@ class ClientDisconnectAndEstimatedUsageIT extends GatewayTestBase {
     }
 
     @Test
+    void openAiAnswersReadToTheEndStreamedOrNotAreRecordedCompletedNotDisconnected() throws Exception {
+        String token = tokenFor("u-carol", "org-acme");
+        OpenAiHttp openai = new OpenAiHttp(port);
+        OpenAiHttp.Streamed streamed = openai.stream(token, Map.of("stream", true, "stream_options",
+                Map.of("include_usage", true), "messages", List.of(Map.of("role", "user",
+                        "content", "[[standin chunks=5 delay_ms=20]] hi"))), Map.of());
+        assertThat(streamed.status()).isEqualTo(200);
+        java.net.http.HttpResponse<String> whole = openai.complete(token, Map.of("messages",
+                List.of(Map.of("role", "user", "content", "[[standin chunks=5 delay_ms=20]] hi"))));
+        assertThat(whole.statusCode()).isEqualTo(200);
+        for (String requestId : List.of(streamed.header("x-request-id"), whole.headers().firstValue("x-request-id").orElseThrow())) {
+            Map<String, Object> row = awaitUsage(requestId);
+            assertThat(row.get("status")).isEqualTo("completed");
+            assertThat(row.get("tokens_out")).isEqualTo(5);
+            assertThat(row.get("estimated")).isEqualTo(false);
+        }
+    }
+
+    @Test
     void aStreamCutBeforeTheProvidersUsageIsRecordedWithEstimatedTokensOfWhatItProduced() throws Exception {
         String token = tokenFor("u-carol", "org-acme");
         String session = newSession(token);
@@ -75,16 +94,6 @@ class ClientDisconnectAndEstimatedUsageIT extends GatewayTestBase {
         assertThat(row.get("estimated")).isEqualTo(true);
         assertThat(row.get("tokens_in")).isEqualTo(CL100K.countTokensOrdinary(message));
         assertThat(row.get("tokens_out")).isEqualTo(CL100K.countTokensOrdinary(answer));
-    }
-
-    @Test
-    void aTurnWhoseProviderReportedUsageIsNotEstimated() throws Exception {
-        String token = tokenFor("u-carol", "org-acme");
-        List<SseClient.Event> events = chat(token, newSession(token), "[[standin chunks=3 delay_ms=1]] hi");
-        Map<String, Object> row = awaitUsage(events.get(0).json().get("request_id").asText());
-        assertThat(row.get("status")).isEqualTo("completed");
-        assertThat(row.get("estimated")).isEqualTo(false);
-        assertThat(row.get("tokens_out")).isEqualTo(3);
     }
 
     @Test
