@@ -96,6 +96,44 @@ class EventOutboxIT extends GatewayTestBase {
     }
 
     @Test
+    void aFloodOfBadTokensIsAnsweredInFullButAuditedAtMostTenTimesPerSourceAndMinute() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            assertThat(client.send("POST", "/api/v1/sessions", "Bearer not-a-token-" + i, null, null).statusCode())
+                    .isEqualTo(401);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM audit_log WHERE action = 'auth.failed' AND target = '127.0.0.1'", Integer.class))
+                .isPositive());
+        List<Integer> perMinute = jdbc.queryForList("SELECT count(*)::int FROM audit_log WHERE action = 'auth.failed' "
+                + "AND target = '127.0.0.1' GROUP BY date_trunc('minute', occurred_at)", Integer.class);
+        assertThat(perMinute).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
+        JsonNode details = JSON.readTree(jdbc.queryForObject("SELECT details::text FROM audit_log WHERE action = "
+                + "'auth.failed' ORDER BY occurred_at DESC LIMIT 1", String.class));
+        assertThat(details.get("code").asText()).isNotBlank();
+    }
+
+    @Test
+    void theDailyUsageViewSumsEachOrgUserModelAndPathAndLeavesShadowRunsOut() throws Exception {
+        String user = "u-day-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = tokenFor(user, "org-daily");
+        String session = newSession(token);
+        chat(token, session, "[[standin chunks=3 delay_ms=1]] one");
+        chat(token, session, "[[standin chunks=4 delay_ms=1]] two");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM usage_records WHERE user_id = ?", Integer.class, user)).isEqualTo(2));
+        Map<String, Object> real = jdbc.queryForMap("SELECT path, model FROM usage_records WHERE user_id = ? LIMIT 1", user);
+        jdbc.update("INSERT INTO usage_records (id, request_id, attempt, session_id, user_id, org_id, path, status, model, "
+                + "tokens_in, tokens_out, latency_ms) VALUES (gen_random_uuid(), gen_random_uuid(), 1, ?::uuid, ?, "
+                + "'org-daily', ?, 'shadow', ?, 100, 100, 5)", session, user, real.get("path"), real.get("model"));
+        jdbc.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY usage_daily"); // what routes/events.yaml's timer runs
+        List<Map<String, Object>> days = jdbc.queryForList("SELECT * FROM usage_daily WHERE user_id = ?", user);
+        assertThat(days).hasSize(1);
+        assertThat(days.get(0).get("org_id")).isEqualTo("org-daily");
+        assertThat(((Number) days.get(0).get("calls")).intValue()).isEqualTo(2); // the shadow run is not billed
+        assertThat(((Number) days.get(0).get("tokens_out")).intValue()).isEqualTo(7);
+    }
+
+    @Test
     void theEventsHealthShowsTheSpoolAndTheOutbox() throws Exception {
         HttpResponse<String> health = client.send("GET", "/actuator/health/events", null, null, null);
         JsonNode body = JSON.readTree(health.body());
