@@ -1,8 +1,12 @@
 package io.chatgw.plane;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventsProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -22,7 +26,7 @@ public class ReadPlaneReport implements Processor {
     private final MeterRegistry meters;
     private final int maxReportBytes;
 
-    public ReadPlaneReport(MeterRegistry meters, io.chatgw.events.EventsProperties config) {
+    public ReadPlaneReport(MeterRegistry meters, EventsProperties config) {
         this.meters = meters;
         this.maxReportBytes = config.planeReportMaxBytes();
     }
@@ -43,12 +47,12 @@ public class ReadPlaneReport implements Processor {
         Counter.builder("gateway.plane.reports").description("fire-and-forget reports from planes")
                 .tag("kind", kind).tag("valid", String.valueOf(problem == null)).register(meters).increment();
         log.info("plane report kind={} vm={} user={} invalid={} data={}", kind, link.vmId(), link.userId(), problem,
-                io.chatgw.events.Audit.clip(data.toString(), 2000));
+                Audit.clip(data.toString(), 2000));
         if (kind.equals("audit")) { // the plane's own audit record: identity from the link, the report as details
             exchange.getMessage().setBody(problem == null
-                    ? io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane." + data.get("action").asText(),
+                    ? Audit.of("vm:" + link.vmId(), link.orgId(), "plane." + data.get("action").asText(),
                             target(data, link), data)
-                    : io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.invalid_report",
+                    : Audit.of("vm:" + link.vmId(), link.orgId(), "plane.invalid_report",
                             target(data, link), invalid(problem, data)));
         }
         if (problem != null) {
@@ -64,11 +68,11 @@ public class ReadPlaneReport implements Processor {
     }
 
     /** An invalid report's details: the reason and what was sent (cut to max-report-bytes characters if larger). */
-    private java.util.Map<String, Object> invalid(String problem, JsonNode data) {
-        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+    private Map<String, Object> invalid(String problem, JsonNode data) {
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", problem);
         details.put("report", PlaneReports.bytes(data) <= maxReportBytes ? data
-                : io.chatgw.events.Audit.clip(data.toString(), maxReportBytes));
+                : Audit.clip(data.toString(), maxReportBytes));
         return details;
     }
 }
