@@ -113,6 +113,19 @@ class EventOutboxIT extends GatewayTestBase {
     }
 
     @Test
+    void aFallbackIsAuditedWithThePathThatFailedAndThePathThatAnswered() throws Exception {
+        String token = tokenFor("u-alice", "org-acme");
+        List<Event> events = chat(token, newSession(token), "[[runtime fail=http_503]] audited fallback");
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+        String requestId = events.get(0).json().get("request_id").asText();
+        JsonNode details = JSON.readTree(await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForList(
+                "SELECT details::text FROM audit_log WHERE request_id = ?::uuid AND action = 'request.fallback'",
+                String.class, requestId), rows -> rows.size() == 1).get(0));
+        assertThat(details.get("fallback_from").asText()).isEqualTo("legacy");
+        assertThat(details.get("answered_by").asText()).isEqualTo("direct_llm");
+    }
+
+    @Test
     void theDailyUsageViewSumsEachOrgUserModelAndPathAndLeavesShadowRunsOut() throws Exception {
         String user = "u-day-" + UUID.randomUUID().toString().substring(0, 8);
         String token = tokenFor(user, "org-daily");

@@ -119,6 +119,16 @@ class PlaneReportsIT extends PlaneProtocolSupport {
         assertThat(consume(new HashSet<>(ids))).hasSize(3);
     }
 
+    @Test
+    void aConnectionWithABadVmTokenIsClosedAndAudited() throws Exception {
+        java.sql.Timestamp before = jdbc.queryForObject("SELECT now()", java.sql.Timestamp.class);
+        assertThat(TestPlane.connect(planeConfig.publicUrlOrDefault(), "not-a-vm-token", false).awaitClose(5))
+                .isEqualTo(1008);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM audit_log WHERE action = 'plane.connection_rejected' AND occurred_at >= ?",
+                Integer.class, before)).isPositive());
+    }
+
     private Map<String, Object> awaitPlaneUsage(String requestId) {
         return await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForList(
                 "SELECT * FROM plane_usage_reports WHERE request_id = ?", requestId), r -> !r.isEmpty()).get(0);
