@@ -31,7 +31,7 @@ public final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a gateway with these properties (on top of its own ports) and waits until it started (120 s at most). */
+    /** Starts a gateway with these properties (on top of its own ports); waits until it started (300 s at most). */
     public static GatewayProcess start(Map<String, String> properties) throws Exception {
         int port = KafkaProcess.freePort();
         Map<String, String> all = new LinkedHashMap<>();
@@ -49,7 +49,7 @@ public final class GatewayProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         GatewayProcess gateway = new GatewayProcess(process, log, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         // started = the application context refreshed (Camel's routes run); its health may still be DOWN (a sink
         // a test stopped on purpose), and the HTTP server answers before the routes run
         while (!Files.readString(log).contains("Started GatewayApplication")) {

@@ -43,15 +43,15 @@ public final class KafkaProcess implements AutoCloseable {
                 """.formatted(dir.resolve("kafka.log")));
         Process format = command("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
                 dir.resolve("server.properties").toString()).start();
-        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+        if (!format.waitFor(180, TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IllegalStateException("kafka storage format failed: " + Files.readString(dir.resolve("out.log")));
         }
     }
 
-    /** Starts the broker and waits until it answers (60 s at most). */
+    /** Starts the broker and waits until it answers (180 s at most: a loaded machine). */
     public KafkaProcess start() throws Exception {
         process = command("kafka.Kafka", dir.resolve("server.properties").toString()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
             while (true) {
