@@ -47,6 +47,8 @@ public final class Turn {
     private volatile ExecutionMode fellBackFrom;
     private volatile long routeEventId;
     private volatile TurnOutcome outcome;
+    /** The client that posted the message went away before the turn's end event (the answer still completes). */
+    private volatile boolean clientDisconnected;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
          List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
@@ -121,6 +123,20 @@ public final class Turn {
 
     public boolean hasEnded() {
         return ended.get();
+    }
+
+    /**
+     * The HTTP layer saw the client that posted this message go (connection closed, or dropped for being slow)
+     * before the turn ended: its usage is recorded {@code client_disconnected}. After the end it changes nothing.
+     */
+    public void clientDisconnected() {
+        if (!ended.get()) {
+            clientDisconnected = true;
+        }
+    }
+
+    public boolean clientDisconnectedMidStream() {
+        return clientDisconnected;
     }
 
     private String serialize(Map<String, ?> data) {

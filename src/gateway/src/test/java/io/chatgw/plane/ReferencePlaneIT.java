@@ -124,6 +124,13 @@ class ReferencePlaneIT extends GatewayTestBase {
         List<Event> next = chat(u.token, session, "[[standin chunks=2 delay_ms=1]] second");
         assertThat(next).last().extracting(Event::type).isEqualTo("done");
         assertThat(launcher.isRunning(u.id)).isTrue();
+        // every lifecycle transition is audited (with the user_vm_instances row, through the outbox)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                jdbc.queryForList("SELECT action FROM audit_log WHERE target = ? AND action IN ('plane.starting', "
+                        + "'plane.running', 'plane.terminated') ORDER BY occurred_at, id", String.class, u.vmId))
+                .containsSubsequence("plane.starting", "plane.running", "plane.terminated")
+                .containsSubsequence("plane.starting", "plane.starting", "plane.running")
+                .endsWith("plane.running"));
     }
 
     /** The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane. */
