@@ -5,19 +5,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * A usage record (the map describeUsage made, named like the usage_records columns) as an event: its id derived
  * from request id and attempt (the same run recorded twice is one record), keyed by org; counts the tokens in
- * {@code gen_ai.client.token.usage}. The model name comes from the provider: a name outside
- * {@code [A-Za-z0-9._:/-]{1,100}} is tagged {@code other} in the metric (the record keeps it, cut to 100 chars).
+ * {@code gen_ai.client.token.usage}. The model name comes from the provider: the metric's tag values are bounded
+ * ({@link io.chatgw.metrics.MetricTags}: an odd or one-too-many name is {@code other}); the record keeps it, cut to
+ * 100 chars.
  */
 public final class DescribeUsageEvent implements Processor {
-
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:/-]{1,100}");
 
     private final EventMeters meters;
 
@@ -38,7 +36,6 @@ public final class DescribeUsageEvent implements Processor {
         exchange.getMessage().setBody(new Event(UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)),
                 Event.USAGE, org, Instant.now(), record));
         String model = record.get("model") == null ? "none" : String.valueOf(record.get("model"));
-        model = MODEL.matcher(model).matches() ? model : "other";
         if (!"shadow".equals(record.get("status"))) {
             meters.tokens(org, model, "input", number(record.get("tokensIn")));
             meters.tokens(org, model, "output", number(record.get("tokensOut")));

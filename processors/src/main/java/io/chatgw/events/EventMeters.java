@@ -1,5 +1,6 @@
 package io.chatgw.events;
 
+import io.chatgw.metrics.MetricTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -20,16 +21,23 @@ public final class EventMeters {
     static final List<String> TYPES = List.of(Event.USAGE, Event.AUDIT, Event.PLANE_USAGE);
 
     private final MeterRegistry meters;
+    private final MetricTags tags;
     private final AtomicLong outboxDepth = new AtomicLong();
     private final AtomicLong outboxOldestAgeMs = new AtomicLong();
 
     public EventMeters(MeterRegistry meters) {
+        this(meters, MetricTags.withDefaults());
+    }
+
+    public EventMeters(MeterRegistry meters, MetricTags tags) {
         this.meters = meters;
+        this.tags = tags;
         for (String type : TYPES) { // visible at 0 before the first event
             accepted(type);
             written(type);
             published(type);
             refused(type);
+            dead(type);
         }
         Gauge.builder("gateway.events.outbox.depth", outboxDepth, AtomicLong::get)
                 .description("outbox rows not yet acknowledged by Kafka (as of the relay's last pass)").register(meters);
@@ -38,9 +46,11 @@ public final class EventMeters {
     }
 
     public void spool(Supplier<Number> events, Supplier<Number> bytes, long maxBytes) {
-        Gauge.builder("gateway.events.spool.events", events, s -> s.get().doubleValue())
+        // strong references: a gauge holds its object weakly, and these suppliers are referenced nowhere else
+        // (a collected one reads NaN)
+        Gauge.builder("gateway.events.spool.events", events, s -> s.get().doubleValue()).strongReference(true)
                 .description("events in the local spool, not yet in PostgreSQL").register(meters);
-        Gauge.builder("gateway.events.spool.bytes", bytes, s -> s.get().doubleValue()).baseUnit("bytes")
+        Gauge.builder("gateway.events.spool.bytes", bytes, s -> s.get().doubleValue()).baseUnit("bytes").strongReference(true)
                 .description("bytes of the local spool").register(meters);
         Gauge.builder("gateway.events.spool.max", () -> maxBytes).baseUnit("bytes")
                 .description("the spool's bound (gateway.events.spool.max-size)").register(meters);
@@ -84,11 +94,15 @@ public final class EventMeters {
         return outboxOldestAgeMs.get();
     }
 
-    /** {@code gen_ai.client.token.usage} (OpenTelemetry GenAI semantic conventions) by org, model and token type. */
+    /**
+     * {@code gen_ai.client.token.usage} (OpenTelemetry GenAI semantic conventions) by org, model and token type; org
+     * and model bounded by {@code gateway.metrics.max-org-tags} / {@code max-model-tags} (beyond: {@code other}).
+     */
     public void tokens(String org, String model, String tokenType, long tokens) {
         DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
                 .description("tokens per LLM call, as the provider reported them")
-                .tag("gen_ai.token.type", tokenType).tag("gen_ai.request.model", model).tag("org", org)
+                .tag("gen_ai.token.type", tokenType).tag("gen_ai.request.model", tags.model(model))
+                .tag("org", tags.org(org))
                 .register(meters).record(tokens);
     }
 

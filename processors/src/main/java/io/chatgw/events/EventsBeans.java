@@ -28,8 +28,8 @@ public class EventsBeans {
     }
 
     @Bean
-    EventMeters eventMeters(MeterRegistry meters) {
-        return new EventMeters(meters);
+    EventMeters eventMeters(MeterRegistry meters, io.chatgw.metrics.MetricTags tags) {
+        return new EventMeters(meters, tags);
     }
 
     @Bean(destroyMethod = "close")

@@ -31,6 +31,7 @@ public class SessionRelay {
     private final GatewayProperties.Relay config;
     private final AtomicInteger openClients = new AtomicInteger();
     private final Counter slowClientsDropped;
+    private final Counter resyncs;
 
     public SessionRelay(JdbcTemplate jdbc, ObjectMapper json, GatewayProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -42,6 +43,9 @@ public class SessionRelay {
                 .description("sessions whose events the relay holds in memory").register(meters);
         this.slowClientsDropped = Counter.builder("gateway.sse.slow.clients.dropped")
                 .description("clients dropped because they read slower than their session produced events")
+                .register(meters);
+        this.resyncs = Counter.builder("gateway.sse.resyncs")
+                .description("reconnecting clients sent a resync: the events after their Last-Event-ID were no longer held")
                 .register(meters);
     }
 
@@ -130,6 +134,7 @@ public class SessionRelay {
     }
 
     private String resyncData(long requestedAfter, long oldestHeld, long lastId) {
+        resyncs.increment();
         try {
             return json.writeValueAsString(Map.of(
                     "reason", "events_expired",

@@ -6,6 +6,7 @@ import io.chatgw.config.GatewayProperties;
 import io.chatgw.conversation.Conversations;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
+import io.chatgw.metrics.MetricTags;
 import io.chatgw.monitor.PathExecution;
 import io.chatgw.monitor.RuntimeMonitor;
 import io.chatgw.relay.RelayEvent;
@@ -40,9 +41,11 @@ public class Turns {
     private final Duration busyRetryAfter;
     private final RuntimeMonitor monitor;
     private final Conversations conversations;
+    private final MetricTags tags;
 
     public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties,
-                 RuntimeMonitor monitor, Conversations conversations) {
+                 RuntimeMonitor monitor, Conversations conversations, MetricTags tags) {
+        this.tags = tags;
         this.monitor = monitor;
         this.conversations = conversations;
         this.relay = relay;
@@ -171,6 +174,10 @@ public class Turns {
         TurnOutcome outcome = turn.outcome();
         Counter.builder("gateway.requests").description("chat turns by answering path and outcome")
                 .tag("path", path).tag("outcome", outcome.status()).register(meters).increment();
+        if (outcome.errorCode() != null) {
+            Counter.builder("gateway.turn.errors").description("failed turns by answering path and error code (bounded: other)")
+                    .tag("path", path).tag("code", tags.errorCode(outcome.errorCode())).register(meters).increment();
+        }
         Timer.builder("gateway.turn.duration").description("from routing decision to done/error")
                 .tag("path", path).publishPercentileHistogram().register(meters)
                 .record(Duration.ofNanos(now - turn.startedNanos()));
