@@ -249,6 +249,11 @@ class ShadowIT extends GatewayTestBase {
         assertThat(set.at("/after/shadow_percent").asInt()).isEqualTo(100);
         awaitPoliciesCurrent();
 
+        JsonNode why = ok(admin("GET", "/api/v1/admin/decisions/" + user + "?agent_id=" + agent, null));
+        assertThat(why.at("/shadow/scope").asText()).isEqualTo("agent");
+        assertThat(why.at("/shadow/target").asText()).isEqualTo("legacy");
+        assertThat(ok(admin("GET", "/api/v1/admin/decisions/" + user, null)).at("/shadow/percent").asInt()).isZero();
+
         String withAgent = requestIdOf(chat(token, newSession(token, agent), fresh("agent")));
         String withoutAgent = requestIdOf(chat(token, newSession(token), fresh("plain")));
         assertThat(comparisonOf(withAgent)).containsEntry("shadow_path", "legacy");
@@ -261,15 +266,20 @@ class ShadowIT extends GatewayTestBase {
     @Test
     void theGlobalShadowSettingIsReadAndSetThroughThePolicyApi() throws Exception {
         JsonNode before = ok(admin("GET", "/api/v1/admin/policy/global", null));
+        boolean hadRow = !jdbc.queryForList("SELECT 1 FROM route_policies WHERE scope = 'global'").isEmpty();
         try {
             JsonNode set = ok(admin("PUT", "/api/v1/admin/policy/global", "{\"shadow_percent\": 0, \"shadow_path\": \"new\"}"));
             assertThat(set.at("/after/shadow_percent").asInt()).isZero();
             assertThat(set.at("/after/shadow_path").asText()).isEqualTo("new");
             assertThat(admin("PUT", "/api/v1/admin/policy/global", "{\"shadow_percent\": 101}").statusCode()).isEqualTo(400);
             assertThat(admin("PUT", "/api/v1/admin/policy/global", "{\"shadow_path\": \"elsewhere\"}").statusCode()).isEqualTo(400);
-        } finally {
+        } finally { // the global policy is every test's: left as it was (no row if there was none)
             ok(admin("PUT", "/api/v1/admin/policy/global", "{\"shadow_percent\": " + before.get("shadow_percent")
                     + ", \"shadow_path\": " + before.get("shadow_path") + "}"));
+            if (!hadRow) {
+                jdbc.update("DELETE FROM route_policies WHERE scope = 'global'");
+            }
+            awaitPoliciesCurrent();
         }
     }
 
