@@ -1,7 +1,6 @@
 package io.chatgw.shadow;
 
 import io.chatgw.turn.Turn;
-import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -17,12 +16,12 @@ public class AwaitPrimaryEnd extends AsyncProcessorSupport {
 
     public static final String UNFINISHED = "shadowPrimaryUnfinished";
 
-    private final Vertx vertx;
+    private final ShadowContinuations continuations;
     private final ShadowProperties config;
     private final ShadowMeters meters;
 
-    public AwaitPrimaryEnd(Vertx vertx, ShadowProperties config, ShadowMeters meters) {
-        this.vertx = vertx;
+    public AwaitPrimaryEnd(ShadowContinuations continuations, ShadowProperties config, ShadowMeters meters) {
+        this.continuations = continuations;
         this.config = config;
         this.meters = meters;
     }
@@ -36,10 +35,7 @@ public class AwaitPrimaryEnd extends AsyncProcessorSupport {
                 exchange.setProperty(UNFINISHED, true);
                 meters.primaryUnfinished();
             }
-            vertx.executeBlocking(() -> {
-                callback.done(false);
-                return null;
-            }, false);
+            continuations.resume(callback); // off the event loop or plane frame sequence the end came on
         });
         return false;
     }

@@ -4,7 +4,6 @@ import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
 import io.chatgw.turn.PathRun;
 import io.chatgw.turn.Turn;
-import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,11 +22,11 @@ public class AwaitShadowEnd extends AsyncProcessorSupport {
 
     public static final String TIMEOUT = "shadow_timeout";
 
-    private final Vertx vertx;
+    private final ShadowContinuations continuations;
     private final ShadowProperties config;
 
-    public AwaitShadowEnd(Vertx vertx, ShadowProperties config) {
-        this.vertx = vertx;
+    public AwaitShadowEnd(ShadowContinuations continuations, ShadowProperties config) {
+        this.continuations = continuations;
         this.config = config;
     }
 
@@ -45,10 +44,7 @@ public class AwaitShadowEnd extends AsyncProcessorSupport {
             if (cause != null) {
                 exchange.setException(cause);
             }
-            vertx.executeBlocking(() -> { // the run ends on an event loop or a plane's frame sequence
-                callback.done(false);
-                return null;
-            }, false);
+            continuations.resume(callback); // off the event loop or plane frame sequence the end came on
         });
         return false;
     }
