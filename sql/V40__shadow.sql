@@ -48,7 +48,7 @@ CREATE TABLE shadow_comparisons (
   shadow_ttfe_ms      INTEGER,
   primary_duration_ms INTEGER NOT NULL,
   shadow_duration_ms  INTEGER NOT NULL,
-  primary_events      JSONB NOT NULL,   -- the event-type sequence ({type, ...} per event, texts joined)
+  primary_events      JSONB NOT NULL,   -- {sequence: event types, events: the first stored-events ({type, ...}, texts joined), count}
   shadow_events       JSONB NOT NULL,
   details             JSONB NOT NULL DEFAULT '{}',  -- per diverged kind: what each side had
   created_at          TIMESTAMPTZ NOT NULL DEFAULT now()
