@@ -67,7 +67,7 @@ public final class Turn {
     }
 
     /** A shadow of {@code primary}: its message, history and parameters, with its own request and session id. */
-    static Turn shadowOf(Turn primary, UUID requestId, ChatSession session, ModeDecision decision, ObjectMapper json) {
+    static Turn newShadow(Turn primary, UUID requestId, ChatSession session, ModeDecision decision, ObjectMapper json) {
         Turn shadow = new Turn(requestId, primary.caller, session, decision, primary.message, primary.history, null,
                 primary, json);
         shadow.llmParameters = primary.llmParameters;

@@ -99,7 +99,7 @@ public class Turns {
     public Turn openShadow(Turn primary, ExecutionMode path, UUID requestId, UUID sessionId) {
         ChatSession user = primary.session();
         ChatSession own = new ChatSession(sessionId, user.userId(), user.orgId(), user.agentId());
-        return Turn.shadowOf(primary, requestId, own, new ModeDecision(path, "shadow"), json);
+        return Turn.newShadow(primary, requestId, own, new ModeDecision(path, "shadow"), json);
     }
 
     /**
