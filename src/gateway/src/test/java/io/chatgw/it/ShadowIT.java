@@ -58,7 +58,9 @@ class ShadowIT extends GatewayTestBase {
                 + "FROM shadow_comparisons WHERE primary_request_id = ?::uuid", requestId);
     }
 
+    /** The primary's request id; the primary must have answered (a pair of two failures says nothing here). */
     private static String requestIdOf(List<Event> events) {
+        assertThat(events.get(events.size() - 1).type()).as("the primary's answer: %s", events).isEqualTo("done");
         return events.get(0).json().get("request_id").asText();
     }
 
