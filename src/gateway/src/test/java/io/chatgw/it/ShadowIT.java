@@ -137,8 +137,9 @@ class ShadowIT extends GatewayTestBase {
                 "SELECT 1 FROM usage_records WHERE request_id = ?::uuid", pair.get("shadow_request_id")).size() == 1);
         assertThat(jdbc.queryForMap("SELECT status, error_code FROM usage_records WHERE request_id = ?::uuid",
                 pair.get("shadow_request_id"))).containsEntry("status", "shadow").containsEntry("error_code", "upstream_error");
-        assertThat(jdbc.queryForList("SELECT status, tokens_out FROM usage_records WHERE request_id = ?::uuid", requestId))
-                .singleElement().satisfies(row -> assertThat(row).containsEntry("status", "completed"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList(
+                "SELECT status, tokens_out FROM usage_records WHERE request_id = ?::uuid", requestId))
+                .singleElement().satisfies(row -> assertThat(row).containsEntry("status", "completed")));
         assertThat(client.send("GET", "/actuator/prometheus", null, null, null).body())
                 .containsPattern("gateway_shadow_runs_total\\{kind=\"shadow\",outcome=\"failed\",target=\"legacy\"} [1-9]");
     }
