@@ -25,6 +25,9 @@ import org.springframework.stereotype.Component;
 @Component("streamFromLegacyRuntime")
 public class StreamFromLegacyRuntime extends StreamIntoRun {
 
+    public static final String SHADOW_HEADER = "X-Gateway-Shadow";
+    public static final String SHADOW_OF_HEADER = "X-Gateway-Shadow-Of";
+
     private final GatewayProperties.Upstream config;
     private final HttpClient client;
     private final ObjectMapper json;
@@ -63,8 +66,19 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
             throw new IllegalStateException(e);
         }
         return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
-                stripSlash(config.baseUrl()) + "/api/v1/execute/stream",
-                Map.of("X-Request-Id", turn.requestId().toString()), payload, listener);
+                stripSlash(config.baseUrl()) + "/api/v1/execute/stream", headers(turn), payload, listener);
+    }
+
+    /**
+     * The request's headers: its id, and for a shadow run (docs/shadow.md) {@value #SHADOW_HEADER}{@code : true} and
+     * {@value #SHADOW_OF_HEADER} (the primary's request id): the runtime must not apply side effects for it.
+     */
+    static Map<String, String> headers(Turn turn) {
+        if (!turn.isShadow()) {
+            return Map.of("X-Request-Id", turn.requestId().toString());
+        }
+        return Map.of("X-Request-Id", turn.requestId().toString(), SHADOW_HEADER, "true",
+                SHADOW_OF_HEADER, turn.shadowOf().requestId().toString());
     }
 
     @Override

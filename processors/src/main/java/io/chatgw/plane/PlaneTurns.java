@@ -43,6 +43,9 @@ public class PlaneTurns {
             frame.put("request_id", planeTurn.requestId);
             frame.put("message", run.turn().message());
             frame.put("history", history);
+            if (run.turn().isShadow()) {
+                frame.put("shadow", true); // docs/protocol.md: answer it, apply no side effects
+            }
             if (!run.turn().llmParameters().isEmpty()) {
                 frame.put("parameters", run.turn().llmParameters()); // OpenAI parameters for the plane's LLM call
             }

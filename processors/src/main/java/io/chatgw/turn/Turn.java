@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through here into the session's relay, stamped with this turn's request id. Ended exactly once, by
  * {@link Turns}, which sets its {@link TurnOutcome}: the one place the done/error event, the usage records,
  * the metrics and the log line read how it ended.
+ * A shadow turn ({@link #shadowOf()} set: docs/shadow.md) runs the same message on another path in the background:
+ * it has no stream (its events go to its {@link EventTrace} only, never to a client or the replay buffer), a
+ * session id of its own (the user's session, its turn lock and conversation are never touched), and is ended by
+ * {@link Turns#endShadow} without a done/error event.
  */
 public final class Turn {
 
@@ -30,7 +35,10 @@ public final class Turn {
     private final ModeDecision decision;
     private final String message;
     private final List<Map<String, String>> history;
+    /** The session's stream; null for a shadow turn. */
     private final SessionStream stream;
+    /** The primary turn this one shadows, or null. */
+    private final Turn shadowOf;
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
     private final Instant startedAt = Instant.now();
@@ -49,9 +57,30 @@ public final class Turn {
     private volatile TurnOutcome outcome;
     /** The client that posted the message went away before the turn's end event (the answer still completes). */
     private volatile boolean clientDisconnected;
+    /** Set before the first run starts when this turn is compared with a shadow (and for a shadow turn). */
+    private volatile EventTrace trace;
+    private volatile long endedNanos;
+    private final CompletableFuture<TurnOutcome> whenEnded = new CompletableFuture<>();
+    private long shadowEventIds;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
          List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
+        this(requestId, caller, session, decision, message, history, stream, null, json);
+    }
+
+    /** A shadow of {@code primary}: its message, history and parameters, with its own request and session id. */
+    static Turn newShadow(Turn primary, UUID requestId, ChatSession session, ModeDecision decision, ObjectMapper json) {
+        Turn shadow = new Turn(requestId, primary.caller, session, decision, primary.message, primary.history, null,
+                primary, json);
+        shadow.llmParameters = primary.llmParameters;
+        shadow.keptInConversation = false;
+        shadow.trace = new EventTrace();
+        return shadow;
+    }
+
+    private Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
+                 List<Map<String, String>> history, SessionStream stream, Turn shadowOf, ObjectMapper json) {
+        this.shadowOf = shadowOf;
         this.requestId = requestId;
         this.caller = caller;
         this.session = session;
@@ -94,6 +123,9 @@ public final class Turn {
 
     /** Publishes one of the gateway's own events of this turn ({@code route}, {@code fallback}) to the session. */
     public RelayEvent publish(String type, Map<String, ?> data) {
+        if (stream == null) {
+            throw new IllegalStateException("shadow turn " + requestId + " has no client; dropped " + type);
+        }
         if (ended.get()) {
             throw new IllegalStateException("turn " + requestId + " already ended; dropped " + type);
         }
@@ -104,6 +136,13 @@ public final class Turn {
     RelayEvent publishOfRun(String type, Map<String, ?> data, long originNanos) {
         if (ended.get()) {
             return null;
+        }
+        EventTrace t = trace;
+        if (t != null) {
+            t.record(type, data);
+        }
+        if (stream == null) { // a shadow: recorded only
+            return new RelayEvent(++shadowEventIds, type, null, requestId.toString(), originNanos);
         }
         return stream.publish(type, serialize(data), requestId.toString(), originNanos);
     }
@@ -116,9 +155,42 @@ public final class Turn {
     boolean markEnded(TurnOutcome outcome) {
         if (ended.compareAndSet(false, true)) {
             this.outcome = outcome;
+            this.endedNanos = System.nanoTime();
+            whenEnded.complete(outcome);
             return true;
         }
         return false;
+    }
+
+    /** Completes with the outcome once the turn ended (its last run event is in its trace by then). */
+    public CompletableFuture<TurnOutcome> whenEnded() {
+        return whenEnded;
+    }
+
+    /** When the turn ended ({@link System#nanoTime()}), 0 while it runs. */
+    public long endedNanos() {
+        return endedNanos;
+    }
+
+    /** Keeps this turn's run events from now on, for a comparison with its shadow; call before the first run. */
+    public void traceEvents() {
+        if (trace == null) {
+            trace = new EventTrace();
+        }
+    }
+
+    /** The run events kept ({@link #traceEvents()}), or null. */
+    public EventTrace trace() {
+        return trace;
+    }
+
+    /** The primary turn this one shadows, or null for a turn a client follows. */
+    public Turn shadowOf() {
+        return shadowOf;
+    }
+
+    public boolean isShadow() {
+        return shadowOf != null;
     }
 
     public boolean hasEnded() {

@@ -95,6 +95,35 @@ public class Turns {
     }
 
     /**
+     * A shadow of {@code primary} on {@code path} (docs/shadow.md): the same message, history and parameters, with
+     * its own request id and a session id of its own (so no path, plane or store ever touches the user's session
+     * for it). It takes no turn lock, publishes nothing to the session, and is ended by {@link #endShadow}.
+     */
+    public Turn openShadow(Turn primary, ExecutionMode path, UUID requestId, UUID sessionId) {
+        ChatSession user = primary.session();
+        ChatSession own = new ChatSession(sessionId, user.userId(), user.orgId(), user.agentId());
+        return Turn.newShadow(primary, requestId, own, new ModeDecision(path, "shadow"), json);
+    }
+
+    /**
+     * Ends a shadow turn: no event, no conversation, no metric of the chat turns (the shadow has its own). A run
+     * still going is cancelled (the shadow's timeout).
+     */
+    public void endShadow(Turn shadow, String errorCode, String message) {
+        if (!shadow.isShadow()) {
+            throw new IllegalArgumentException("turn " + shadow.requestId() + " is not a shadow");
+        }
+        TurnOutcome outcome = errorCode == null ? TurnOutcome.completed() : TurnOutcome.failed(errorCode, message);
+        if (!shadow.markEnded(outcome)) {
+            return;
+        }
+        PathRun run = shadow.currentRun();
+        if (run != null && !run.end().isDone()) {
+            run.cancel(new GatewayException(504, errorCode, message));
+        }
+    }
+
+    /**
      * The turn's path failed before its first event and {@code to} answers instead: the client is told with a
      * {@code fallback} event on the same stream (ids continue), then gets {@code to}'s answer.
      */

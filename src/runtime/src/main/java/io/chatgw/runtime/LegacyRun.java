@@ -19,15 +19,18 @@ final class LegacyRun implements LlmStreamListener {
   private final String llmMessage;
   private final NativeEventWriter events;
   private final LlmChatClient llm;
+  private final boolean shadow;
   private LlmChatClient.LlmCall call;
   private boolean stopped;
   private String finishReason;
 
   /**
    * @param llmMessage the user's message as it goes to the LLM (runtime directives removed)
+   * @param shadow     a shadow run: the tool demo's MCP call is not made (its output says so)
    */
   LegacyRun(String runId, String model, ExecuteRequest request, String llmMessage, NativeEventWriter events,
-      LlmChatClient llm) {
+      LlmChatClient llm, boolean shadow) {
+    this.shadow = shadow;
     this.runId = runId;
     this.model = model;
     this.request = request;
@@ -42,7 +45,7 @@ final class LegacyRun implements LlmStreamListener {
     events.open(runId);
     events.emit("run_started", new JsonObject().put("run_id", runId).put("model", model));
     if (ToolDemo.isRequested(llmMessage)) {
-      ToolDemo.emit(events, llmMessage);
+      ToolDemo.emit(events, llmMessage, shadow);
     }
     if (stopped) {
       return;

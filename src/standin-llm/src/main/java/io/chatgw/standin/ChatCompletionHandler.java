@@ -19,6 +19,13 @@ final class ChatCompletionHandler {
   private final StandinLlmOptions options;
   private final StatsRecorder stats;
   private final AtomicLong completionIds = new AtomicLong();
+  /** Calls per message excerpt, for {@code alternate} (bounded: the oldest messages are forgotten). */
+  private final java.util.Map<String, Integer> callsPerMessage = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Integer> eldest) {
+      return size() > 10_000;
+    }
+  };
 
   ChatCompletionHandler(Vertx vertx, StandinLlmOptions options, StatsRecorder stats) {
     this.vertx = vertx;
@@ -82,7 +89,7 @@ final class ChatCompletionHandler {
         "chatcmpl-standin-" + completionIds.incrementAndGet(),
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
-        StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters()),
+        answerOf(chat, knobs),
         chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
         chat.stream() && chat.includeUsage());
@@ -107,6 +114,19 @@ final class ChatCompletionHandler {
         }
       });
     }
+  }
+
+  /** The deterministic answer; with {@code alternate}, every second call with the same message gets the variant. */
+  private StandinAnswer answerOf(ChatCompletionRequest chat, StandinKnobs knobs) {
+    StandinAnswer answer = StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters());
+    if (knobs.alternate() == StandinKnobs.Alternate.NONE) {
+      return answer;
+    }
+    int earlier;
+    synchronized (callsPerMessage) {
+      earlier = callsPerMessage.merge(StandinAnswer.excerpt(chat.lastUserMessage()), 1, Integer::sum) - 1;
+    }
+    return earlier % 2 == 0 ? answer : answer.alternated(knobs.alternate(), chat.lastUserMessage());
   }
 
   /** Runs {@code action} after {@code delayMs} on a timer, unless the client goes away first. */

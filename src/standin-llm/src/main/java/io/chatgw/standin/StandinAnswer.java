@@ -64,6 +64,23 @@ final class StandinAnswer {
     return new StandinAnswer(List.copyOf(pieces), finishReason);
   }
 
+  /**
+   * This answer as every second call with the same message gets it under {@code [[standin alternate=...]]}:
+   * {@code CASE} the same pieces in upper case (equal once normalized), {@code WORDS} other words
+   * ({@code Alternate answer on "<excerpt>": word-1 ...}), as many pieces.
+   */
+  StandinAnswer alternated(StandinKnobs.Alternate how, String lastUserMessage) {
+    List<String> varied = new ArrayList<>(pieces.size());
+    for (int i = 0; i < pieces.size(); i++) {
+      if (how == StandinKnobs.Alternate.CASE) {
+        varied.add(pieces.get(i).toUpperCase(java.util.Locale.ROOT));
+      } else {
+        varied.add(i == 0 ? "Alternate answer on \"" + excerpt(lastUserMessage) + "\":" : " word-" + i);
+      }
+    }
+    return new StandinAnswer(List.copyOf(varied), finishReason);
+  }
+
   /** Whether the message holds {@code [[standin echo_params]]} (removed from the knobs the stand-in parses). */
   static boolean echoes(String message) {
     return ECHO.matcher(message).find();

@@ -56,4 +56,15 @@ class StandinKnobsTest {
     assertEquals("a  b", StandinKnobs.stripDirectives("a [[standin chunks=2]] b"));
     assertEquals("[[runtime hang]] c", StandinKnobs.stripDirectives("[[runtime hang]] c"));
   }
+
+  @Test
+  void alternateIsReadAsCaseOrWordsAndAnythingElseIsRefused() {
+    assertEquals(StandinKnobs.Alternate.CASE,
+        StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=case]]").alternate());
+    assertEquals(StandinKnobs.Alternate.WORDS,
+        StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=WORDS]]").alternate());
+    assertEquals(StandinKnobs.Alternate.NONE, StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x").alternate());
+    assertThrows(IllegalArgumentException.class,
+        () -> StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=sometimes]]"));
+  }
 }

@@ -70,4 +70,19 @@ final class PlaneFrames {
         .put("conversation_state", new JsonObject().put("turns", turns))
         .put("file_manifest", new JsonArray());
   }
+
+  /** The {@code history} of a {@code user_message}: its well-formed {@code {role, content}} entries, in order. */
+  static JsonArray history(Object value) {
+    JsonArray history = new JsonArray();
+    if (value instanceof JsonArray) {
+      for (Object entry : (JsonArray) value) {
+        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
+            && ((JsonObject) entry).getValue("content") instanceof String) {
+          JsonObject turn = (JsonObject) entry;
+          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
+        }
+      }
+    }
+    return history;
+  }
 }

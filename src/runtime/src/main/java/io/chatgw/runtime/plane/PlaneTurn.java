@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
  * then the LLM's streamed answer as {@code text} events, ending with {@code done} or
  * {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
  * {@link PlaneDirectives}. Used from the plane's event loop only.
+ * A shadow turn (the {@code user_message} was flagged {@code shadow}: docs/protocol.md) answers the same way but
+ * applies no side effects: no MCP call (its result says so), no session state, no usage report, no snapshot.
  */
 final class PlaneTurn implements LlmStreamListener {
 
@@ -25,6 +27,7 @@ final class PlaneTurn implements LlmStreamListener {
   private final PlaneDirectives directives;
   private LlmChatClient.LlmCall call;
   private JsonObject parameters = new JsonObject();
+  private boolean shadow;
   private String finishReason;
   private boolean paused;
   private boolean ended;
@@ -59,6 +62,15 @@ final class PlaneTurn implements LlmStreamListener {
 
   boolean ended() {
     return ended;
+  }
+
+  /** Whether the gateway sent this turn as a shadow: nothing of it may have an effect. */
+  boolean shadow() {
+    return shadow;
+  }
+
+  void shadow(boolean shadow) {
+    this.shadow = shadow;
   }
 
   void start() {
@@ -144,7 +156,9 @@ final class PlaneTurn implements LlmStreamListener {
         .put("finish_reason", finishReason)
         .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)));
     ended = true;
-    host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
+    if (!shadow) { // a shadow leaves no session state, usage report or snapshot behind
+      host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
+    }
     host.ended(this);
   }
 
