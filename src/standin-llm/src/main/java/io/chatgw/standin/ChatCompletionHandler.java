@@ -38,9 +38,11 @@ final class ChatCompletionHandler {
       }
       ChatCompletionRequest chat;
       StandinKnobs knobs;
+      java.util.List<StandinToolCalls.Call> toolCalls;
       try {
         chat = ChatCompletionRequest.parse(read.result());
         knobs = resolveKnobs(request, chat);
+        toolCalls = StandinToolCalls.decide(chat, knobs);
       } catch (InvalidRequestException e) {
         OpenAiErrors.invalidRequest(response, e);
         return;
@@ -48,7 +50,7 @@ final class ChatCompletionHandler {
       if (knobs.failure().isActive()) {
         stats.failureInjected();
       }
-      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs));
+      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs, toolCalls));
     });
   }
 
@@ -62,7 +64,8 @@ final class ChatCompletionHandler {
     }
   }
 
-  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs) {
+  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs,
+      java.util.List<StandinToolCalls.Call> toolCalls) {
     switch (knobs.failure().kind()) {
       case HTTP_500:
         OpenAiErrors.send(response, 500, "The stand-in LLM failed on purpose (fail=http_500).",
@@ -82,7 +85,8 @@ final class ChatCompletionHandler {
         "chatcmpl-standin-" + completionIds.incrementAndGet(),
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
-        StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters()),
+        StandinAnswer.of(chat, knobs.chunks()),
+        toolCalls,
         chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
         chat.stream() && chat.includeUsage());

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * headers {@code x-standin-chunks}, {@code x-standin-delay-ms},
  * {@code x-standin-first-byte-delay-ms} and {@code x-standin-fail}, and finally directives
  * {@code [[standin key=value ...]]} anywhere in the last user message, with the keys
- * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms} and {@code fail}
+ * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms}, {@code fail} and {@code tool_call}
+ * (comma-separated names of offered tools to call, see {@link StandinToolCalls}; directive only)
  * (callers that sit behind other programs cannot set headers, but their text gets through).
  * With several directives, later ones win.
  *
@@ -20,8 +21,10 @@ import java.util.regex.Pattern;
  * @param chunkDelayMs     pause before each streamed content piece
  * @param firstByteDelayMs pause before the response headers are sent
  * @param failure          failure to inject, {@link InjectedFailure#NONE} for a normal answer
+ * @param toolCalls        names of the tools the message asks to call (empty: none)
  */
-record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure) {
+record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure,
+    java.util.List<String> toolCalls) {
 
   static final int MAX_CHUNKS = 100_000;
   static final long MAX_DELAY_MS = 600_000;
@@ -87,6 +90,7 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     private long chunkDelayMs;
     private long firstByteDelayMs;
     private InjectedFailure failure = InjectedFailure.NONE;
+    private java.util.List<String> toolCalls = java.util.List.of();
 
     Builder(StandinLlmOptions defaults) {
       this.chunks = defaults.getChunks();
@@ -114,9 +118,12 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
         case "fail":
           failure = InjectedFailure.parse(value);
           break;
+        case "tool_call":
+          toolCalls = java.util.List.of(value.trim().split(","));
+          break;
         default:
           throw new IllegalArgumentException("unknown stand-in knob '" + key
-              + "' (expected chunks, delay_ms, first_byte_delay_ms or fail)");
+              + "' (expected chunks, delay_ms, first_byte_delay_ms, fail or tool_call)");
       }
     }
 
@@ -129,7 +136,7 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     }
 
     StandinKnobs build() {
-      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure);
+      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure, toolCalls);
     }
   }
 }

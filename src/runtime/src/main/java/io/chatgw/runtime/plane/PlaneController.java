@@ -326,8 +326,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_directive").put("message", e.getMessage()));
       return;
     }
-    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(frame.getValue("history")),
-        extraction.directives());
+    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(),
+        PlaneFrames.messages(frame.getValue("history")), extraction.directives());
+    turn.continuation(PlaneFrames.messages(frame.getValue("continuation")));
     if (frame.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
     }
@@ -374,20 +375,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     List<Runnable> waiting = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiting.forEach(Runnable::run);
-  }
-
-  private static JsonArray history(Object value) {
-    JsonArray history = new JsonArray();
-    if (value instanceof JsonArray) {
-      for (Object entry : (JsonArray) value) {
-        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
-            && ((JsonObject) entry).getValue("content") instanceof String) {
-          JsonObject turn = (JsonObject) entry;
-          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
-        }
-      }
-    }
-    return history;
   }
 
   private static String text(JsonObject frame, String field) {
