@@ -31,6 +31,11 @@ public final class ExchangeKeys {
     public static final String KEEP_CONVERSATION = "keepConversation";
     /** The {@link io.chatgw.conversation.ConversationTurn} an ended turn adds, while it is written. */
     public static final String CONVERSATION_TURN = "conversationTurn";
+    /**
+     * An {@link ExecutionMode} the request asks for (an OpenAI model alias's path, set by resolveCompletionModel):
+     * resolveExecutionMode decides it unless a rollback or the automatic fallback applies (reason model_alias).
+     */
+    public static final String REQUESTED_PATH = "requestedPath";
     /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
     public static final String DECISION = "modeDecision";
     /**

@@ -57,7 +57,9 @@ public class StreamFromLlm extends StreamIntoRun {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", turn.caller().userId());
         body.putAll(turn.llmParameters()); // validated OpenAI parameters (max_tokens, response_format, user, ...)
-        body.put("model", config.model());
+        // a model alias's upstream model (the `model` parameter), else the configured one
+        String model = turn.llmParameters().get("model") instanceof String m ? m : config.model();
+        body.put("model", model);
         body.put("messages", messages);
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
@@ -72,7 +74,7 @@ public class StreamFromLlm extends StreamIntoRun {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        run.reportModel(config.model());
+        run.reportModel(model);
         return UpstreamSseCall.post(vertx, client, config.asUpstream(), "LLM",
                 StreamFromLegacyRuntime.stripSlash(config.baseUrl()) + "/v1/chat/completions", headers, payload, listener);
     }

@@ -41,14 +41,16 @@ public final class LlmChatClient {
 
   /**
    * As {@link #streamChat(JsonArray, LlmStreamListener)}, with the OpenAI parameters the gateway passed on
-   * ({@code max_tokens}, {@code temperature}, {@code response_format}, ...) in the request; they cannot replace
-   * {@code model}, {@code messages} or the streaming fields.
+   * ({@code max_tokens}, {@code temperature}, {@code response_format}, {@code tools}, ...) in the request; they
+   * cannot replace {@code messages} or the streaming fields. A {@code model} among them (an OpenAI model alias's
+   * upstream model) replaces the configured one.
    */
   public LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
     JsonObject body = parameters.copy();
-    body.remove("model");
+    if (!(body.getValue("model") instanceof String)) { // the gateway names one for a model alias
+      body.put("model", model);
+    }
     body
-        .put("model", model)
         .put("messages", messages)
         .put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true));
