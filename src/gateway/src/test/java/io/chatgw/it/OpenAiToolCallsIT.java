@@ -165,4 +165,27 @@ class OpenAiToolCallsIT extends OpenAiTestBase {
         assertThat(received.get(received.size() - 2).get("content").asText()).isEqualTo("12 degrees");
         assertThat(received.get(received.size() - 1).get("content").asText()).isEqualTo("It is");
     }
+
+    @org.junit.jupiter.api.Test
+    void theLlmsToolCallsAreKeptInTheNamedSessionsConversation() throws Exception {
+        Map<String, Object> body = request(false, msg("user", "[[standin tool_call=get_weather]] weather in Oslo?"));
+        body.put("tools", List.of(Map.of("type", "function", "function", Map.of("name", "get_weather"))));
+        body.put("user", "tool-user-" + System.nanoTime());
+        HttpResponse<String> r = openai.complete(carol, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Object session = sessionOf(r);
+        JsonNode stored = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) { // written off the client's path, milliseconds after the answer
+            stored = OpenAiHttp.json(openai.get("/api/v1/sessions/" + session + "/messages", carol).body());
+            if (stored.path("data").size() >= 2) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        JsonNode event = stored.at("/data/1/tool_events/0");
+        assertThat(event.get("type").asText()).isEqualTo("tool_call");
+        assertThat(event.at("/data/id").asText()).isEqualTo("call_standin_1");
+        assertThat(event.at("/data/name").asText()).isEqualTo("get_weather");
+    }
 }

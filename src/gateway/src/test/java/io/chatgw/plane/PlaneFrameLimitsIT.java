@@ -118,7 +118,11 @@ class PlaneFrameLimitsIT extends PlaneProtocolSupport {
                 plane.sendText("garbage " + i); // small bad frames, quickly (a pong in between would reset the count)
             }
             assertThat(plane.isOpen()).isTrue();
-            plane.sendFragmented(oversized, 512 * 1024);            // one more bad frame in a row: too many
+            try {
+                plane.sendFragmented(oversized, 512 * 1024);        // one more bad frame in a row: too many
+            } catch (java.util.concurrent.ExecutionException closedWhileWriting) {
+                // the gateway may close on the last fragment before the client's write of it completed
+            }
             assertThat(plane.awaitClose(20)).isEqualTo(1008);
             assertThat(plane.closeReason()).startsWith("flooding");
         }
