@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,7 +55,10 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
         body.put("request_id", turn.requestId().toString());
         body.put("message", turn.message());
         if (!turn.history().isEmpty()) {
-            body.put("history", turn.history());   // earlier {role, content} turns, oldest first
+            body.put("history", turn.history());   // earlier messages, oldest first
+        }
+        if (!turn.continuation().isEmpty()) {
+            body.put("continuation", turn.continuation()); // tool calls, tool results, a prefill: after the message
         }
         if (!turn.llmParameters().isEmpty()) {
             body.put("parameters", turn.llmParameters()); // OpenAI parameters for the runtime's LLM call
@@ -92,8 +96,8 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
     }
 
     @Override
-    protected List<PathOutcome> map(SseEvent event) {
-        return mapping.map(event);
+    protected Function<SseEvent, List<PathOutcome>> mapping() {
+        return mapping::map; // stateless
     }
 
     static String stripSlash(String url) {

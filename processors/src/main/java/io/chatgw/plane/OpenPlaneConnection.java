@@ -9,15 +9,20 @@ import org.springframework.stereotype.Component;
 /**
  * OPEN of a /ws/vm socket (the body is its {@link ServerWebSocket}): the connection is registered and its
  * admission ({@code direct:plane-admit}: token, vm_id ownership, attach) is queued as its first task, so
- * frames that arrive meanwhile wait behind it. Quick and non-blocking, as the consumer route must be.
+ * frames that arrive meanwhile wait behind it; its messages are then assembled by {@link PlaneFrameAssembler}.
+ * Quick and non-blocking, as the consumer route must be.
  */
 @Component("openPlaneConnection")
 public class OpenPlaneConnection implements Processor {
 
     private final PlaneConnections connections;
+    private final QueuePlaneFrame queue;
+    private final PlaneProperties config;
 
-    public OpenPlaneConnection(PlaneConnections connections) {
+    public OpenPlaneConnection(PlaneConnections connections, QueuePlaneFrame queue, PlaneProperties config) {
         this.connections = connections;
+        this.queue = queue;
+        this.config = config;
     }
 
     @Override
@@ -26,5 +31,7 @@ public class OpenPlaneConnection implements Processor {
         String key = exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
         PlaneConnection connection = connections.open(key, socket);
         connections.run(connection, "direct:plane-admit", null, System.nanoTime());
+        // from now on the connection's messages are assembled within max-frame-bytes (frame_too_large beyond)
+        PlaneFrameAssembler.install(socket, config.maxFrameBytes(), message -> queue.queue(key, message));
     }
 }

@@ -41,14 +41,15 @@ public class PlaneBeans {
     }
 
     /**
-     * Frame and message size limits of the /ws/vm server: twice the protocol limit, so an oversized frame
-     * reaches the route and gets an {@code error} frame instead of a dropped socket.
+     * Size limits of the /ws/vm socket layer: one WebSocket frame (fragment) up to max-socket-frame-bytes. Messages
+     * are assembled by {@link PlaneFrameAssembler}, which enforces max-frame-bytes on the whole message, however
+     * large or fragmented (frame_too_large), so Vert.x's own message limit only applies before it takes over.
      */
     @Bean(autowireCandidate = false)
     HttpServerOptions planeSocketServerOptions(PlaneProperties config) {
         return new HttpServerOptions()
-                .setMaxWebSocketFrameSize(config.maxFrameBytes() * 2)
-                .setMaxWebSocketMessageSize(config.maxFrameBytes() * 2);
+                .setMaxWebSocketFrameSize(config.maxSocketFrameBytes())
+                .setMaxWebSocketMessageSize(config.maxSocketFrameBytes());
     }
 
     @Bean(destroyMethod = "")

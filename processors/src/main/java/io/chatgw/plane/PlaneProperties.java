@@ -16,7 +16,13 @@ public record PlaneProperties(
         String publicUrl,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("3") int missedPongs,
+        /** Largest protocol frame (a whole WebSocket message, however fragmented); larger ones get frame_too_large. */
         @DefaultValue("1048576") int maxFrameBytes,
+        /**
+         * Largest single WebSocket frame (fragment) the socket layer reads, which it holds whole while reading: a
+         * larger one closes the socket with 1009. At least max-frame-bytes; send bigger messages fragmented.
+         */
+        @DefaultValue("16777216") int maxSocketFrameBytes,
         @DefaultValue("20") int maxBadFrames,
         /** Frames per second other than sse_event and pong (by arrival time) beyond which a plane is closed. */
         @DefaultValue("500") int maxFramesPerSecond,
@@ -53,6 +59,10 @@ public record PlaneProperties(
         if (port < 1 || port > 65535) {
             // the launcher tells planes where to dial before any plane connected: the port must be known up front
             throw new IllegalArgumentException("gateway.plane.port must be a fixed port (1-65535), was " + port);
+        }
+        if (maxSocketFrameBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("gateway.plane.max-socket-frame-bytes (" + maxSocketFrameBytes
+                    + ") must be at least max-frame-bytes (" + maxFrameBytes + ")");
         }
     }
 

@@ -26,7 +26,7 @@ public class PlaneTurns {
     }
 
     /** Hands a turn to the plane: {@code user_message} is sent (and held until the turn ends). */
-    public void startTurn(PlaneLink link, PathRun run, List<Map<String, String>> history, Consumer<Throwable> onEnd) {
+    public void startTurn(PlaneLink link, PathRun run, List<Map<String, Object>> history, Consumer<Throwable> onEnd) {
         PlaneTurn planeTurn = new PlaneTurn(run, onEnd);
         synchronized (link) {
             if (link.dead) {
@@ -45,6 +45,9 @@ public class PlaneTurns {
             frame.put("history", history);
             if (run.turn().isShadow()) {
                 frame.put("shadow", true); // docs/protocol.md: answer it, apply no side effects
+            }
+            if (!run.turn().continuation().isEmpty()) {
+                frame.put("continuation", run.turn().continuation()); // after the message: tool calls and results, a prefill
             }
             if (!run.turn().llmParameters().isEmpty()) {
                 frame.put("parameters", run.turn().llmParameters()); // OpenAI parameters for the plane's LLM call

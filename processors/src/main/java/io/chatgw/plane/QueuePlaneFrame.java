@@ -23,9 +23,17 @@ public class QueuePlaneFrame implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        queue(exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class),
+                exchange.getIn().getBody()); // String (text frame) or byte[] (binary frame)
+    }
+
+    /**
+     * Queues one message of connection {@code key}: a String (text), byte[] (binary) or an oversized one's
+     * {@link PlaneFrameAssembler.OversizedFrame} ({@link PlaneFrameAssembler} hands them here once it took over).
+     */
+    void queue(String key, Object body) {
         long arrived = System.nanoTime();
-        PlaneConnection connection = connections.get(
-                exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class));
+        PlaneConnection connection = connections.get(key);
         if (connection == null) {
             return; // already closed
         }
@@ -33,7 +41,6 @@ public class QueuePlaneFrame implements Processor {
         if (link != null) {
             heartbeat.heard(link, connection);
         }
-        Object body = exchange.getIn().getBody(); // String (text frame) or byte[] (binary frame)
         int size = body instanceof String s ? s.length() : body instanceof byte[] b ? b.length : 0;
         connections.runFrame(connection, body, size, arrived);
     }

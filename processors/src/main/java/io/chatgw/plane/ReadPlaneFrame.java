@@ -39,6 +39,10 @@ public class ReadPlaneFrame implements Processor {
         }
         exchange.setProperty(PlaneConnection.LINK, link);
         Object body = exchange.getIn().getBody();
+        if (body instanceof PlaneFrameAssembler.OversizedFrame oversized) {
+            throw new PlaneFrameException("frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
+                    + config.maxFrameBytes() + " bytes");
+        }
         if (!(body instanceof String text)) {
             throw new PlaneFrameException("invalid_frame", "only JSON text frames are accepted");
         }

@@ -27,7 +27,7 @@ public class RelayPlaneEvent implements Processor {
 
     private static final Set<String> RELAYED = Set.of(ChatEventTypes.TEXT, ChatEventTypes.PLAN_STEP,
             ChatEventTypes.SKILL_CALL, ChatEventTypes.SKILL_RESULT, ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT,
-            ChatEventTypes.STATUS);
+            ChatEventTypes.STATUS, ChatEventTypes.TOOL_CALL);
 
     private final PlaneTurns turns;
     private final PlaneSender sender;

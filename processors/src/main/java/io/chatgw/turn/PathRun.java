@@ -43,7 +43,7 @@ public final class PathRun {
     private final StringBuilder answer = new StringBuilder();
     private final List<Map<String, Object>> toolEvents = new ArrayList<>();
     private static final Set<String> TOOL_EVENTS = Set.of(ChatEventTypes.SKILL_CALL, ChatEventTypes.SKILL_RESULT,
-            ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT);
+            ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT, ChatEventTypes.TOOL_CALL);
 
     PathRun(Turn turn, ExecutionMode path, int attempt, ExecutionMode fallbackFrom) {
         this.turn = turn;

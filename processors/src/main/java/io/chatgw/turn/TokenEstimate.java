@@ -22,11 +22,16 @@ public class TokenEstimate {
                 new IllegalArgumentException("gateway.conversations.encoding: unknown jtokkit encoding '" + encodingName + "'"));
     }
 
-    /** The turn's prompt as the path sent it: every history message's content and the message. */
-    public int prompt(List<Map<String, String>> history, String message) {
+    /** The turn's prompt as the path sent it: every history message's content (text, or tool calls' JSON) and the message. */
+    public int prompt(List<Map<String, Object>> history, String message) {
         int tokens = count(message);
-        for (Map<String, String> m : history) {
-            tokens += count(m.get("content"));
+        for (Map<String, Object> m : history) {
+            Object content = m.get("content");
+            tokens += count(content instanceof String text ? text : content == null ? null : content.toString());
+            Object calls = m.get("tool_calls");
+            if (calls != null) {
+                tokens += count(calls.toString());
+            }
         }
         return tokens;
     }

@@ -34,7 +34,7 @@ public final class Turn {
     private final ChatSession session;
     private final ModeDecision decision;
     private final String message;
-    private final List<Map<String, String>> history;
+    private final List<Map<String, Object>> history;
     /** The session's stream; null for a shadow turn. */
     private final SessionStream stream;
     /** The primary turn this one shadows, or null. */
@@ -48,6 +48,8 @@ public final class Turn {
     private volatile String historyNote = "";
     /** OpenAI parameters for the path's LLM call (empty for the native chat API). */
     private volatile Map<String, Object> llmParameters = Map.of();
+    /** The messages after {@link #message} (tool calls, tool results, a prefill); empty for the native chat API. */
+    private volatile List<Map<String, Object>> continuation = List.of();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The paths' attempts, in order: the decided path, then at most one fallback. The last one answers. */
     private final List<PathRun> runs = new CopyOnWriteArrayList<>();
@@ -64,7 +66,7 @@ public final class Turn {
     private long shadowEventIds;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
-         List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
+         List<Map<String, Object>> history, SessionStream stream, ObjectMapper json) {
         this(requestId, caller, session, decision, message, history, stream, null, json);
     }
 
@@ -73,13 +75,14 @@ public final class Turn {
         Turn shadow = new Turn(requestId, primary.caller, session, decision, primary.message, primary.history, null,
                 primary, json);
         shadow.llmParameters = primary.llmParameters;
+        shadow.continuation = primary.continuation;
         shadow.keptInConversation = false;
         shadow.trace = new EventTrace();
         return shadow;
     }
 
     private Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
-                 List<Map<String, String>> history, SessionStream stream, Turn shadowOf, ObjectMapper json) {
+                 List<Map<String, Object>> history, SessionStream stream, Turn shadowOf, ObjectMapper json) {
         this.shadowOf = shadowOf;
         this.requestId = requestId;
         this.caller = caller;
@@ -260,10 +263,24 @@ public final class Turn {
         return message;
     }
 
-    /** The conversation before {@link #message()}: {role, content} maps, oldest first; loaded from the session's conversation for the
-     * native chat API (routes/chat.yaml's loadConversation), sent by the client on the OpenAI endpoint. */
-    public List<Map<String, String>> history() {
+    /** The conversation before {@link #message()}: OpenAI chat messages ({role, content}, plus tool_calls /
+     * tool_call_id in tool exchanges), oldest first; loaded from the session's conversation for the native chat API
+     * (routes/chat.yaml's loadConversation), sent by the client on the OpenAI endpoint. */
+    public List<Map<String, Object>> history() {
         return history;
+    }
+
+    /**
+     * The messages after {@link #message()}, same shape as {@link #history()}: the assistant's tool calls, their
+     * {@code tool} results and at most one last assistant message (prefill). Every path puts them after the
+     * message in its LLM call. Empty unless the OpenAI client sent them.
+     */
+    public List<Map<String, Object>> continuation() {
+        return continuation;
+    }
+
+    public void continuation(List<Map<String, Object>> messages) {
+        this.continuation = messages == null ? List.of() : List.copyOf(messages);
     }
 
     /** The answering run's text so far ("" before any run). */

@@ -64,13 +64,13 @@ public class Turns {
      * ({role, content} maps, oldest first) for the path to send along.
      */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
-                     List<Map<String, String>> history) {
+                     List<Map<String, Object>> history) {
         return open(caller, session, decision, message, history, UUID.randomUUID());
     }
 
     /** As above, with the turn's request id (the HTTP request's x-request-id). */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
-                     List<Map<String, String>> history, UUID requestId) {
+                     List<Map<String, Object>> history, UUID requestId) {
         SessionStream stream = relay.stream(session.id());
         if (!stream.beginTurn(requestId.toString())) {
             throw new TurnInProgress(busyRetryAfter);

@@ -45,9 +45,11 @@ final class ChatCompletionHandler {
       }
       ChatCompletionRequest chat;
       StandinKnobs knobs;
+      java.util.List<StandinToolCalls.Call> toolCalls;
       try {
         chat = ChatCompletionRequest.parse(read.result());
         knobs = resolveKnobs(request, chat);
+        toolCalls = StandinToolCalls.decide(chat, knobs);
       } catch (InvalidRequestException e) {
         OpenAiErrors.invalidRequest(response, e);
         return;
@@ -55,7 +57,7 @@ final class ChatCompletionHandler {
       if (knobs.failure().isActive()) {
         stats.failureInjected();
       }
-      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs));
+      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs, toolCalls));
     });
   }
 
@@ -69,7 +71,8 @@ final class ChatCompletionHandler {
     }
   }
 
-  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs) {
+  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs,
+      java.util.List<StandinToolCalls.Call> toolCalls) {
     switch (knobs.failure().kind()) {
       case HTTP_500:
         OpenAiErrors.send(response, 500, "The stand-in LLM failed on purpose (fail=http_500).",
@@ -90,6 +93,7 @@ final class ChatCompletionHandler {
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
         answerOf(chat, knobs),
+        toolCalls,
         chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
         chat.stream() && chat.includeUsage());
@@ -118,7 +122,7 @@ final class ChatCompletionHandler {
 
   /** The deterministic answer; with {@code alternate}, every second call with the same message gets the variant. */
   private StandinAnswer answerOf(ChatCompletionRequest chat, StandinKnobs knobs) {
-    StandinAnswer answer = StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters());
+    StandinAnswer answer = StandinAnswer.of(chat, knobs.chunks());
     if (knobs.alternate() == StandinKnobs.Alternate.NONE) {
       return answer;
     }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * headers {@code x-standin-chunks}, {@code x-standin-delay-ms},
  * {@code x-standin-first-byte-delay-ms} and {@code x-standin-fail}, and finally directives
  * {@code [[standin key=value ...]]} anywhere in the last user message, with the keys
- * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms}, {@code fail} and {@code alternate}
+ * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms}, {@code fail}, {@code alternate} and {@code tool_call}
+ * (comma-separated names of offered tools to call, see {@link StandinToolCalls}; directive only)
  * (callers that sit behind other programs cannot set headers, but their text gets through).
  * {@code alternate=case|words} makes every second call with the same message answer differently (its words in
  * upper case, or other words): two runs of one message (a shadow and its primary) then always disagree.
@@ -22,11 +23,14 @@ import java.util.regex.Pattern;
  * @param chunkDelayMs     pause before each streamed content piece
  * @param firstByteDelayMs pause before the response headers are sent
  * @param failure          failure to inject, {@link InjectedFailure#NONE} for a normal answer
+ * @param alternate        how every second answer to the same message differs
+ * @param toolCalls        names of the tools the message asks to call (empty: none)
  */
-record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure, Alternate alternate) {
+record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure, Alternate alternate,
+    java.util.List<String> toolCalls) {
 
   StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure) {
-    this(chunks, chunkDelayMs, firstByteDelayMs, failure, Alternate.NONE);
+    this(chunks, chunkDelayMs, firstByteDelayMs, failure, Alternate.NONE, java.util.List.of());
   }
 
   /** How every second answer to the same message differs ({@code [[standin alternate=...]]}). */
@@ -112,6 +116,7 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     private long firstByteDelayMs;
     private InjectedFailure failure = InjectedFailure.NONE;
     private Alternate alternate = Alternate.NONE;
+    private java.util.List<String> toolCalls = java.util.List.of();
 
     Builder(StandinLlmOptions defaults) {
       this.chunks = defaults.getChunks();
@@ -142,9 +147,12 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
         case "alternate":
           alternate = Alternate.parse(value);
           break;
+        case "tool_call":
+          toolCalls = java.util.List.of(value.trim().split(","));
+          break;
         default:
           throw new IllegalArgumentException("unknown stand-in knob '" + key
-              + "' (expected chunks, delay_ms, first_byte_delay_ms, fail or alternate)");
+              + "' (expected chunks, delay_ms, first_byte_delay_ms, fail, alternate or tool_call)");
       }
     }
 
@@ -157,7 +165,7 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     }
 
     StandinKnobs build() {
-      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure, alternate);
+      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure, alternate, toolCalls);
     }
   }
 }

@@ -327,7 +327,8 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       return;
     }
     PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(),
-        PlaneFrames.history(frame.getValue("history")), extraction.directives());
+        PlaneFrames.messages(frame.getValue("history")), extraction.directives());
+    turn.continuation(PlaneFrames.messages(frame.getValue("continuation")));
     if (frame.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
     }

@@ -16,6 +16,22 @@ final class PlaneFrames {
   }
 
   /**
+   * The chat messages of a {@code user_message}'s {@code history} or {@code continuation}: the entries that are
+   * objects with a string {@code role}, as sent ({@code content}, {@code tool_calls}, {@code tool_call_id}).
+   */
+  static JsonArray messages(Object value) {
+    JsonArray messages = new JsonArray();
+    if (value instanceof JsonArray) {
+      for (Object entry : (JsonArray) value) {
+        if (entry instanceof JsonObject message && message.getValue("role") instanceof String) {
+          messages.add(message.copy());
+        }
+      }
+    }
+    return messages;
+  }
+
+  /**
    * @param ackedSeqs per session, the highest event seq the gateway acknowledged
    */
   static JsonObject hello(String vmId, long lastDownlinkSeq, Map<String, Long> ackedSeqs) {

@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The answer to one {@code user_message}: the tool steps when asked for (see {@link ToolSteps}),
- * then the LLM's streamed answer as {@code text} events, ending with {@code done} or
- * {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
+ * then the LLM's streamed answer as {@code text} events (its calls of the client's tools as
+ * {@code tool_call} events), ending with {@code done} or {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
  * {@link PlaneDirectives}. Used from the plane's event loop only.
  * A shadow turn (the {@code user_message} was flagged {@code shadow}: docs/protocol.md) answers the same way but
  * applies no side effects: no MCP call (its result says so), no session state, no usage report, no snapshot.
@@ -28,6 +28,7 @@ final class PlaneTurn implements LlmStreamListener {
   private LlmChatClient.LlmCall call;
   private JsonObject parameters = new JsonObject();
   private boolean shadow;
+  private JsonArray continuation = new JsonArray();
   private String finishReason;
   private boolean paused;
   private boolean ended;
@@ -131,11 +132,29 @@ final class PlaneTurn implements LlmStreamListener {
 
   @Override
   public void onContent(String delta) {
+    onContent(delta, null);
+  }
+
+  @Override
+  public void onContent(String delta, JsonArray logprobs) {
     if (ended) {
       return;
     }
-    emit("text", new JsonObject().put("delta", delta));
+    JsonObject data = new JsonObject().put("delta", delta);
+    if (logprobs != null) {
+      data.put("logprobs", logprobs);
+    }
+    emit("text", data);
     pauseWhileBackedUp();
+  }
+
+  /** The LLM called one of the client's tools: a {@code tool_call} event, for the client to run. */
+  @Override
+  public void onToolCall(int index, String id, String name, String arguments) {
+    if (!ended) {
+      emit("tool_call", new JsonObject().put("index", index).put("id", id).put("name", name)
+          .put("arguments", arguments));
+    }
   }
 
   @Override
@@ -174,8 +193,14 @@ final class PlaneTurn implements LlmStreamListener {
     this.parameters = parameters;
   }
 
+  /** The {@code user_message}'s continuation (tool calls, tool results, a prefill), after the message; before start. */
+  void continuation(JsonArray continuation) {
+    this.continuation = continuation;
+  }
+
   private void startLlm() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
+    continuation.forEach(messages::add);
     call = host.streamChat(messages, parameters, this);
     pauseWhileBackedUp();
   }
