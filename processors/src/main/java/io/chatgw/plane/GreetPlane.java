@@ -32,7 +32,7 @@ public class GreetPlane implements Processor {
             exchange.setRouteStop(true);
             return;
         }
-        if (link.greeted && link.isCurrent(connection)) {
+        if (link.isGreeted() && link.isCurrent(connection)) {
             throw new PlaneFrameException("duplicate_hello", "this connection already said hello");
         }
         JsonNode resume = hello.get("resume");

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,53 +40,28 @@ public class PlaneGreeting {
     /** hello: welcome the plane (with a fresh VM token), redeliver what was held for it, resume its turns. */
     void greet(PlaneLink link, PlaneConnection connection, JsonNode hello) {
         long lastDownlink = hello.path("resume").path("last_downlink_seq").asLong(0);
-        List<String> frames = new ArrayList<>();
-        List<PlaneTurn> resumed = new ArrayList<>();
-        boolean wasAway;
         String freshToken = tokenRefresh.issue(link);
-        synchronized (link) {
-            if (!link.isCurrent(connection) || link.dead) {
-                return; // a replaced connection's late hello
-            }
-            wasAway = link.graceTimer >= 0;
-            if (wasAway) {
-                vertx.cancelTimer(link.graceTimer);
-                link.graceTimer = -1;
-            }
-            sender.prune(link);
-            link.heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
-            // after a gateway restart the plane may have processed higher seqs than this gateway issued
-            link.downlinkSeq = Math.max(link.downlinkSeq, lastDownlink);
-            Map<String, Object> sessions = new LinkedHashMap<>();
-            for (PlaneTurn t : link.turns.values()) {
-                sessions.put(t.sessionId, Map.of("last_seq", t.lastSeq, "request_id", t.requestId));
-                if (t.reconnecting) {
-                    t.reconnecting = false;
-                    resumed.add(t);
-                }
-            }
+        PlaneLink.Greeting greeting = link.greet(connection, lastDownlink, (sessions, redelivering) -> {
             Map<String, Object> welcome = new LinkedHashMap<>();
             welcome.put("type", "welcome");
-            welcome.put("vm_id", link.vmId);
+            welcome.put("vm_id", link.vmId());
             welcome.put("heartbeat_interval_ms", config.heartbeatInterval().toMillis());
             welcome.put("max_frame_bytes", config.maxFrameBytes());
             welcome.put("sessions", sessions);
-            welcome.put("redelivering", Map.of("downlink", link.heldDownlink.size(), "responses", link.heldResponses.size()));
+            welcome.put("redelivering", redelivering);
             welcome.put("token", freshToken);
-            tokenRefresh.sent(link);
-            frames.add(sender.write(welcome));
-            link.heldDownlink.forEach(h -> frames.add(h.json()));
-            link.heldResponses.forEach(h -> frames.add(h.json()));
-            link.heldResponses.clear();
-            link.greeted = true;
-            frames.forEach(link.socket()::writeTextMessage);
+            return sender.write(welcome);
+        });
+        if (greeting == null) {
+            return; // a replaced connection's late hello
         }
-        if (wasAway) {
+        if (greeting.wasAway()) {
+            vertx.cancelTimer(greeting.graceTimer());
             reconnects.increment();
         }
-        resumed.forEach(t -> t.publishStatus("resumed"));
+        greeting.resumed().forEach(t -> t.publishStatus("resumed"));
         registry.greeted(link);
         log.info("plane {} of user {} said hello (resumed {} turn(s), redelivered {} frame(s))",
-                link.vmId, link.userId, resumed.size(), frames.size() - 1);
+                link.vmId(), link.userId(), greeting.resumed().size(), greeting.redelivered());
     }
 }

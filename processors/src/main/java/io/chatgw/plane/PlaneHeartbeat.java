@@ -36,40 +36,22 @@ public class PlaneHeartbeat {
 
     /** A frame arrived from the plane (before it waits in the queue): it is alive. */
     void heard(PlaneLink link, PlaneConnection connection) {
-        synchronized (link) {
-            if (link.isCurrent(connection)) {
-                link.missedPongs = 0;
-            }
-        }
+        link.heard(connection);
     }
 
     private void beat() {
-        long now = System.currentTimeMillis();
+        String ping = "{\"type\":\"ping\",\"ts\":" + System.currentTimeMillis() + "}";
         for (PlaneLink link : registry.links()) {
-            boolean timedOut = false;
-            boolean refreshToken = false;
-            synchronized (link) {
-                if (!link.isLive()) {
-                    continue;
-                }
-                if (link.connection.backlog() > 0) {
-                    link.missedPongs = 0; // frames received and waiting (the pong may be among them): alive
-                }
-                refreshToken = tokenRefresh.due(link);
-                if (link.missedPongs >= config.missedPongs()) {
-                    timedOut = true;
-                } else {
-                    if (link.missedPongs > 0) {
-                        missedHeartbeats.increment();
-                    }
-                    link.missedPongs++;
-                    link.socket().writeTextMessage("{\"type\":\"ping\",\"ts\":" + now + "}");
-                }
+            PlaneLink.Beat beat = link.beat(config.missedPongs(), ping);
+            if (beat == PlaneLink.Beat.NOT_LIVE) {
+                continue;
             }
-            if (timedOut) {
+            if (beat != PlaneLink.Beat.PINGED) {
                 missedHeartbeats.increment();
+            }
+            if (beat == PlaneLink.Beat.TIMED_OUT) {
                 registry.declareDead(link, "missed " + config.missedPongs() + " heartbeats");
-            } else if (refreshToken) {
+            } else if (tokenRefresh.due(link)) {
                 tokenRefresh.refresh(link);
             }
         }

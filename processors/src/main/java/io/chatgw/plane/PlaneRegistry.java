@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,26 +71,17 @@ public class PlaneRegistry {
      * user holds this vm_id.
      */
     PlaneLink attach(VmTokens.VmIdentity id, PlaneConnection connection) {
-        PlaneLink link = byVm.computeIfAbsent(id.vmId(), vm -> new PlaneLink(vm, id.userId(), id.orgId()));
-        if (!link.userId.equals(id.userId())) {
+        PlaneLink link = byVm.computeIfAbsent(id.vmId(),
+                vm -> new PlaneLink(vm, id.userId(), id.orgId(), config.holdMax(), config.holdTtl()));
+        if (!link.userId().equals(id.userId())) {
             return null;
         }
-        PlaneConnection replaced;
-        synchronized (link) {
-            replaced = link.connection;
-            link.connection = connection;
-            connection.link = link;
-            link.greeted = false;
-            link.dead = false;
-            link.missedPongs = 0;
-            link.badFramesInARow = 0;
-            link.framesInWindow = 0;
-        }
+        PlaneConnection replaced = link.attach(connection);
         if (replaced != null && replaced.socket != connection.socket) {
             replaced.socket.close((short) 4000, "replaced by a newer connection");
         }
-        String previousVm = vmByUser.put(link.userId, link.vmId);
-        if (previousVm != null && !previousVm.equals(link.vmId)) {
+        String previousVm = vmByUser.put(link.userId(), link.vmId());
+        if (previousVm != null && !previousVm.equals(link.vmId())) {
             PlaneLink previous = byVm.get(previousVm);
             if (previous != null) {
                 declareDead(previous, "another plane of this user took over");
@@ -106,70 +96,39 @@ public class PlaneRegistry {
      * once instead (vm_unavailable), so they fall back to another path rather than wait (docs/resilience.md).
      */
     void detach(PlaneLink link, PlaneConnection connection) {
-        List<PlaneTurn> waitingTurns;
-        List<PlaneTurn> notStarted = new ArrayList<>();
-        synchronized (link) {
-            if (!link.isCurrent(connection)) {
-                return; // an old, replaced connection
-            }
-            link.connection = null;
-            link.greeted = false;
-            if (link.dead) {
-                return;
-            }
-            waitingTurns = new ArrayList<>();
-            for (PlaneTurn t : link.turns.values()) {
-                (failUnstartedOnDisconnect && t.lastEventNanos == 0 ? notStarted : waitingTurns).add(t);
-            }
-            for (PlaneTurn t : notStarted) {
-                link.turns.remove(t.sessionId, t);
-                link.endedRequests.put(t.requestId, Boolean.TRUE);
-                link.heldDownlink.removeIf(h -> t.requestId.equals(h.requestId()));
-            }
-            waitingTurns.forEach(t -> t.reconnecting = true);
-            link.graceTimer = vertx.setTimer(config.reconnectGrace().toMillis(), id -> {
-                synchronized (link) {
-                    if (link.graceTimer != id || link.connection != null) {
-                        return;
-                    }
-                }
-                declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
-            });
+        PlaneLink.Departure away = link.detach(connection, failUnstartedOnDisconnect);
+        if (away == null) {
+            return;
         }
-        for (PlaneTurn t : notStarted) {
+        link.awayUntil(vertx.setTimer(config.reconnectGrace().toMillis(), id -> {
+            if (link.stillAway(id)) {
+                declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
+            }
+        }));
+        for (PlaneTurn t : away.failedNow()) {
             t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
                     "the execution plane disconnected before its first event"));
         }
-        for (PlaneTurn t : waitingTurns) {
+        for (PlaneTurn t : away.waiting()) {
             t.publishStatus("reconnecting");
         }
-        log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId, link.userId, waitingTurns.size());
+        log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId(), link.userId(), away.waiting().size());
     }
 
     /** The plane is gone for good: its running turns fail with vm_unavailable, held frames are dropped. */
     public void declareDead(PlaneLink link, String why) {
-        List<PlaneTurn> failed;
-        ServerWebSocket socket;
-        synchronized (link) {
-            if (link.dead) {
-                return;
-            }
-            link.dead = true;
-            failed = new ArrayList<>(link.turns.values());
-            link.turns.clear();
-            link.heldDownlink.clear();
-            link.heldResponses.clear();
-            socket = link.socket();
-            link.connection = null;
-            link.greeted = false;
+        PlaneLink.Death death = link.kill();
+        if (death == null) {
+            return;
         }
-        vmByUser.remove(link.userId, link.vmId);
-        byVm.remove(link.vmId, link);
-        if (socket != null) {
-            socket.close((short) 1001, PlaneConnection.closeReason("declared dead: " + why));
+        vmByUser.remove(link.userId(), link.vmId());
+        byVm.remove(link.vmId(), link);
+        if (death.socket() != null) {
+            death.socket().close((short) 1001, PlaneConnection.closeReason("declared dead: " + why));
         }
-        log.warn("plane {} of user {} declared dead ({}); failing {} running turn(s)", link.vmId, link.userId, why, failed.size());
-        for (PlaneTurn t : failed) {
+        log.warn("plane {} of user {} declared dead ({}); failing {} running turn(s)", link.vmId(), link.userId(), why,
+                death.failed().size());
+        for (PlaneTurn t : death.failed()) {
             t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone: " + why));
         }
         onDead.forEach(l -> l.accept(link));
@@ -200,7 +159,7 @@ public class PlaneRegistry {
 
     /** The plane said hello: whoever waits for its user's plane gets it. */
     void greeted(PlaneLink link) {
-        List<Promise<PlaneLink>> waiters = waiting.remove(link.userId);
+        List<Promise<PlaneLink>> waiters = waiting.remove(link.userId());
         if (waiters != null) {
             waiters.forEach(p -> p.tryComplete(link));
         }
@@ -217,9 +176,7 @@ public class PlaneRegistry {
         if (link == null) {
             return false;
         }
-        synchronized (link) {
-            return !link.dead;
-        }
+        return !link.isDead();
     }
 
     public PlaneLink linkOfVm(String vmId) {

@@ -21,19 +21,14 @@ public class PlaneTokenRefresh {
         this.refreshNanos = config.tokenTtl().toNanos() / 2;
     }
 
-    /** A fresh token for the plane; the caller sends it and then calls {@link #sent} under the link's monitor. */
+    /** A fresh token for the plane (for its welcome; the link notes when it went out). */
     String issue(PlaneLink link) {
-        return tokens.issue(link.userId, link.orgId, link.vmId);
+        return tokens.issue(link.userId(), link.orgId(), link.vmId());
     }
 
-    /** The plane was just handed a fresh token (caller holds the link's monitor). */
-    void sent(PlaneLink link) {
-        link.tokenIssuedNanos = System.nanoTime();
-    }
-
-    /** Whether the plane's token is half-way to expiry (caller holds the link's monitor). */
+    /** Whether the plane's token is half-way to expiry. */
     boolean due(PlaneLink link) {
-        return System.nanoTime() - link.tokenIssuedNanos > refreshNanos;
+        return link.tokenOlderThan(refreshNanos);
     }
 
     /** Sends a fresh token if the plane is still connected and greeted. */
@@ -41,14 +36,8 @@ public class PlaneTokenRefresh {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "token");
         frame.put("token", issue(link));
-        String text = sender.write(frame);
-        synchronized (link) {
-            if (!link.isLive()) {
-                return;
-            }
-            sent(link);
-            link.socket().writeTextMessage(text);
+        if (link.sendToken(sender.write(frame))) {
+            sender.count("token", "out");
         }
-        sender.count("token", "out");
     }
 }

@@ -25,6 +25,11 @@ final class PlaneTurn {
         this.onEnd = onEnd;
     }
 
+    /** Whether the plane sent an event of this turn yet. */
+    boolean hasEvents() {
+        return lastEventNanos != 0;
+    }
+
     /** @return false if it had already ended */
     boolean end(Throwable failure) {
         Consumer<Throwable> callback = onEnd;

@@ -3,7 +3,6 @@ package io.chatgw.plane;
 import io.chatgw.core.GatewayException;
 import io.chatgw.core.PathUnavailable;
 import io.chatgw.turn.PathRun;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +27,10 @@ public class PlaneTurns {
     /** Hands a turn to the plane: {@code user_message} is sent (and held until the turn ends). */
     public void startTurn(PlaneLink link, PathRun run, List<Map<String, String>> history, Consumer<Throwable> onEnd) {
         PlaneTurn planeTurn = new PlaneTurn(run, onEnd);
-        synchronized (link) {
-            if (link.dead) {
-                throw new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone");
-            }
-            if (link.turns.containsKey(planeTurn.sessionId)) {
-                throw GatewayException.upstream("turn_in_progress", "the plane is still running a turn of this session");
-            }
-            link.turns.put(planeTurn.sessionId, planeTurn);
+        link.startTurn(planeTurn, seq -> {
             Map<String, Object> frame = new LinkedHashMap<>();
             frame.put("type", "user_message");
-            frame.put("seq", ++link.downlinkSeq);
+            frame.put("seq", seq);
             frame.put("session_id", planeTurn.sessionId);
             frame.put("request_id", planeTurn.requestId);
             frame.put("message", run.turn().message());
@@ -46,67 +38,47 @@ public class PlaneTurns {
             if (!run.turn().llmParameters().isEmpty()) {
                 frame.put("parameters", run.turn().llmParameters()); // OpenAI parameters for the plane's LLM call
             }
-            sender.sendDownlink(link, link.downlinkSeq, planeTurn.requestId, sender.write(frame));
-        }
+            return sender.write(frame);
+        });
         sender.count("user_message", "out");
     }
 
     /** Ends a turn from the gateway's side (client gone, path timeout): the plane is told to cancel. */
     public void cancelTurn(PlaneLink link, String sessionId, String requestId) {
-        synchronized (link) {
-            PlaneTurn t = link.turns.get(sessionId);
-            if (t == null || !t.requestId.equals(requestId)) {
-                return;
-            }
-            link.turns.remove(sessionId);
-            link.endedRequests.put(requestId, Boolean.TRUE);
-            link.heldDownlink.removeIf(h -> requestId.equals(h.requestId()));
+        boolean cancelled = link.cancelTurn(sessionId, requestId, seq -> {
             Map<String, Object> frame = new LinkedHashMap<>();
             frame.put("type", "cancel");
-            frame.put("seq", ++link.downlinkSeq);
+            frame.put("seq", seq);
             frame.put("session_id", sessionId);
             frame.put("request_id", requestId);
-            sender.sendDownlink(link, link.downlinkSeq, requestId, sender.write(frame));
+            return sender.write(frame);
+        });
+        if (cancelled) {
+            sender.count("cancel", "out");
         }
-        sender.count("cancel", "out");
     }
 
     PlaneTurn turnOf(PlaneLink link, String sessionId) {
-        synchronized (link) {
-            return link.turns.get(sessionId);
-        }
+        return link.turnOf(sessionId);
     }
 
     /** The plane ended the turn (done / error): forget it and its held user_message. */
     void finishTurn(PlaneLink link, PlaneTurn turn) {
-        synchronized (link) {
-            link.turns.remove(turn.sessionId, turn);
-            link.endedRequests.put(turn.requestId, Boolean.TRUE);
-            link.heldDownlink.removeIf(h -> turn.requestId.equals(h.requestId()));
-        }
+        link.finishTurn(turn);
     }
 
     /** The gateway ended this request's turn: late events of it are dropped quietly. */
     boolean recentlyEnded(PlaneLink link, String requestId) {
-        synchronized (link) {
-            return link.endedRequests.containsKey(requestId);
-        }
+        return link.recentlyEnded(requestId);
     }
 
     /** A turn whose plane sends nothing (first event / idle timeout) is cancelled on the plane and fails. */
     void expireSilentTurns(Iterable<PlaneLink> links) {
         long now = System.nanoTime();
         for (PlaneLink link : links) {
-            List<PlaneTurn> expired = new ArrayList<>();
-            synchronized (link) {
-                for (PlaneTurn t : link.turns.values()) {
-                    boolean noFirst = t.lastEventNanos == 0 && now - t.startedNanos > config.firstEventTimeout().toNanos();
-                    boolean idle = t.lastEventNanos != 0 && now - t.lastEventNanos > config.idleTimeout().toNanos();
-                    if ((noFirst || idle) && !t.reconnecting) {
-                        expired.add(t);
-                    }
-                }
-            }
+            List<PlaneTurn> expired = link.turnsWhere(t -> t.hasEvents()
+                    ? now - t.lastEventNanos > config.idleTimeout().toNanos()
+                    : now - t.startedNanos > config.firstEventTimeout().toNanos());
             for (PlaneTurn t : expired) {
                 cancelTurn(link, t.sessionId, t.requestId);
                 t.end(t.lastEventNanos == 0

@@ -61,32 +61,18 @@ public class ReadPlaneFrame implements Processor {
         String type = typeNode.asText();
         // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
         if (!"sse_event".equals(type) && !"pong".equals(type)
-                && overFrameRate(link, exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class))) {
+                && link.overFrameRate(exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class),
+                        config.maxFramesPerSecond())) {
             connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
             exchange.setRouteStop(true);
             return;
         }
-        boolean greeted;
-        synchronized (link) {
-            greeted = link.greeted;
-        }
-        if (!greeted && !"hello".equals(type)) {
+        if (!link.isGreeted() && !"hello".equals(type)) {
             throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
         }
         exchange.setProperty(FRAME, frame);
         exchange.getIn().setHeader(TYPE, type);
         sender.count(type, "in");
-    }
-
-    /** Counts by arrival time, so a backlog handled in a burst is not mistaken for a flood. */
-    private boolean overFrameRate(PlaneLink link, long arrivedNanos) {
-        synchronized (link) {
-            if (arrivedNanos - link.windowStartNanos > 1_000_000_000L) {
-                link.windowStartNanos = arrivedNanos;
-                link.framesInWindow = 0;
-            }
-            return ++link.framesInWindow > config.maxFramesPerSecond();
-        }
     }
 
     /** A required text field of a frame. */

@@ -11,8 +11,6 @@ public class ResetBadFrameCount implements Processor {
     @Override
     public void process(Exchange exchange) {
         PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
-        synchronized (link) {
-            link.badFramesInARow = 0;
-        }
+        link.goodFrame();
     }
 }

@@ -61,7 +61,7 @@ class PlaneRegistryTest {
         VmTokens tokens = new VmTokens(jwt, config);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         PlaneRegistry registry = new PlaneRegistry(vertx, config, meters, false);
-        PlaneSender sender = new PlaneSender(JSON, config, meters);
+        PlaneSender sender = new PlaneSender(JSON, meters);
         PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
         PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters);
         PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters);
