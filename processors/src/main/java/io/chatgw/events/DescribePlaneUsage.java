@@ -1,9 +1,9 @@
 package io.chatgw.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatgw.plane.PlaneConnection;
-import io.chatgw.plane.PlaneLink;
-import io.chatgw.plane.ReadPlaneFrame;
+import io.chatgw.plane.socket.PlaneConnection;
+import io.chatgw.plane.link.PlaneLink;
+import io.chatgw.plane.socket.ReadPlaneFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;

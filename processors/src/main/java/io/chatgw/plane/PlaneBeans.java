@@ -1,5 +1,12 @@
 package io.chatgw.plane;
 
+import io.chatgw.plane.launch.LocalProcessLauncher;
+import io.chatgw.plane.launch.NoLauncher;
+import io.chatgw.plane.socket.PlaneConnections;
+import io.chatgw.plane.launch.PlaneInstances;
+import io.chatgw.plane.launch.PlaneLauncher;
+import io.chatgw.plane.link.PlaneRegistry;
+import io.chatgw.plane.socket.VmTokens;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;

@@ -1,5 +1,7 @@
 package io.chatgw.plane;
 
+import io.chatgw.plane.launch.LocalProcessLauncher;
+import io.chatgw.plane.socket.VmTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

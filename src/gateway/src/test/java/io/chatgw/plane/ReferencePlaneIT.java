@@ -1,5 +1,8 @@
 package io.chatgw.plane;
 
+import io.chatgw.plane.launch.PlaneLauncher;
+import io.chatgw.plane.link.PlaneRegistry;
+import io.chatgw.plane.socket.VmTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatgw.runtime.plane.ExecutionPlane;
