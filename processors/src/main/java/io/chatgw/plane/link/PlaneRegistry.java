@@ -44,6 +44,7 @@ public class PlaneRegistry {
     private final Vertx vertx;
     private final PlaneProperties config;
     private final List<Consumer<PlaneLink>> onDead = new ArrayList<>();
+    private final List<Consumer<PlaneLink>> onGreeted = new CopyOnWriteArrayList<>();
     /** The new path has a fallback: a turn whose plane drops before its first event fails at once and falls back. */
     private final boolean failUnstartedOnDisconnect;
 
@@ -63,6 +64,11 @@ public class PlaneRegistry {
     /** Runs when a plane is declared dead (the launcher notes it). */
     public void whenDead(Consumer<PlaneLink> listener) {
         onDead.add(listener);
+    }
+
+    /** Runs when a plane said hello (the launcher's start deadline and latency). */
+    public void whenGreeted(Consumer<PlaneLink> listener) {
+        onGreeted.add(listener);
     }
 
     /** Every plane known, connected or away. */
@@ -168,6 +174,7 @@ public class PlaneRegistry {
         if (waiters != null) {
             waiters.forEach(p -> p.tryComplete(link));
         }
+        onGreeted.forEach(l -> l.accept(link));
     }
 
     public PlaneLink liveLink(String userId) {

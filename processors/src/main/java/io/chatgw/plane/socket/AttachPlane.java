@@ -1,6 +1,5 @@
 package io.chatgw.plane.socket;
 
-import io.chatgw.plane.launch.LocalProcessLauncher;
 import io.chatgw.plane.link.PlaneRegistry;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Admits a connection whose token was verified, if its vm_id is the token user's: {@code vm-<user id>}
- * (what the gateway's launcher and {@code POST /api/v1/vm-tokens} hand out) or a vm_id that
+ * Admits a connection whose token was verified, if its vm_id is the token user's: {@link VmTokens#vmIdOf}
+ * (what the launchers and {@code POST /api/v1/vm-tokens} hand out) or a vm_id that
  * {@code user_vm_instances} records for this user, and no other user's (the body: the user_ids of that
  * vm_id's rows). Then attaches it to the plane (replacing an older connection of the same vm_id).
  */
@@ -40,7 +39,7 @@ public class AttachPlane implements Processor {
             }
             recorded = true;
         }
-        if (!recorded && !identity.vmId().equals(LocalProcessLauncher.vmIdOf(identity.userId()))) {
+        if (!recorded && !identity.vmId().equals(VmTokens.vmIdOf(identity.userId()))) {
             throw new PlaneConnectionRejected("vm_id belongs to another user");
         }
         if (connection.closed) {

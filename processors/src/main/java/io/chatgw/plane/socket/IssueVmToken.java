@@ -1,6 +1,5 @@
 package io.chatgw.plane.socket;
 
-import io.chatgw.plane.launch.LocalProcessLauncher;
 import io.chatgw.plane.PlaneProperties;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
@@ -25,7 +24,7 @@ public class IssueVmToken implements Processor {
     @Override
     public void process(Exchange exchange) {
         Caller caller = exchange.getProperty(ExchangeKeys.CALLER, Caller.class);
-        String vmId = LocalProcessLauncher.vmIdOf(caller.userId());
+        String vmId = VmTokens.vmIdOf(caller.userId());
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("token", tokens.issue(caller.userId(), caller.orgId(), vmId));
         reply.put("vm_id", vmId);

@@ -27,6 +27,14 @@ public class VmTokens {
         return "vm-" + UUID.randomUUID();
     }
 
+    /**
+     * The vm_id of a user's plane, whoever runs it (a launcher, or the user: {@code POST /api/v1/vm-tokens}): the
+     * same every time, so a replacement plane is the same plane to the gateway and resumes its turns.
+     */
+    public static String vmIdOf(String userId) {
+        return "vm-" + userId;
+    }
+
     public String issue(String userId, String orgId, String vmId) {
         return jwt.issue(userId, orgId, List.of("vm"), config.tokenTtl(), Map.of("vm_id", vmId));
     }

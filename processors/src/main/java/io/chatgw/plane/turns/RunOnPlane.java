@@ -49,7 +49,7 @@ public class RunOnPlane extends StartPath {
         // a plane that is away but within its reconnect grace is waited for, not replaced
         if (!registry.hasPlane(userId)) {
             try {
-                launcher.ensureRunning(userId, run.turn().caller().orgId());
+                launcher.start(userId, run.turn().caller().orgId());
             } catch (RuntimeException e) {
                 throw new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
                         "cannot start an execution plane: " + e.getMessage());

@@ -115,18 +115,18 @@ class ReferencePlaneIT extends GatewayTestBase {
         User u = newUser();
         String session = newSession(u.token);
         assertThat(chat(u.token, session, "[[standin chunks=2 delay_ms=1]] first")).last().extracting(Event::type).isEqualTo("done");
-        assertThat(launcher.isRunning(u.id)).isTrue();
+        assertThat(launcher.poll(u.id).running()).isTrue();
 
         registry.declareDead(registry.liveLink(u.id), "test: the plane hangs");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (launcher.isRunning(u.id) && System.nanoTime() < deadline) {
+        while (launcher.poll(u.id).running() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(launcher.isRunning(u.id)).as("the dead plane's process was stopped").isFalse();
+        assertThat(launcher.poll(u.id).running()).as("the dead plane's process was stopped").isFalse();
 
         List<Event> next = chat(u.token, session, "[[standin chunks=2 delay_ms=1]] second");
         assertThat(next).last().extracting(Event::type).isEqualTo("done");
-        assertThat(launcher.isRunning(u.id)).isTrue();
+        assertThat(launcher.poll(u.id).running()).isTrue();
     }
 
     /** The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane. */

@@ -1,0 +1,117 @@
+package io.chatgw.plane.launch;
+
+import io.chatgw.plane.PlaneProperties;
+import io.chatgw.plane.link.PlaneLink;
+import io.chatgw.plane.link.PlaneRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the gateway follows of the planes its launcher starts, whatever the launcher: the start deadline
+ * ({@code gateway.plane.start-timeout}: no hello by then, the plane is stopped and its row terminated with the reason;
+ * the turns waiting for it get vm_unavailable or fall back), the start latency (start to hello), and exits nobody asked
+ * for (a crash: recorded with its cause, the row terminated, and the plane declared dead so its turns end now instead of
+ * after the reconnect grace).
+ */
+public class LaunchedPlanes {
+
+    private static final Logger log = LoggerFactory.getLogger(LaunchedPlanes.class);
+    /** Causes of a crash, the only values of the metric's tag. */
+    static final Set<String> CAUSES = Set.of("exited", "oom", "killed", "heartbeat", "inspect");
+
+    private record Start(String vmId, long atNanos) {
+    }
+
+    private final PlaneRegistry registry;
+    private final PlaneInstances instances;
+    private final PlaneProperties config;
+    private final MeterRegistry meters;
+    private final Map<String, Start> starting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "plane-start-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Timer startLatency;
+    private volatile PlaneLauncher launcher;
+
+    public LaunchedPlanes(PlaneRegistry registry, PlaneInstances instances, PlaneProperties config, MeterRegistry meters) {
+        this.registry = registry;
+        this.instances = instances;
+        this.config = config;
+        this.meters = meters;
+        this.startLatency = Timer.builder("gateway.plane.start.latency").description("launched planes: start to hello")
+                .publishPercentileHistogram().register(meters);
+        registry.whenGreeted(this::greeted);
+    }
+
+    /** The launcher that stops a plane past its start deadline. */
+    public void stoppedBy(PlaneLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    /** A launcher started the user's plane: it has until the start timeout to say hello. */
+    public void started(String userId, String vmId) {
+        Start start = new Start(vmId, System.nanoTime());
+        starting.put(userId, start);
+        Duration timeout = config.startTimeout();
+        timers.schedule(() -> {
+            if (starting.remove(userId, start)) {
+                String reason = "no hello within " + timeout.toSeconds() + " s of its start";
+                log.warn("plane {} of user {}: {}; stopping it", vmId, userId, reason);
+                outcome("timeout");
+                PlaneLauncher l = launcher;
+                if (l != null) {
+                    l.stop(userId, vmId, reason);
+                }
+                instances.terminated(vmId, reason);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A launcher could not start the plane. */
+    public void failed(String userId, String vmId, String reason) {
+        starting.remove(userId);
+        outcome("failed");
+        instances.terminated(vmId, reason);
+    }
+
+    private void greeted(PlaneLink link) {
+        Start start = starting.remove(link.userId());
+        if (start != null && start.vmId().equals(link.vmId())) {
+            startLatency.record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
+            outcome("hello");
+        }
+    }
+
+    /**
+     * A launched plane exited though nobody asked it to. @param cause one of {@link #CAUSES}
+     */
+    public void exited(String userId, String vmId, String cause, String detail) {
+        String tag = CAUSES.contains(cause) ? cause : "exited";
+        Counter.builder("gateway.plane.crashes").description("launched planes that exited unasked, by cause")
+                .tag("cause", tag).register(meters).increment();
+        starting.remove(userId);
+        log.warn("plane {} of user {} crashed ({}): {}", vmId, userId, tag, detail);
+        instances.terminated(vmId, "crashed (" + tag + "): " + detail);
+        PlaneLink link = registry.linkOfVm(vmId);
+        if (link != null) {
+            registry.declareDead(link, "it crashed: " + detail);
+        }
+    }
+
+    private void outcome(String outcome) {
+        Counter.builder("gateway.plane.starts").description("plane starts by outcome (hello, timeout, failed)")
+                .tag("outcome", outcome).register(meters).increment();
+    }
+}
