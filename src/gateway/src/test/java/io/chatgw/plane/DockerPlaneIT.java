@@ -161,6 +161,62 @@ class DockerPlaneIT extends GatewayTestBase {
         assertThat(volumeAtData(second)).isEqualTo(volume);
     }
 
+    /**
+     * What the gateway does with its deployment's containers at start (route plane-docker-adopt, run here again as
+     * after a restart): a running one of a user it has no plane for is adopted, and removed when it does not say hello
+     * by the start timeout; a stopped one, and a second one for a user who has one, are removed.
+     */
+    @Test
+    void atStartRunningContainersAreAdoptedOrphansRemovedAndNoUserGetsTwo() throws Exception {
+        User u = newUser();
+        assertThat(chat(u.token, newSession(u.token), "[[standin chunks=2 delay_ms=1]] hi")).last().extracting(Event::type)
+                .isEqualTo("done");
+        String own = DockerEngine.inspect(containerOf(u)).get("Id").asText();
+        String stopped = DockerEngine.run("create", "--label", "io.chatgw.deployment=" + DEPLOYMENT,
+                "--label", "io.chatgw.user=u-gone", "chatgw/execution-plane:local", "/bin/false");
+        String second = runningPlaneContainer(u.id);
+        String adoptable = runningPlaneContainer("u-adopt-" + System.nanoTime());
+        double timeoutsBefore = startTimeouts();
+
+        camel.createProducerTemplate().sendBody("direct:plane-docker-adopt", null);
+
+        assertThat(exists(stopped)).as("a stopped container of the deployment").isFalse();
+        assertThat(exists(second)).as("a second container of a user who has one").isFalse();
+        assertThat(exists(own)).as("the user's plane").isTrue();
+        assertThat(exists(adoptable)).as("adopted").isTrue();
+        // it dials a gateway that is not there: no hello by the start timeout (20 s in tests), so it is removed
+        Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> !exists(adoptable));
+        assertThat(startTimeouts()).isEqualTo(timeoutsBefore + 1);
+        assertThat(exists(own)).isTrue();
+    }
+
+    @Autowired
+    org.apache.camel.CamelContext camel;
+    @org.springframework.beans.factory.annotation.Value("${gateway.llm.base-url}")
+    String llmBaseUrl;
+
+    /** A running plane container of this deployment left by an earlier gateway: it dials a port nobody listens on. */
+    private String runningPlaneContainer(String userId) throws Exception {
+        return DockerEngine.run("run", "-d", "--network", "host",
+                "--label", "io.chatgw.deployment=" + DEPLOYMENT, "--label", "io.chatgw.user=" + userId,
+                "--label", "io.chatgw.org=org-acme", "--label", "io.chatgw.vm_id=vm-" + userId,
+                "-e", "GATEWAY_URL=ws://127.0.0.1:9/ws/vm", "-e", "GATEWAY_VM_TOKEN=not-a-token", "-e", "PLANE_VM_ID=vm-" + userId,
+                "-e", "PLANE_LLM_BASE_URL=" + llmBaseUrl, "-e", "PLANE_DATA_DIR=/tmp/plane",
+                "-v", "/usr/lib:/usr/lib:ro", "-v", "/usr/lib64:/usr/lib64:ro", "-v", "/etc/java-17-openjdk:/etc/java-17-openjdk:ro",
+                "-v", System.getProperty("user.dir") + "/src/runtime/target/reference-runtime-exec.jar:/plane/plane.jar:ro",
+                "chatgw/execution-plane:local", System.getProperty("java.home") + "/bin/java", "-Xmx64m", "-jar",
+                "/plane/plane.jar", "--mode=ws");
+    }
+
+    private static boolean exists(String container) throws Exception {
+        return !DockerEngine.run("ps", "-aq", "--no-trunc", "--filter", "id=" + container).isBlank();
+    }
+
+    private double startTimeouts() {
+        var counter = meters.find("gateway.plane.starts").tag("outcome", "timeout").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private double crashes(String cause) {
         var counter = meters.find("gateway.plane.crashes").tag("cause", cause).counter();
         return counter == null ? 0 : counter.count();

@@ -128,8 +128,9 @@ public class DockerLauncher implements PlaneLauncher {
 
     /** A container of this deployment that runs (found at the gateway's start): it is the user's plane again. */
     boolean adopt(String userId, String orgId, String vmId, String containerId) {
-        if (byUser.putIfAbsent(userId, new Started(userId, orgId, vmId, containerId)) != null) {
-            return false; // never two containers for one user
+        Started known = byUser.putIfAbsent(userId, new Started(userId, orgId, vmId, containerId));
+        if (known != null) {
+            return known.containerId().equals(containerId); // already the user's plane; never two containers for one user
         }
         launched.started(userId, vmId); // it reconnects by itself; no hello by the start timeout and it is removed
         return true;
