@@ -129,6 +129,36 @@ class ReferencePlaneIT extends GatewayTestBase {
         assertThat(launcher.poll(u.id).running()).isTrue();
     }
 
+    @Test
+    void aLocalPlaneKilledMidStreamIsDetectedAtOnceAndTheNextMessageStartsAFreshProcess() throws Exception {
+        User u = newUser();
+        String session = newSession(u.token);
+        assertThat(chat(u.token, session, "[[standin chunks=2 delay_ms=1]] first")).last().extracting(Event::type).isEqualTo("done");
+        long pid = ((io.chatgw.plane.launch.LocalProcessLauncher) launcher).processOf(u.id).pid();
+
+        var stream = sendMessage(u.token, session, "[[standin chunks=200 delay_ms=50]] long");
+        for (var e = stream.next(); !e.type().equals("text"); e = stream.next()) {
+            assertThat(e.type()).isNotIn("done", "error");
+        }
+        long killedAt = System.nanoTime();
+        assertThat(new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor()).isZero();
+        List<Event> rest = stream.all();
+        long endedMs = (System.nanoTime() - killedAt) / 1_000_000;
+        stream.close();
+
+        Event last = rest.get(rest.size() - 1);
+        assertThat(last.type()).isEqualTo("error");
+        assertThat(last.json().get("code").asText()).isEqualTo("vm_unavailable");
+        assertThat(endedMs).as("ended on the process's exit, not after the reconnect grace").isLessThan(3_000);
+        String reason = jdbc.queryForObject("""
+                SELECT config->>'terminated_reason' FROM user_vm_instances WHERE user_id = ? AND status = 'terminated'
+                ORDER BY terminated_at DESC LIMIT 1""", String.class, u.id);
+        assertThat(reason).contains("crashed (exited)").contains("status 137");
+
+        assertThat(chat(u.token, session, "[[standin chunks=2 delay_ms=1]] after")).last().extracting(Event::type).isEqualTo("done");
+        assertThat(((io.chatgw.plane.launch.LocalProcessLauncher) launcher).processOf(u.id).pid()).isNotEqualTo(pid);
+    }
+
     /** The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane. */
     @Test
     void oneLaunchedPlaneServesFiftyConcurrentTurns() throws Exception {
