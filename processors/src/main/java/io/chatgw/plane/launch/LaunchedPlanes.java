@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * ({@code gateway.plane.start-timeout}: no hello by then, the plane is stopped and its row terminated with the reason;
  * the turns waiting for it get vm_unavailable or fall back), the start latency (start to hello), and exits nobody asked
  * for (a crash: recorded with its cause, the row terminated, and the plane declared dead so its turns end now instead of
- * after the reconnect grace).
+ * after the reconnect grace). A plane that crashes {@code crash-loop-crashes} times within {@code crash-loop-window} is
+ * not started again until {@code crash-loop-backoff} after its last crash.
  */
 public class LaunchedPlanes {
 
@@ -37,6 +38,8 @@ public class LaunchedPlanes {
     private final PlaneProperties config;
     private final MeterRegistry meters;
     private final Map<String, Start> starting = new ConcurrentHashMap<>();
+    /** Per user, when its launched planes crashed (within the crash-loop window). */
+    private final Map<String, java.util.Deque<Long>> crashes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "plane-start-deadlines");
         t.setDaemon(true);
@@ -79,6 +82,31 @@ public class LaunchedPlanes {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether the user's plane may be started now. @return null if so, otherwise why not (a crash loop: the user's next
+     * message after the backoff tries again)
+     */
+    public String refusal(String userId) {
+        java.util.Deque<Long> times = crashes.get(userId);
+        if (times == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        synchronized (times) {
+            times.removeIf(t -> now - t > config.crashLoopWindow().toNanos());
+            if (times.size() < config.crashLoopCrashes()) {
+                return null;
+            }
+            long waitNanos = config.crashLoopBackoff().toNanos() - (now - times.peekLast());
+            if (waitNanos <= 0) {
+                times.clear(); // backed off: the next crash loop starts counting anew
+                return null;
+            }
+            return "the execution plane crashed " + times.size() + " times within " + config.crashLoopWindow().toSeconds()
+                    + " s; the next try is in " + Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos)) + " s";
+        }
+    }
+
     /** A launcher could not start the plane. */
     public void failed(String userId, String vmId, String reason) {
         starting.remove(userId);
@@ -102,6 +130,13 @@ public class LaunchedPlanes {
         Counter.builder("gateway.plane.crashes").description("launched planes that exited unasked, by cause")
                 .tag("cause", tag).register(meters).increment();
         starting.remove(userId);
+        java.util.Deque<Long> times = crashes.computeIfAbsent(userId, u -> new java.util.ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(System.nanoTime());
+            while (times.size() > config.crashLoopCrashes()) {
+                times.removeFirst();
+            }
+        }
         log.warn("plane {} of user {} crashed ({}): {}", vmId, userId, tag, detail);
         instances.terminated(vmId, "crashed (" + tag + "): " + detail);
         PlaneLink link = registry.linkOfVm(vmId);

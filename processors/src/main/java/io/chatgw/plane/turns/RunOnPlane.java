@@ -23,12 +23,15 @@ public class RunOnPlane extends StartPath {
     private final PlaneRegistry registry;
     private final PlaneTurns turns;
     private final PlaneLauncher launcher;
+    private final io.chatgw.plane.launch.LaunchedPlanes launched;
     private final PlaneProperties config;
 
-    public RunOnPlane(PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher, PlaneProperties config) {
+    public RunOnPlane(PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher,
+                      io.chatgw.plane.launch.LaunchedPlanes launched, PlaneProperties config) {
         this.registry = registry;
         this.turns = turns;
         this.launcher = launcher;
+        this.launched = launched;
         this.config = config;
     }
 
@@ -48,6 +51,10 @@ public class RunOnPlane extends StartPath {
         String userId = run.turn().caller().userId();
         // a plane that is away but within its reconnect grace is waited for, not replaced
         if (!registry.hasPlane(userId)) {
+            String refusal = launched.refusal(userId);
+            if (refusal != null) {
+                throw new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, refusal);
+            }
             try {
                 launcher.start(userId, run.turn().caller().orgId());
             } catch (RuntimeException e) {

@@ -33,12 +33,18 @@ class LaunchedPlanesTest {
 
     @SuppressWarnings("unchecked")
     private LaunchedPlanes launched(String startTimeout) {
+        return launched(startTimeout, "1m");
+    }
+
+    @SuppressWarnings("unchecked")
+    private LaunchedPlanes launched(String startTimeout, String crashLoopBackoff) {
         org.mockito.Mockito.doAnswer(call -> {
             greeted.set(call.getArgument(0));
             return null;
         }).when(registry).whenGreeted(any(Consumer.class));
         PlaneProperties config = new Binder(new MapConfigurationPropertySource(Map.of("gateway.plane.port", "8081",
-                "gateway.plane.start-timeout", startTimeout))).bind("gateway.plane", PlaneProperties.class).get();
+                "gateway.plane.start-timeout", startTimeout, "gateway.plane.crash-loop-crashes", "3",
+                "gateway.plane.crash-loop-backoff", crashLoopBackoff))).bind("gateway.plane", PlaneProperties.class).get();
         LaunchedPlanes launched = new LaunchedPlanes(registry, instances, config, meters);
         launched.stoppedBy(launcher);
         return launched;
@@ -83,5 +89,22 @@ class LaunchedPlanesTest {
         assertThat(meters.get("gateway.plane.crashes").tag("cause", "exited").counter().count())
                 .as("an unknown cause is counted as exited, never as a new tag value").isEqualTo(1);
         verify(launcher, never()).stop(any(), any(), any());
+    }
+
+    @Test
+    void aPlaneThatCrashesThreeTimesIsNotStartedAgainUntilTheBackoffIsOver() throws Exception {
+        LaunchedPlanes launched = launched("30s", "700ms");
+        launched.exited("u-1", "vm-u-1", "exited", "status 1");
+        launched.exited("u-1", "vm-u-1", "exited", "status 1");
+        assertThat(launched.refusal("u-1")).as("two crashes").isNull();
+
+        launched.exited("u-1", "vm-u-1", "exited", "status 1");
+        assertThat(launched.refusal("u-1")).contains("crashed 3 times").contains("next try");
+        assertThat(launched.refusal("u-2")).as("another user").isNull();
+
+        Thread.sleep(900);
+        assertThat(launched.refusal("u-1")).as("after the backoff the next message tries again").isNull();
+        launched.exited("u-1", "vm-u-1", "exited", "status 1");
+        assertThat(launched.refusal("u-1")).as("a crash after the backoff starts counting anew").isNull();
     }
 }
