@@ -46,6 +46,9 @@ public class LaunchedPlanes {
         return t;
     });
     private final Timer startLatency;
+    private final Timer recoveryTime;
+    /** Users whose crashed plane's replacement is starting: since when (the crash's detection). */
+    private final Map<String, Long> recovering = new ConcurrentHashMap<>();
     private volatile PlaneLauncher launcher;
 
     public LaunchedPlanes(PlaneRegistry registry, PlaneInstances instances, PlaneProperties config, MeterRegistry meters) {
@@ -55,7 +58,15 @@ public class LaunchedPlanes {
         this.meters = meters;
         this.startLatency = Timer.builder("gateway.plane.start.latency").description("launched planes: start to hello")
                 .publishPercentileHistogram().register(meters);
+        this.recoveryTime = Timer.builder("gateway.plane.recovery.time")
+                .description("crash detected to the replacement's hello (its turns resume then)")
+                .publishPercentileHistogram().register(meters);
         registry.whenGreeted(this::greeted);
+        registry.whenDead(link -> {
+            if (recovering.remove(link.userId()) != null) {
+                recovery("failed");
+            }
+        });
     }
 
     /** The launcher that stops a plane past its start deadline. */
@@ -115,6 +126,11 @@ public class LaunchedPlanes {
     }
 
     private void greeted(PlaneLink link) {
+        Long crashedAt = recovering.remove(link.userId());
+        if (crashedAt != null) {
+            recoveryTime.record(System.nanoTime() - crashedAt, TimeUnit.NANOSECONDS);
+            recovery("resumed");
+        }
         Start start = starting.remove(link.userId());
         if (start != null && start.vmId().equals(link.vmId())) {
             startLatency.record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
@@ -140,9 +156,35 @@ public class LaunchedPlanes {
         log.warn("plane {} of user {} crashed ({}): {}", vmId, userId, tag, detail);
         instances.terminated(vmId, "crashed (" + tag + "): " + detail);
         PlaneLink link = registry.linkOfVm(vmId);
-        if (link != null) {
-            registry.declareDead(link, "it crashed: " + detail);
+        if (link == null) {
+            return;
         }
+        String refusal = refusal(userId);
+        PlaneLauncher l = launcher;
+        if (refusal != null || l == null || !link.hasTurns()) {
+            // nothing to resume (the next message starts a fresh plane), or a crash loop: its turns end now
+            if (refusal != null) {
+                recovery("crash_loop");
+            }
+            registry.declareDead(link, "it crashed: " + detail + (refusal == null ? "" : "; " + refusal));
+            return;
+        }
+        if (!registry.recover(link, detail, config.startTimeout())) {
+            return;
+        }
+        recovering.put(userId, System.nanoTime());
+        try {
+            l.start(userId, link.orgId()); // on the same data (directory / named volume): it resumes the turns
+        } catch (RuntimeException e) {
+            recovering.remove(userId);
+            recovery("failed");
+            registry.declareDead(link, "its replacement could not be started: " + e.getMessage());
+        }
+    }
+
+    private void recovery(String outcome) {
+        Counter.builder("gateway.plane.recoveries").description("crashed planes' turns: resumed by a replacement, or not")
+                .tag("outcome", outcome).register(meters).increment();
     }
 
     private void outcome(String outcome) {

@@ -82,17 +82,11 @@ public final class PlaneLink {
         this.holdTtlNanos = holdTtl.toNanos();
     }
 
-    public String vmId() {
-        return vmId;
-    }
+    public String vmId() { return vmId; }
 
-    public String userId() {
-        return userId;
-    }
+    public String userId() { return userId; }
 
-    public String orgId() {
-        return orgId;
-    }
+    public String orgId() { return orgId; }
 
     /** The current connection's socket, null while away. */
     synchronized ServerWebSocket socket() {
@@ -109,13 +103,9 @@ public final class PlaneLink {
         return this.connection == connection;
     }
 
-    public synchronized boolean isGreeted() {
-        return greeted;
-    }
+    public synchronized boolean isGreeted() { return greeted; }
 
-    synchronized boolean isDead() {
-        return dead;
-    }
+    synchronized boolean isDead() { return dead; }
 
     // ---- connections
 
@@ -140,6 +130,14 @@ public final class PlaneLink {
         if (this.connection != connection) {
             return null; // an old, replaced connection
         }
+        return away(failUnstarted);
+    }
+
+    /**
+     * The plane is away, whatever its connection (its replacement will dial in: a crash): as {@link #detach}.
+     * @return null if the plane is dead
+     */
+    synchronized Departure away(boolean failUnstarted) {
         this.connection = null;
         greeted = false;
         if (dead) {
@@ -314,6 +312,11 @@ public final class PlaneLink {
         turns.remove(t.sessionId(), t);
         endedRequests.put(t.requestId(), Boolean.TRUE);
         heldDownlink.removeIf(h -> t.requestId().equals(h.requestId()));
+    }
+
+    /** Whether the plane runs any turn. */
+    public synchronized boolean hasTurns() {
+        return !turns.isEmpty();
     }
 
     public synchronized PlaneTurn turnOf(String sessionId) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -124,6 +125,38 @@ public class PlaneRegistry {
             t.publishStatus("reconnecting");
         }
         log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId(), link.userId(), away.waiting().size());
+    }
+
+    /**
+     * The plane crashed and a replacement is being started on its data: it is away (its socket, if still open, is
+     * closed), its running turns tell their clients {@code recovering} and wait for the replacement's hello, which
+     * resumes them (docs/protocol.md "Recovery"); turns with no event yet fail at once if the new path has a fallback.
+     * No hello {@code within} and the plane is declared dead. @return false if the plane is dead already
+     */
+    public boolean recover(PlaneLink link, String why, Duration within) {
+        ServerWebSocket socket = link.socket();
+        PlaneLink.Departure away = link.away(failUnstartedOnDisconnect);
+        if (away == null) {
+            return false;
+        }
+        if (socket != null) {
+            socket.close((short) 1001, PlaneConnection.closeReason("the plane crashed: " + why));
+        }
+        link.awayUntil(vertx.setTimer(within.toMillis(), id -> {
+            if (link.stillAway(id)) {
+                declareDead(link, "its replacement said no hello within " + within.toSeconds() + " s (" + why + ")");
+            }
+        }));
+        for (PlaneTurn t : away.failedNow()) {
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                    "the execution plane crashed before its first event: " + why));
+        }
+        for (PlaneTurn t : away.waiting()) {
+            t.publishStatus("recovering");
+        }
+        log.warn("plane {} of user {} crashed ({}); {} running turn(s) wait for its replacement", link.vmId(), link.userId(),
+                why, away.waiting().size());
+        return true;
     }
 
     /** The plane is gone for good: its running turns fail with vm_unavailable, held frames are dropped. */

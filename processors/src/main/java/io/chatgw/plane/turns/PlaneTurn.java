@@ -16,7 +16,7 @@ public final class PlaneTurn {
     private volatile long lastSeq;
     /** Away: waits for its plane to come back (the link's state, written under the link's monitor). */
     private boolean reconnecting;
-    private final long startedNanos = System.nanoTime();
+    private volatile long startedNanos = System.nanoTime();
     /** Last event accepted from the plane (0 = none yet). */
     private volatile long lastEventNanos;
 
@@ -60,6 +60,14 @@ public final class PlaneTurn {
 
     public void reconnecting(boolean away) {
         reconnecting = away;
+        if (!away) {
+            // back (reconnected or replaced): its first-event and idle timeouts count from now, not from before it was away
+            long now = System.nanoTime();
+            startedNanos = now;
+            if (lastEventNanos != 0) {
+                lastEventNanos = now;
+            }
+        }
     }
 
     long startedNanos() {

@@ -137,14 +137,20 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     state.sessions().forEach((sessionId, session) -> {
       if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
         session.openRequestId = null; // the gateway ended that turn while this plane was away
+        session.openTurn = null;
       }
     });
     journal.onWelcome(lastSeqs);
     running.forEach((sessionId, requestId) -> {
-      if (!turns.containsKey(sessionId) && requestId.equals(state.session(sessionId).openRequestId)) {
-        // a turn this plane started in an earlier life: its events are resent, but it cannot go on
-        emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
-            .put("message", "the execution plane restarted and lost this turn"));
+      PlaneState.Session session = state.session(sessionId);
+      if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId)) {
+        if (session.openTurn != null) {
+          resume(sessionId, requestId, session);
+        } else {
+          // a turn this plane started in an earlier life without a checkpoint: its events are resent, it cannot go on
+          emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
+              .put("message", "the execution plane restarted and lost this turn"));
+        }
       }
     });
     signalWritable();
@@ -313,6 +319,10 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     PlaneState.Session session = state.session(sessionId);
     session.openRequestId = requestId;
+    // the turn's checkpoint: what it needs to be run again after a crash, and where its events start
+    session.openTurn = new JsonObject().put("request_id", requestId).put("message", message)
+        .put("history", frame.getValue("history")).put("parameters", frame.getValue("parameters"))
+        .put("first_seq", session.lastSeq + 1);
     store.save();
     if (!(message instanceof String)) {
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
@@ -331,6 +341,36 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     if (frame.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
     }
+    turns.put(sessionId, turn);
+    turn.start();
+  }
+
+  /**
+   * A turn an earlier life of this plane was running when it died (the gateway still runs it): run again from its
+   * checkpoint. Its events up to the highest seq this plane had numbered are already at the gateway or resent by the
+   * journal, so the run's first that many events are not emitted again; the rest continue the numbering. The
+   * directives of the message ({@code [[plane exit_after]]}) do not apply a second time. docs/protocol.md "Recovery".
+   */
+  private void resume(String sessionId, String requestId, PlaneState.Session session) {
+    JsonObject checkpoint = session.openTurn;
+    Object firstSeq = checkpoint.getValue("first_seq");
+    long already = firstSeq instanceof Number ? Math.max(0, session.lastSeq - ((Number) firstSeq).longValue() + 1) : 0;
+    Object message = checkpoint.getValue("message");
+    PlaneDirectives.Extraction extraction;
+    try {
+      extraction = PlaneDirectives.extract(message instanceof String ? (String) message : "");
+    } catch (IllegalArgumentException e) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED).put("message", e.getMessage()));
+      return;
+    }
+    LOG.info("resuming request " + requestId + " of session " + sessionId + " from its checkpoint (" + already
+        + " events already numbered)");
+    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(checkpoint.getValue("history")),
+        PlaneDirectives.NONE);
+    if (checkpoint.getValue("parameters") instanceof JsonObject parameters) {
+      turn.parameters(parameters);
+    }
+    turn.alreadyEmitted(already);
     turns.put(sessionId, turn);
     turn.start();
   }
@@ -367,6 +407,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     PlaneState.Session session = state.session(sessionId);
     if (requestId.equals(session.openRequestId)) {
       session.openRequestId = null;
+      session.openTurn = null;
     }
   }
 
