@@ -143,14 +143,12 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     journal.onWelcome(lastSeqs);
     running.forEach((sessionId, requestId) -> {
       PlaneState.Session session = state.session(sessionId);
-      if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId)) {
-        if (session.openTurn != null) {
-          resume(sessionId, requestId, session);
-        } else {
-          // a turn this plane started in an earlier life without a checkpoint: its events are resent, it cannot go on
-          emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
-              .put("message", "the execution plane restarted and lost this turn"));
-        }
+      if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId) && session.openTurn != null) {
+        resume(sessionId, requestId, session);
+      } else if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId)) {
+        // a turn an earlier life started without a checkpoint: its events are resent, it cannot go on
+        emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
+            .put("message", "the execution plane restarted and lost this turn"));
       }
     });
     signalWritable();
@@ -319,10 +317,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     PlaneState.Session session = state.session(sessionId);
     session.openRequestId = requestId;
-    // the turn's checkpoint: what it needs to be run again after a crash, and where its events start
-    session.openTurn = new JsonObject().put("request_id", requestId).put("message", message)
-        .put("history", frame.getValue("history")).put("parameters", frame.getValue("parameters"))
-        .put("first_seq", session.lastSeq + 1);
+    session.openTurn = TurnCheckpoint.of(frame, session);
     store.save();
     if (!(message instanceof String)) {
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
@@ -336,7 +331,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_directive").put("message", e.getMessage()));
       return;
     }
-    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(frame.getValue("history")),
+    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), TurnCheckpoint.history(frame.getValue("history")),
         extraction.directives());
     if (frame.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
@@ -345,34 +340,15 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     turn.start();
   }
 
-  /**
-   * A turn an earlier life of this plane was running when it died (the gateway still runs it): run again from its
-   * checkpoint. Its events up to the highest seq this plane had numbered are already at the gateway or resent by the
-   * journal, so the run's first that many events are not emitted again; the rest continue the numbering. The
-   * directives of the message ({@code [[plane exit_after]]}) do not apply a second time. docs/protocol.md "Recovery".
-   */
+  /** A turn an earlier life of this plane was running when it died: run again from its checkpoint. */
   private void resume(String sessionId, String requestId, PlaneState.Session session) {
-    JsonObject checkpoint = session.openTurn;
-    Object firstSeq = checkpoint.getValue("first_seq");
-    long already = firstSeq instanceof Number ? Math.max(0, session.lastSeq - ((Number) firstSeq).longValue() + 1) : 0;
-    Object message = checkpoint.getValue("message");
-    PlaneDirectives.Extraction extraction;
     try {
-      extraction = PlaneDirectives.extract(message instanceof String ? (String) message : "");
+      PlaneTurn turn = TurnCheckpoint.resume(this, sessionId, requestId, session);
+      turns.put(sessionId, turn);
+      turn.start();
     } catch (IllegalArgumentException e) {
       emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED).put("message", e.getMessage()));
-      return;
     }
-    LOG.info("resuming request " + requestId + " of session " + sessionId + " from its checkpoint (" + already
-        + " events already numbered)");
-    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(checkpoint.getValue("history")),
-        PlaneDirectives.NONE);
-    if (checkpoint.getValue("parameters") instanceof JsonObject parameters) {
-      turn.parameters(parameters);
-    }
-    turn.alreadyEmitted(already);
-    turns.put(sessionId, turn);
-    turn.start();
   }
 
   private void onCancel(JsonObject frame) {
@@ -415,20 +391,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     List<Runnable> waiting = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiting.forEach(Runnable::run);
-  }
-
-  private static JsonArray history(Object value) {
-    JsonArray history = new JsonArray();
-    if (value instanceof JsonArray) {
-      for (Object entry : (JsonArray) value) {
-        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
-            && ((JsonObject) entry).getValue("content") instanceof String) {
-          JsonObject turn = (JsonObject) entry;
-          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
-        }
-      }
-    }
-    return history;
   }
 
   private static String text(JsonObject frame, String field) {
