@@ -1,10 +1,10 @@
 package io.chatgw.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatgw.plane.PlaneConnection;
-import io.chatgw.plane.PlaneLink;
-import io.chatgw.plane.PlaneReports;
-import io.chatgw.plane.ReadPlaneFrame;
+import io.chatgw.plane.socket.PlaneConnection;
+import io.chatgw.plane.link.PlaneLink;
+import io.chatgw.plane.socket.ReadPlaneFrame;
+import io.chatgw.plane.methods.PlaneReports;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;

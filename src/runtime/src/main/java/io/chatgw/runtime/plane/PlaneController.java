@@ -137,12 +137,16 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     state.sessions().forEach((sessionId, session) -> {
       if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
         session.openRequestId = null; // the gateway ended that turn while this plane was away
+        session.openTurn = null;
       }
     });
     journal.onWelcome(lastSeqs);
     running.forEach((sessionId, requestId) -> {
-      if (!turns.containsKey(sessionId) && requestId.equals(state.session(sessionId).openRequestId)) {
-        // a turn this plane started in an earlier life: its events are resent, but it cannot go on
+      PlaneState.Session session = state.session(sessionId);
+      if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId) && session.openTurn != null) {
+        resume(sessionId, requestId, session);
+      } else if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId)) {
+        // a turn an earlier life started without a checkpoint: its events are resent, it cannot go on
         emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
             .put("message", "the execution plane restarted and lost this turn"));
       }
@@ -313,6 +317,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     PlaneState.Session session = state.session(sessionId);
     session.openRequestId = requestId;
+    session.openTurn = TurnCheckpoint.of(frame, session);
     store.save();
     if (!(message instanceof String)) {
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
@@ -335,6 +340,17 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     turn.shadow(Boolean.TRUE.equals(frame.getValue("shadow"))); // docs/protocol.md: no side effects
     turns.put(sessionId, turn);
     turn.start();
+  }
+
+  /** A turn an earlier life of this plane was running when it died: run again from its checkpoint. */
+  private void resume(String sessionId, String requestId, PlaneState.Session session) {
+    try {
+      PlaneTurn turn = TurnCheckpoint.resume(this, sessionId, requestId, session);
+      turns.put(sessionId, turn);
+      turn.start();
+    } catch (IllegalArgumentException e) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED).put("message", e.getMessage()));
+    }
   }
 
   private void onCancel(JsonObject frame) {
@@ -369,6 +385,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     PlaneState.Session session = state.session(sessionId);
     if (requestId.equals(session.openRequestId)) {
       session.openRequestId = null;
+      session.openTurn = null;
     }
   }
 

@@ -33,6 +33,8 @@ final class PlaneTurn implements LlmStreamListener {
   private boolean paused;
   private boolean ended;
   private long highestSentSeq;
+  /** Events of a resumed turn that its earlier run emitted already: not emitted again. */
+  private long alreadyEmitted;
   private int sentEvents;
 
   /**
@@ -92,9 +94,21 @@ final class PlaneTurn implements LlmStreamListener {
     });
   }
 
-  /** Emits an event of this turn, unless it has ended; returns its seq or -1. */
+  /** Emits an event of this turn, unless it has ended (or its earlier run emitted it); returns its seq or -1. */
   long emit(String event, JsonObject data) {
-    return ended ? -1 : host.emit(sessionId, requestId, event, data);
+    if (ended) {
+      return -1;
+    }
+    if (alreadyEmitted > 0 && !"done".equals(event) && !"error".equals(event)) {
+      alreadyEmitted--;
+      return -1;
+    }
+    return host.emit(sessionId, requestId, event, data);
+  }
+
+  /** A resumed turn: its first {@code count} events were emitted by the run a crash interrupted. */
+  void alreadyEmitted(long count) {
+    this.alreadyEmitted = count;
   }
 
   /** {@code cancel} from the gateway: stops the LLM call and ends with {@code error cancelled}. */
