@@ -71,6 +71,14 @@ public class PolicyListings {
         reply.put("policy_version", in.policyVersion());
         reply.put("inputs", inputs);
         reply.put("decision", Map.of("mode", decision.mode().wire(), "reason", decision.reason()));
+        // the shadow setting this user's requests are sampled by (agent's, else org's, else global; docs/shadow.md)
+        reply.put("shadow", policies.snapshot().shadowFor(org, agent.orElse(null)).map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scope", s.scope());
+            m.put("percent", s.percent());
+            m.put("target", s.target().map(ExecutionMode::wire).orElse(null));
+            return m;
+        }).orElse(null));
         reply.put("precedence", List.of("rollback", "auto_fallback", "org_override", "user_mode", "agent_default",
                 "canary", "global_policy", "global_default"));
         exchange.getMessage().setBody(reply);

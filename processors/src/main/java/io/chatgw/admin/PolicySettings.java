@@ -18,16 +18,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reading and setting the routing inputs (routes/admin.yaml): an org's override, allowlist membership and canary
- * percentage; a user's mode; an agent's default; the global mode and canary percentage. A {@code PUT} changes only
+ * percentage; a user's mode; an agent's default; the global mode and canary percentage; and the shadow setting
+ * ({@code shadow_percent}, {@code shadow_path}: docs/shadow.md) of the global policy, an org or an agent. A {@code PUT} changes only
  * the keys it names ({@code null} clears one), is audited with before and after, and applies on every instance
  * within a second (the tables' triggers NOTIFY the new policy version; this instance re-reads at once).
  */
 @Component("policySettings")
 public class PolicySettings {
 
-    private static final Set<String> ORG_KEYS = Set.of("execution_mode", "new_allowed", "canary_percent", "reason");
+    private static final Set<String> ORG_KEYS = Set.of("execution_mode", "new_allowed", "canary_percent",
+            "shadow_percent", "shadow_path", "reason");
     private static final Set<String> MODE_KEYS = Set.of("execution_mode", "reason");
-    private static final Set<String> GLOBAL_KEYS = Set.of("execution_mode", "canary_percent", "reason");
+    private static final Set<String> AGENT_KEYS = Set.of("execution_mode", "shadow_percent", "shadow_path", "reason");
+    private static final Set<String> GLOBAL_KEYS = Set.of("execution_mode", "canary_percent", "shadow_percent",
+            "shadow_path", "reason");
+    /** Sets the shadow columns a body names (the CASE keeps the others), in one statement: the row's CHECK holds. */
+    private static final String SET_SHADOW = "shadow_percent = CASE WHEN ?::boolean THEN ?::smallint ELSE shadow_percent END, "
+            + "shadow_path = CASE WHEN ?::boolean THEN ?::varchar ELSE shadow_path END";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -55,8 +62,9 @@ public class PolicySettings {
     public void setOrg(Exchange exchange) {
         String org = pathId(exchange, "orgId");
         AdminRequest body = AdminRequest.body(exchange, json, ORG_KEYS);
-        body.requireAny("execution_mode", "new_allowed", "canary_percent");
+        body.requireAny("execution_mode", "new_allowed", "canary_percent", "shadow_percent", "shadow_path");
         Optional<ExecutionMode> mode = body.mode("execution_mode");
+        ShadowChange shadow = ShadowChange.of(body, org(org).orElse(null));
         Optional<Boolean> allowed = body.bool("new_allowed");
         if (body.has("new_allowed") && allowed.isEmpty()) {
             throw AdminRequest.invalid("new_allowed", "must be true or false, got null");
@@ -69,14 +77,16 @@ public class PolicySettings {
                         mode.map(ExecutionMode::wire).orElse(null), org);
             }
             allowed.ifPresent(a -> jdbc.update("UPDATE organizations SET new_allowed = ?, updated_at = now() WHERE id = ?", a, org));
-            if (canary.isPresent()) {
+            if (body.has("canary_percent") || shadow.named()) {
                 jdbc.update("""
-                        INSERT INTO route_policies (scope, scope_id, canary_percent, updated_by) VALUES ('org', ?, ?, ?)
-                        ON CONFLICT (scope, COALESCE(scope_id, '')) DO UPDATE
-                        SET canary_percent = EXCLUDED.canary_percent, enabled = true,
-                            updated_by = EXCLUDED.updated_by, updated_at = now()""", org, canary.get(), actor(exchange));
-            } else if (body.has("canary_percent")) {
-                jdbc.update("DELETE FROM route_policies WHERE scope = 'org' AND scope_id = ?", org);
+                        INSERT INTO route_policies (scope, scope_id, updated_by) VALUES ('org', ?, ?)
+                        ON CONFLICT (scope, COALESCE(scope_id, '')) DO NOTHING""", org, actor(exchange));
+                jdbc.update("UPDATE route_policies SET canary_percent = CASE WHEN ?::boolean THEN ?::smallint ELSE canary_percent END, "
+                        + SET_SHADOW + ", enabled = true, updated_by = ?, updated_at = now() WHERE scope = 'org' AND scope_id = ?",
+                        ShadowChange.prepend(body.has("canary_percent"), canary.orElse(null), shadow.with(actor(exchange), org)));
+                // a row that sets nothing any more goes: the org follows the global canary and shadow again
+                jdbc.update("DELETE FROM route_policies WHERE scope = 'org' AND scope_id = ? AND canary_percent IS NULL "
+                        + "AND shadow_percent IS NULL AND shadow_path IS NULL", org);
             }
         }, () -> org(org).orElseThrow());
     }
@@ -84,7 +94,8 @@ public class PolicySettings {
     private Optional<Map<String, Object>> org(String org) {
         return jdbc.query("""
                 SELECT o.execution_mode, o.new_allowed, p.canary_percent,
-                       (SELECT g.canary_percent FROM route_policies g WHERE g.scope = 'global' AND g.enabled)
+                       (SELECT g.canary_percent FROM route_policies g WHERE g.scope = 'global' AND g.enabled),
+                       p.shadow_percent, p.shadow_path
                 FROM organizations o
                 LEFT JOIN route_policies p ON p.scope = 'org' AND p.scope_id = o.id AND p.enabled
                 WHERE o.id = ?""", (rs, i) -> {
@@ -96,6 +107,8 @@ public class PolicySettings {
             boolean own = !rs.wasNull();
             m.put("canary_percent", own ? canary : null);
             m.put("effective_canary_percent", own ? canary : rs.getInt(4)); // the global one (0 when unset)
+            m.put("shadow_percent", rs.getObject(5));   // null: the global shadow setting applies
+            m.put("shadow_path", rs.getString(6));
             return m;
         }, org).stream().findFirst();
     }
@@ -136,22 +149,30 @@ public class PolicySettings {
 
     public void setAgent(Exchange exchange) {
         String agent = pathId(exchange, "agentId");
-        AdminRequest body = AdminRequest.body(exchange, json, MODE_KEYS);
-        body.requireAny("execution_mode");
+        AdminRequest body = AdminRequest.body(exchange, json, AGENT_KEYS);
+        body.requireAny("execution_mode", "shadow_percent", "shadow_path");
         Optional<ExecutionMode> mode = body.mode("execution_mode");
         Map<String, Object> before = agent(agent).orElseThrow(() -> unknown("agent", agent));
-        change(exchange, body, "policy.agent_default_updated", null, "agent:" + agent, () -> before,
-                () -> jdbc.update("UPDATE agents SET default_execution_mode = ? WHERE id = ?",
-                        mode.map(ExecutionMode::wire).orElse(null), agent),
-                () -> agent(agent).orElseThrow());
+        ShadowChange shadow = ShadowChange.of(body, before);
+        change(exchange, body, "policy.agent_default_updated", null, "agent:" + agent, () -> before, () -> {
+            if (body.has("execution_mode")) {
+                jdbc.update("UPDATE agents SET default_execution_mode = ? WHERE id = ?",
+                        mode.map(ExecutionMode::wire).orElse(null), agent);
+            }
+            if (shadow.named()) {
+                jdbc.update("UPDATE agents SET " + SET_SHADOW + " WHERE id = ?", shadow.with(agent));
+            }
+        }, () -> agent(agent).orElseThrow());
     }
 
     private Optional<Map<String, Object>> agent(String agent) {
-        return jdbc.query("SELECT name, default_execution_mode FROM agents WHERE id = ?", (rs, i) -> {
+        return jdbc.query("SELECT name, default_execution_mode, shadow_percent, shadow_path FROM agents WHERE id = ?", (rs, i) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("agent_id", agent);
             m.put("name", rs.getString(1));
             m.put("default_execution_mode", rs.getString(2));
+            m.put("shadow_percent", rs.getObject(3));   // null: the org's or the global shadow setting applies
+            m.put("shadow_path", rs.getString(4));
             return m;
         }, agent).stream().findFirst();
     }
@@ -164,12 +185,13 @@ public class PolicySettings {
 
     public void setGlobal(Exchange exchange) {
         AdminRequest body = AdminRequest.body(exchange, json, GLOBAL_KEYS);
-        body.requireAny("execution_mode", "canary_percent");
+        body.requireAny("execution_mode", "canary_percent", "shadow_percent", "shadow_path");
         Optional<ExecutionMode> mode = body.mode("execution_mode");
         Optional<Integer> canary = body.integer("canary_percent", 0, 100);
         if (body.has("canary_percent") && canary.isEmpty()) {
             throw AdminRequest.invalid("canary_percent", "must be an integer from 0 to 100 (0 turns the canary off), got null");
         }
+        ShadowChange shadow = ShadowChange.of(body, global());
         change(exchange, body, "policy.global_updated", null, "global", this::global, () -> {
             jdbc.update("""
                     INSERT INTO route_policies (scope, updated_by) VALUES ('global', ?)
@@ -180,6 +202,10 @@ public class PolicySettings {
             }
             canary.ifPresent(c -> jdbc.update("UPDATE route_policies SET canary_percent = ?, enabled = true, updated_by = ?, "
                     + "updated_at = now() WHERE scope = 'global'", c, actor(exchange)));
+            if (shadow.named()) {
+                jdbc.update("UPDATE route_policies SET " + SET_SHADOW + ", enabled = true, updated_by = ?, updated_at = now() "
+                        + "WHERE scope = 'global'", shadow.with(actor(exchange)));
+            }
         }, this::global);
     }
 
@@ -187,9 +213,14 @@ public class PolicySettings {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("execution_mode", null);
         m.put("canary_percent", 0);
-        jdbc.query("SELECT execution_mode, canary_percent FROM route_policies WHERE scope = 'global' AND enabled", rs -> {
+        m.put("shadow_percent", null);
+        m.put("shadow_path", null);
+        jdbc.query("SELECT execution_mode, canary_percent, shadow_percent, shadow_path FROM route_policies "
+                + "WHERE scope = 'global' AND enabled", rs -> {
             m.put("execution_mode", rs.getString(1));
             m.put("canary_percent", rs.getInt(2));
+            m.put("shadow_percent", rs.getObject(3));
+            m.put("shadow_path", rs.getString(4));
         });
         m.put("configured_default", policies.configuredDefault().wire());
         m.put("rollout_key", policies.rolloutKey());

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Verifies the Bearer token and puts the {@link Caller} on the exchange; anything wrong is a 401. The token is
  * a user JWT, or an API key issued by the gateway ({@code sk-gw-...}, see {@link ApiKeyStore}), which acts as
- * the user it is bound to, with no roles. VM tokens (role {@code vm}, claim {@code vm_id}: io.chatgw.plane.VmTokens)
+ * the user it is bound to, with no roles. VM tokens (role {@code vm}, claim {@code vm_id}: io.chatgw.plane.socket.VmTokens)
  * are refused: they let a plane dial in, they do not act as its user.
  */
 @Component("authenticateCaller")

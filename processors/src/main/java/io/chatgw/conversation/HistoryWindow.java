@@ -19,7 +19,7 @@ public final class HistoryWindow {
      * The bounded history, oldest first, and what was cut: {@code turnsDropped} counts the completed turns
      * looked at but not sent (the store hands over max-turns + 1, so 1 there means "older ones exist").
      */
-    public record Bounded(List<Map<String, String>> messages, int turnsKept, int turnsDropped, int tokens) {
+    public record Bounded(List<Map<String, Object>> messages, int turnsKept, int turnsDropped, int tokens) {
         public String describe() {
             return "history_turns=" + turnsKept + " history_dropped=" + turnsDropped + " history_tokens=" + tokens;
         }
@@ -64,7 +64,7 @@ public final class HistoryWindow {
             kept.add(turn);
         }
         Collections.reverse(kept);
-        List<Map<String, String>> messages = new ArrayList<>(kept.size() * 2);
+        List<Map<String, Object>> messages = new ArrayList<>(kept.size() * 2);
         for (ConversationTurn turn : kept) {
             messages.add(Map.of("role", "user", "content", turn.userMessage()));
             messages.add(Map.of("role", "assistant", "content", turn.answer()));

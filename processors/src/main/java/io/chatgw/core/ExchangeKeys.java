@@ -9,11 +9,17 @@ public final class ExchangeKeys {
     /** The user's message text, set by parseChatMessage. */
     public static final String MESSAGE = "chatMessage";
     /**
-     * The conversation before {@link #MESSAGE}: a {@code List<Map<String, String>>} of {role, content}, oldest
-     * first. Set by loadConversation (the session's stored conversation) for the native chat API, by
-     * parseCompletionRequest from OpenAI {@code messages}.
+     * The conversation before {@link #MESSAGE}: a {@code List<Map<String, Object>>} of OpenAI chat messages
+     * ({role, content}, plus {@code tool_calls} / {@code tool_call_id} in tool exchanges), oldest first. Set by
+     * loadConversation (the session's stored conversation) for the native chat API, by parseCompletionRequest from
+     * OpenAI {@code messages}.
      */
     public static final String HISTORY = "chatHistory";
+    /**
+     * The messages after {@link #MESSAGE} in an OpenAI request (same shape as {@link #HISTORY}): the assistant's tool
+     * calls, their {@code tool} results, and at most one last assistant message (a prefill). Absent otherwise.
+     */
+    public static final String CONTINUATION = "chatContinuation";
     /** What {@link #HISTORY} holds and what was cut from it (loadConversation), for the turn's log line. */
     public static final String HISTORY_NOTE = "chatHistoryNote";
     /**
@@ -25,6 +31,11 @@ public final class ExchangeKeys {
     public static final String KEEP_CONVERSATION = "keepConversation";
     /** The {@link io.chatgw.conversation.ConversationTurn} an ended turn adds, while it is written. */
     public static final String CONVERSATION_TURN = "conversationTurn";
+    /**
+     * An {@link ExecutionMode} the request asks for (an OpenAI model alias's path, set by resolveCompletionModel):
+     * resolveExecutionMode decides it unless a rollback or the automatic fallback applies (reason model_alias).
+     */
+    public static final String REQUESTED_PATH = "requestedPath";
     /** {@link io.chatgw.routing.ModeDecision} set by resolveExecutionMode. */
     public static final String DECISION = "modeDecision";
     /**

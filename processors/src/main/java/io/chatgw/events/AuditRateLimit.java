@@ -13,16 +13,22 @@ public final class AuditRateLimit {
     private static final int MAX_SOURCES = 10_000;
 
     private final int perMinute;
+    private final java.util.function.LongSupplier clockMillis;
     private final ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private volatile long minute = -1;
 
     public AuditRateLimit(int perMinute) {
+        this(perMinute, System::currentTimeMillis);
+    }
+
+    AuditRateLimit(int perMinute, java.util.function.LongSupplier clockMillis) {
         this.perMinute = perMinute;
+        this.clockMillis = clockMillis;
     }
 
     /** True when this source may be audited once more this minute. */
     public boolean allow(String source) {
-        long now = System.currentTimeMillis() / 60_000;
+        long now = clockMillis.getAsLong() / 60_000;
         if (now != minute) {
             synchronized (this) {
                 if (now != minute) {

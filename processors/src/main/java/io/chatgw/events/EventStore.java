@@ -21,15 +21,15 @@ public final class EventStore {
     private static final String USAGE = """
             WITH touched AS (UPDATE sessions SET last_active_at = now() WHERE id = ?::uuid)
             INSERT INTO usage_records (id, request_id, attempt, session_id, user_id, org_id, path, fallback_from,
-              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at)
-            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at, ttft_ms)
+            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     private static final String AUDIT = """
             INSERT INTO audit_log (event_id, occurred_at, actor, org_id, action, target, request_id, details)
             VALUES (?::uuid, ?, ?, ?, ?, ?, ?::uuid, ?::jsonb) ON CONFLICT (event_id) DO NOTHING""";
     private static final String PLANE_USAGE = """
             INSERT INTO plane_usage_reports (id, vm_id, user_id, org_id, session_id, request_id, model, tokens_in,
-              tokens_out, data, occurred_at) VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+              tokens_out, data, occurred_at, invalid_reason) VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
     private static final String OUTBOX = """
             INSERT INTO event_outbox (event_id, event_type, topic, event_key, payload, occurred_at)
@@ -65,12 +65,13 @@ public final class EventStore {
                         number(e, "attempt", 1), e.text("sessionId"), e.text("userId"), e.text("orgId"), e.text("path"),
                         e.text("fallbackFrom"), bool(e, "fellBack"), e.text("status"), e.text("model"),
                         number(e, "tokensIn", 0), number(e, "tokensOut", 0), number(e, "latencyMs", 0),
-                        e.text("errorCode"), bool(e, "estimated"), at});
+                        e.text("errorCode"), bool(e, "estimated"), at,
+                        e.data().get("ttftMs") instanceof Number n ? n.intValue() : null});
                 case Event.AUDIT -> audit.add(new Object[] {e.id().toString(), at, e.text("actor"), e.text("orgId"),
                         e.text("action"), e.text("target"), e.text("requestId"), json.value(e.data().get("details"))});
                 default -> plane.add(new Object[] {e.id().toString(), e.text("vmId"), e.text("userId"), e.text("orgId"),
                         e.text("sessionId"), e.text("requestId"), e.text("model"), longOf(e, "tokensIn"),
-                        longOf(e, "tokensOut"), json.value(e.data().get("report")), at});
+                        longOf(e, "tokensOut"), json.value(e.data().get("report")), at, e.text("invalidReason")});
             }
             outbox.add(new Object[] {e.id().toString(), e.type(), topic(e), e.key(), json.write(e), at});
         }

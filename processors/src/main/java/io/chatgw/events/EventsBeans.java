@@ -6,12 +6,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.LifecycleStrategy;
-import org.apache.camel.support.LifecycleStrategySupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,8 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EventsProperties.class)
 public class EventsBeans {
-
-    private static final Logger log = LoggerFactory.getLogger(EventsBeans.class);
 
     @Bean
     EventJson eventJson() {
@@ -79,8 +73,8 @@ public class EventsBeans {
     }
 
     @Bean
-    DescribePlaneUsage describePlaneUsage() {
-        return new DescribePlaneUsage();
+    DescribePlaneUsage describePlaneUsage(EventsProperties config) {
+        return new DescribePlaneUsage(config);
     }
 
     @Bean
@@ -119,25 +113,10 @@ public class EventsBeans {
                 }, (task, pool) -> task.run());
     }
 
-    /**
-     * When Camel starts stopping (before any route stops), the accept pool is shut down and drained: every event
-     * wire-tapped so far is in the spool before record-event stops. Events handed over later append on their
-     * own thread (the pool's rejection policy).
-     */
+    /** A normal stop drains the accept pool, then the spool and the outbox, within shutdown-drain-timeout. */
     @Bean
-    LifecycleStrategy drainEventAcceptPoolOnStop(ExecutorService eventAcceptPool, EventsProperties config) {
-        return new LifecycleStrategySupport() {
-            @Override
-            public void onContextStopping(CamelContext context) {
-                eventAcceptPool.shutdown();
-                try {
-                    if (!eventAcceptPool.awaitTermination(10, TimeUnit.SECONDS)) {
-                        log.error("events still waiting to be accepted after 10 s at shutdown: they are lost");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+    LifecycleStrategy drainEventsAtStop(ExecutorService eventAcceptPool, EventJournal journal, DrainEventSpool spool,
+                                        RelayOutbox relay, EventsProperties config) {
+        return new DrainEventsAtStop(eventAcceptPool, journal, spool, relay, config);
     }
 }

@@ -27,7 +27,14 @@ public record EventsProperties(
         /** Milliseconds between refreshes of the usage_daily view (a timer period in routes/events.yaml). */
         @DefaultValue("300000") long dailyRefreshInterval,
         /** true: while the spool is full, new turns are refused (503 events_unavailable); false: they go on. */
-        @DefaultValue("false") boolean refuseTurnsWhenSpoolFull) {
+        @DefaultValue("false") boolean refuseTurnsWhenSpoolFull,
+        /**
+         * A normal stop: longest wait for the accept pool, then for the spool into PostgreSQL and the outbox to Kafka
+         * once the routes stopped; what is left stays in the spool / the outbox (docs/events.md, "Stopping").
+         */
+        @DefaultValue("10s") Duration shutdownDrainTimeout,
+        /** A plane's fire_and_forget report larger than this (its data's JSON) is recorded invalid, cut to this size. */
+        @DefaultValue("16384") int planeReportMaxBytes) {
 
     /** The local disk journal every event passes through: the spool while PostgreSQL is down. */
     public record Spool(

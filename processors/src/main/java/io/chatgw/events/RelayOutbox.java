@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (so one gateway instance relays at a time and one key's events cannot overtake each other), the oldest
  * unpublished rows in seq order are sent with the idempotent producer ({@code acks=all}); rows are marked
  * published only as far as Kafka acknowledged them in order. A send that fails leaves its row and every later row
- * unpublished: they are sent again next pass (at least once; consumers dedupe by event id).
+ * unpublished, and the producer is closed at once (its unsent batches dropped) and replaced: they are sent again
+ * next pass, the failed one first (at least once; consumers dedupe by event id). docs/events.md, "Order".
  */
 public final class RelayOutbox implements Processor, AutoCloseable {
 
@@ -41,23 +43,26 @@ public final class RelayOutbox implements Processor, AutoCloseable {
     private final TransactionTemplate tx;
     private final EventMeters meters;
     private final EventsProperties.Relay config;
-    private final Producer<String, String> producer;
+    private final Supplier<Producer<String, String>> producers;
+    /** Replaced after a failed send (passes never overlap: one holds the advisory lock). */
+    private volatile Producer<String, String> producer;
     private volatile boolean kafkaDown;
     private volatile boolean postgresDown;
 
     public RelayOutbox(JdbcTemplate jdbc, TransactionTemplate tx, EventMeters meters, EventsProperties config,
                        String brokers) {
-        this(jdbc, tx, meters, config, new KafkaProducer<>(producerConfig(brokers, config.relay()),
+        this(jdbc, tx, meters, config, () -> new KafkaProducer<>(producerConfig(brokers, config.relay()),
                 new StringSerializer(), new StringSerializer()));
     }
 
     RelayOutbox(JdbcTemplate jdbc, TransactionTemplate tx, EventMeters meters, EventsProperties config,
-                Producer<String, String> producer) {
+                Supplier<Producer<String, String>> producers) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.meters = meters;
         this.config = config.relay();
-        this.producer = producer;
+        this.producers = producers;
+        this.producer = producers.get();
     }
 
     static Map<String, Object> producerConfig(String brokers, EventsProperties.Relay relay) {
@@ -78,7 +83,7 @@ public final class RelayOutbox implements Processor, AutoCloseable {
             int sent;
             long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             do { // full batches: go on at once (for a second), so the interval does not cap the throughput
-                sent = Boolean.TRUE.equals(tx.execute(status -> pass())) ? config.batchSize() : 0;
+                sent = Boolean.TRUE.equals(tx.execute(status -> pass(Long.MAX_VALUE))) ? config.batchSize() : 0;
             } while (sent > 0 && System.nanoTime() < deadline);
             measureDepth();
             if (postgresDown) {
@@ -97,8 +102,28 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         }
     }
 
-    /** One batch; true when it was full (more may be waiting). */
-    private boolean pass() {
+    /**
+     * At shutdown (DrainEventsAtStop): passes until the outbox is empty or {@code deadlineNanos} (System.nanoTime)
+     * is reached; an acknowledgement not in by then counts as a failed send (the row stays unpublished). A send
+     * waiting for the broker's metadata can add up to {@code max-block-ms}.
+     * @return the rows still unpublished, or -1 when PostgreSQL could not be read
+     */
+    public long relayUntil(long deadlineNanos) {
+        try {
+            while (System.nanoTime() < deadlineNanos && Boolean.TRUE.equals(tx.execute(status -> pass(deadlineNanos)))) {
+                // a full batch went: go on
+            }
+            return measureDepth();
+        } catch (RuntimeException e) {
+            if (EventStore.isOutage(e)) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** One batch, acknowledgements awaited until {@code ackDeadlineNanos} at most; true when it was full (more may be waiting). */
+    private boolean pass(long ackDeadlineNanos) {
         if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
             return false; // another instance relays now
         }
@@ -129,7 +154,9 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         Exception failure = sendFailure;
         for (int i = 0; i < acks.size(); i++) {
             try {
-                acks.get(i).get(config.deliveryTimeoutMs() + 5_000L, TimeUnit.MILLISECONDS);
+                long waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(config.deliveryTimeoutMs() + 5_000L),
+                        Math.max(0, ackDeadlineNanos - System.nanoTime()));
+                acks.get(i).get(waitNanos, TimeUnit.NANOSECONDS);
             } catch (Exception e) {
                 failure = e;
                 break; // the rows after it stay unpublished too, whatever their acks: order is kept
@@ -146,6 +173,13 @@ public final class RelayOutbox implements Processor, AutoCloseable {
             }
         }
         if (failure != null) {
+            // every send after the failed one is abandoned with its producer: a batch still in its buffer is never
+            // sent (a fresh idempotent producer would otherwise send a later row of the key while this one is not
+            // written). Those rows go again next pass, after the failed one, from a new producer.
+            if (acks.subList(Math.min(published.size() + 1, acks.size()), acks.size()).stream().anyMatch(a -> !a.isDone())) {
+                producer.close(Duration.ZERO);
+                producer = producers.get();
+            }
             if (!kafkaDown) {
                 kafkaDown = true;
                 log.warn("event outbox relay: Kafka did not acknowledge ({}); {} rows wait in the outbox",
@@ -169,11 +203,15 @@ public final class RelayOutbox implements Processor, AutoCloseable {
         }
     }
 
-    private void measureDepth() {
+    /** Updates the outbox depth and age meters; returns the depth. */
+    private long measureDepth() {
+        long[] depth = {0};
         jdbc.query("SELECT count(*), min(occurred_at) FROM event_outbox WHERE published_at IS NULL", rs -> {
             Timestamp oldest = rs.getTimestamp(2);
-            meters.outbox(rs.getLong(1), oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime()));
+            depth[0] = rs.getLong(1);
+            meters.outbox(depth[0], oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime()));
         });
+        return depth[0];
     }
 
     public boolean kafkaDown() {

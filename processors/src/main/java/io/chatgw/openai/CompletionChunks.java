@@ -50,17 +50,62 @@ public final class CompletionChunks {
 
     /** The first chunk: {@code delta: {role: assistant, content: ""}}. */
     public String role(String model) {
+        return role(model, "");
+    }
+
+    /** The first chunk, with {@code content: null} when the answer starts with a tool call (as OpenAI sends it). */
+    public String role(String model, String content) {
         Map<String, Object> delta = new LinkedHashMap<>();
         delta.put("role", "assistant");
-        delta.put("content", "");
+        delta.put("content", content);
         return write(chunk(model, delta, null));
     }
 
     /** A piece of the answer; {@code finishReason} is set on the last one only. */
     public String content(String model, String text, String finishReason) {
+        return content(model, text, null, finishReason);
+    }
+
+    /** A piece of the answer with its tokens' log probabilities ({@code logprobs.content}; none if null). */
+    public String content(String model, String text, Object logprobs, String finishReason) {
         Map<String, Object> delta = new LinkedHashMap<>();
         delta.put("content", text);
-        return write(chunk(model, delta, finishReason));
+        Map<String, Object> chunk = chunk(model, delta, finishReason);
+        if (logprobs != null) {
+            firstChoice(chunk).put("logprobs", logprobs(logprobs));
+        }
+        return write(chunk);
+    }
+
+    /**
+     * One tool call of the LLM, whole, as OpenAI's indexed delta:
+     * {@code delta: {tool_calls: [{index, id, type: function, function: {name, arguments}}]}}.
+     */
+    public String toolCall(String model, int index, String id, String name, String arguments) {
+        return write(chunk(model, Map.of("tool_calls", List.of(toolCall(index, id, name, arguments))), null));
+    }
+
+    /** A tool call in OpenAI's shape; {@code index} only in a stream's delta (null: left out). */
+    public static Map<String, Object> toolCall(Integer index, String id, String name, String arguments) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", name);
+        function.put("arguments", arguments);
+        Map<String, Object> call = new LinkedHashMap<>();
+        if (index != null) {
+            call.put("index", index);
+        }
+        call.put("id", id);
+        call.put("type", "function");
+        call.put("function", function);
+        return call;
+    }
+
+    /** {@code choices[].logprobs}: {@code {content: [...], refusal: null}}. */
+    public static Map<String, Object> logprobs(Object content) {
+        Map<String, Object> logprobs = new LinkedHashMap<>();
+        logprobs.put("content", content);
+        logprobs.put("refusal", null);
+        return logprobs;
     }
 
     /** The end of the answer when no content chunk can carry it: an empty delta with the finish reason. */
@@ -101,14 +146,27 @@ public final class CompletionChunks {
     /** As above, with the path's finish reason ({@code stop} when it gave none). */
     public Map<String, Object> completion(String model, String content, Object usage, List<Map<String, Object>> events,
                                           String finishReason) {
+        return completion(model, content, List.of(), null, usage, events, finishReason);
+    }
+
+    /**
+     * As above, with the LLM's tool calls ({@code message.tool_calls}; the content is null when there is no text)
+     * and the tokens' log probabilities ({@code choices[0].logprobs}, null when not asked for).
+     */
+    public Map<String, Object> completion(String model, String content, List<Map<String, Object>> toolCalls,
+                                          Object logprobs, Object usage, List<Map<String, Object>> events,
+                                          String finishReason) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
-        message.put("content", content);
+        message.put("content", content.isEmpty() && !toolCalls.isEmpty() ? null : content);
         message.put("refusal", null);
+        if (!toolCalls.isEmpty()) {
+            message.put("tool_calls", toolCalls);
+        }
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         choice.put("message", message);
-        choice.put("logprobs", null);
+        choice.put("logprobs", logprobs == null ? null : logprobs(logprobs));
         choice.put("finish_reason", finishReason == null ? FINISH_STOP : finishReason);
         Map<String, Object> completion = envelope("chat.completion", model);
         completion.put("choices", List.of(choice));
@@ -124,6 +182,11 @@ public final class CompletionChunks {
         event.put("type", type);
         event.put("data", data);
         return event;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstChoice(Map<String, Object> chunk) {
+        return ((List<Map<String, Object>>) chunk.get("choices")).get(0);
     }
 
     private Map<String, Object> chunk(String model, Map<String, Object> delta, String finishReason) {

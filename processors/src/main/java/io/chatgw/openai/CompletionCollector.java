@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Collects one turn's relay events into the {@code chat.completion} of a {@code stream: false} answer: the
- * text deltas joined, the model and usage of {@code done}. An {@code error} event (or lost events) makes the
+ * text deltas joined (with their logprobs, when the LLM sent them), the LLM's tool calls as
+ * {@code message.tool_calls}, the model, finish reason and usage of {@code done}. An {@code error} event (or lost events) makes the
  * whole request fail with {@link #failure()}, whatever text came before. Runtime events (plan/skill/MCP/status)
  * are omitted, or listed in {@code gateway_events} with {@code extension}.
  */
@@ -25,6 +26,9 @@ public final class CompletionCollector {
     private final RuntimeEvents runtimeEvents;
     private final Supplier<String> currentModel;
     private final StringBuilder content = new StringBuilder();
+    private final List<Map<String, Object>> toolCalls = new ArrayList<>();
+    /** The text's logprobs.content entries, or null when the LLM sent none. */
+    private List<Object> logprobs;
     private final List<Map<String, Object>> events = new ArrayList<>();
     private Map<String, Object> completion;
     private OpenAiError failure;
@@ -64,10 +68,21 @@ public final class CompletionCollector {
                 path = data.path("to").asText(path);
                 fallbackFrom = data.path("from").asText(null);
             }
-            case ChatEventTypes.TEXT -> content.append(data.path("delta").asText(""));
+            case ChatEventTypes.TEXT -> {
+                content.append(data.path("delta").asText(""));
+                if (data.path("logprobs").isArray()) {
+                    if (logprobs == null) {
+                        logprobs = new ArrayList<>();
+                    }
+                    data.get("logprobs").forEach(entry -> logprobs.add(json.convertValue(entry, Object.class)));
+                }
+            }
+            case ChatEventTypes.TOOL_CALL -> toolCalls.add(CompletionChunks.toolCall(null, data.path("id").asText(),
+                    data.path("name").asText(), data.path("arguments").asText("")));
             case ChatEventTypes.DONE -> {
                 String model = data.hasNonNull("model") ? data.get("model").asText() : currentModel.get();
-                completion = chunks.completion(model, content.toString(), json.convertValue(data.path("usage"), Object.class),
+                completion = chunks.completion(model, content.toString(), toolCalls, logprobs,
+                        json.convertValue(data.path("usage"), Object.class),
                         runtimeEvents == RuntimeEvents.EXTENSION ? events : null,
                         data.hasNonNull("finish_reason") ? data.get("finish_reason").asText() : null);
             }

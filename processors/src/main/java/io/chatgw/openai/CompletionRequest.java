@@ -13,12 +13,16 @@ import java.util.Map;
  * @param includeUsage   {@code stream_options.include_usage: true} (a streamed answer ends with a usage chunk)
  * @param user           the {@code user} field (null if absent or blank)
  * @param message        text of the last message, which must be the user's
- * @param history        the messages before it as {role, content}, oldest first ({@code developer} becomes {@code system})
+ * @param history        the messages before it, oldest first, as OpenAI chat message maps ({@code developer} becomes
+ *                       {@code system}; tool calls and results keep {@code tool_calls} / {@code tool_call_id})
+ * @param continuation   the messages after it: tool calls, their results, a last assistant message (prefill)
  * @param runtimeEvents  how plan/skill/MCP/status events appear in the answer
  * @param parameters     the validated OpenAI parameters every path passes to its LLM call (max_tokens, temperature,
- *                       top_p, seed, stop, penalties, response_format, logprobs, top_logprobs), as sent
+ *                       top_p, seed, stop, penalties, response_format, logprobs, top_logprobs, tools, tool_choice,
+ *                       parallel_tool_calls), as sent
  */
 public record CompletionRequest(String model, boolean stream, boolean includeUsage, String user, String message,
-                                List<Map<String, String>> history, RuntimeEvents runtimeEvents,
+                                List<Map<String, Object>> history, List<Map<String, Object>> continuation,
+                                RuntimeEvents runtimeEvents,
                                 Map<String, Object> parameters) {
 }

@@ -14,8 +14,11 @@ import java.util.function.Supplier;
  * Turns one turn's relay events into the {@code data:} payloads of a {@code stream: true} answer:
  * <pre>
  *   text (first)      -> {delta: {role: assistant, content: ""}}, then the text as {delta: {content}}
- *   text (next)       -> the text as {delta: {content}}, at once
- *   done              -> an empty delta with finish_reason "stop" (as OpenAI ends a stream), the usage chunk
+ *   text (next)       -> the text as {delta: {content}}, at once (with logprobs.content when the LLM sent them)
+ *   tool_call         -> {delta: {tool_calls: [{index, id, type: function, function: {name, arguments}}]}}
+ *                        (the role chunk before a first tool call has content null, as OpenAI's)
+ *   done              -> an empty delta with the path's finish_reason ("stop" if it gave none; "tool_calls"
+ *                        after tool calls), as OpenAI ends a stream, the usage chunk
  *                        if the client asked (include_usage), then [DONE]
  *   error             -> before anything was sent: no payload, {@link #failure()} set (the HTTP layer answers
  *                        with that status); after: {"error": {...}}, and no [DONE]
@@ -86,7 +89,19 @@ public final class CompletionStream {
                 }
                 List<String> out = new ArrayList<>(2);
                 start(out);
-                out.add(chunks.content(model(), delta, null));
+                out.add(chunks.content(model(), delta,
+                        data.path("logprobs").isArray() ? json.convertValue(data.get("logprobs"), Object.class) : null,
+                        null));
+                return out;
+            }
+            case ChatEventTypes.TOOL_CALL -> {
+                List<String> out = new ArrayList<>(2);
+                if (!started) {
+                    started = true;
+                    out.add(chunks.role(model(), null));
+                }
+                out.add(chunks.toolCall(model(), data.path("index").asInt(0), data.path("id").asText(),
+                        data.path("name").asText(), data.path("arguments").asText("")));
                 return out;
             }
             case ChatEventTypes.DONE -> {

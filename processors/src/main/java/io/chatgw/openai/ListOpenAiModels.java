@@ -9,8 +9,9 @@ import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code GET /v1/models}: the configured {@code gateway.openai.models} as OpenAI model objects. With the
- * {@code model} header set ({@code GET /v1/models/{model}}), that one model, or 404.
+ * {@code GET /v1/models}: the configured {@code gateway.openai.models} and {@code model-aliases} as OpenAI model
+ * objects. With the {@code model} header set ({@code GET /v1/models/{model}}), that one model, or 404
+ * {@code model_not_found} (also with {@code accept-any-model}: only configured names are listed).
  */
 @Component("listOpenAiModels")
 public class ListOpenAiModels implements Processor {
@@ -26,13 +27,15 @@ public class ListOpenAiModels implements Processor {
     public void process(Exchange exchange) {
         String wanted = exchange.getIn().getHeader("model", String.class);
         if (wanted != null) {
-            if (!config.models().contains(wanted)) {
-                throw new InvalidParameter(404, "model_not_found", "the model '" + wanted + "' does not exist", "model");
+            if (!config.models().contains(wanted) && !config.modelAliases().containsKey(wanted)) {
+                throw ResolveCompletionModel.modelNotFound(wanted);
             }
             exchange.getMessage().setBody(model(wanted));
             return;
         }
-        List<Map<String, Object>> data = config.models().stream().map(this::model).toList();
+        List<Map<String, Object>> data = java.util.stream.Stream.concat(config.models().stream(),
+                config.modelAliases().keySet().stream().sorted().filter(a -> !config.models().contains(a)))
+                .map(this::model).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("object", "list");
         body.put("data", data);

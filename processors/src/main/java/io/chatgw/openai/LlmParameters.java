@@ -11,13 +11,15 @@ import java.util.Set;
  * The OpenAI parameters a chat completion passes through to the path's LLM call, validated as OpenAI does (a bad
  * one is a 400 naming it): {@code max_tokens}, {@code max_completion_tokens}, {@code temperature}, {@code top_p},
  * {@code seed}, {@code stop}, {@code presence_penalty}, {@code frequency_penalty}, {@code response_format}
- * (text, json_object, json_schema), {@code logprobs}, {@code top_logprobs}. Types are checked by
+ * (text, json_object, json_schema), {@code logprobs}, {@code top_logprobs}, and the tools ({@code tools},
+ * {@code tool_choice}, {@code parallel_tool_calls}, checked by {@link ToolParameters}). Types are checked by
  * {@link ParseCompletionRequest} first; this checks ranges and shapes and keeps what was sent.
  */
 final class LlmParameters {
 
     static final List<String> NAMES = List.of("max_tokens", "max_completion_tokens", "temperature", "top_p", "seed",
-            "stop", "presence_penalty", "frequency_penalty", "response_format", "logprobs", "top_logprobs");
+            "stop", "presence_penalty", "frequency_penalty", "response_format", "logprobs", "top_logprobs", "tools",
+            "tool_choice", "parallel_tool_calls");
     private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
 
     private LlmParameters() {

@@ -21,7 +21,9 @@ public record OpenAiError(int status, String type, String code, String message, 
     /** A failure the routes threw before any answer (auth, validation, session, turn in progress). */
     public static OpenAiError of(GatewayException e) {
         String param = e instanceof InvalidParameter p ? p.param() : null;
-        return new OpenAiError(e.status(), typeOf(e.status()), e.code(), e.getMessage(), param);
+        // OpenAI answers an unknown model with 404 and type invalid_request_error
+        String type = "model_not_found".equals(e.code()) ? "invalid_request_error" : typeOf(e.status());
+        return new OpenAiError(e.status(), type, e.code(), e.getMessage(), param);
     }
 
     /** A turn that ended with an {@code error} event: the status its code stands for. */

@@ -1,7 +1,9 @@
 package io.chatgw.openai;
 
 import java.time.Duration;
+import io.chatgw.core.ExecutionMode;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,8 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OpenAiProperties(
         /** Serve POST /v1/chat/completions and GET /v1/models at all. */
         @DefaultValue("true") boolean enabled,
-        /** What GET /v1/models lists. Requests may name any model: the router, not the model, picks the path. */
+        /**
+         * What GET /v1/models lists (with the aliases) and what a completion may name as {@code model}; another name is
+         * 404 model_not_found unless {@link #acceptAnyModel}. These names leave the path to the router.
+         */
         @DefaultValue("chat-gateway") List<String> models,
+        /** Let a completion name any model (it is then only passed over; the router picks the path). */
+        @DefaultValue("false") boolean acceptAnyModel,
+        /** Model names that pin a path and/or the upstream model (listed by GET /v1/models too). */
+        Map<String, ModelAlias> modelAliases,
         /** Largest accepted request body (the whole conversation travels in it); larger bodies get 413. */
         @DefaultValue("1048576") int maxBodyBytes,
         /** Most entries accepted in {@code messages}. */
@@ -39,6 +48,27 @@ public record OpenAiProperties(
         @DefaultValue("10s") Duration firstChunkWait,
         @DefaultValue ApiKeys apiKeys,
         @DefaultValue EphemeralSessions ephemeralSessions) {
+
+    public OpenAiProperties {
+        modelAliases = modelAliases == null ? Map.of() : Map.copyOf(modelAliases);
+        modelAliases.forEach((name, alias) -> {
+            if (alias == null || (alias.path() == null && alias.model() == null)) {
+                throw new IllegalArgumentException("gateway.openai.model-aliases." + name + " needs a path or a model");
+            }
+        });
+    }
+
+    /**
+     * A model name a completion may use: {@code path} pins the path (rollback and the automatic fallback still
+     * win; null: the router decides), {@code model} is the model the path's LLM is asked for (null: its own).
+     */
+    public record ModelAlias(ExecutionMode path, String model) {
+    }
+
+    /** Whether a completion may name {@code model} (null: none named). */
+    public boolean knowsModel(String model) {
+        return model == null || acceptAnyModel || models.contains(model) || modelAliases.containsKey(model);
+    }
 
     public enum RuntimeEvents {
         OMIT, EXTENSION;

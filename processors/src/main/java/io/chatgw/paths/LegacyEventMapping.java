@@ -19,7 +19,9 @@ import java.util.Map;
  *  tool_call kind=mcp      -> mcp_call   {call_id,name,arguments}
  *  tool_output kind=skill  -> skill_result {call_id,name,output}
  *  tool_output kind=mcp    -> mcp_result   {call_id,name,output}
- *  token {text}            -> text {delta}
+ *  token {text, logprobs?} -> text {delta, logprobs?}
+ *  llm_tool_call {index,id,name,arguments}
+ *                          -> tool_call {index,id,name,arguments}  (the LLM's call of a client's tool)
  *  run_finished {usage}    -> usage noted, answer finished
  *  run_failed {code,msg}   -> error runtime_error
  * </pre>
@@ -46,7 +48,12 @@ public final class LegacyEventMapping {
                     "step", data.path("step").asInt(), "title", text(data, "title")));
             case "tool_call" -> toolEvent(data, ChatEventTypes.SKILL_CALL, ChatEventTypes.MCP_CALL, "arguments");
             case "tool_output" -> toolEvent(data, ChatEventTypes.SKILL_RESULT, ChatEventTypes.MCP_RESULT, "output");
-            case "token" -> List.of(publish(ChatEventTypes.TEXT, "delta", text(data, "text")));
+            case "token" -> List.of(data.path("logprobs").isArray()
+                    ? publish(ChatEventTypes.TEXT, "delta", text(data, "text"),
+                            "logprobs", json.convertValue(data.get("logprobs"), List.class))
+                    : publish(ChatEventTypes.TEXT, "delta", text(data, "text")));
+            case "llm_tool_call" -> List.of(publish(ChatEventTypes.TOOL_CALL, "index", data.path("index").asInt(0),
+                    "id", text(data, "id"), "name", text(data, "name"), "arguments", data.path("arguments").asText("")));
             case "run_finished" -> List.of(
                     new PathOutcome.Report(new Usage(data.path("usage").path("input_tokens").asInt(0),
                             data.path("usage").path("output_tokens").asInt(0)), text(data, "model"),

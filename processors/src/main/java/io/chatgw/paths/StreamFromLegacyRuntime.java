@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,6 +25,9 @@ import org.springframework.stereotype.Component;
  */
 @Component("streamFromLegacyRuntime")
 public class StreamFromLegacyRuntime extends StreamIntoRun {
+
+    public static final String SHADOW_HEADER = "X-Gateway-Shadow";
+    public static final String SHADOW_OF_HEADER = "X-Gateway-Shadow-Of";
 
     private final GatewayProperties.Upstream config;
     private final HttpClient client;
@@ -51,7 +55,10 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
         body.put("request_id", turn.requestId().toString());
         body.put("message", turn.message());
         if (!turn.history().isEmpty()) {
-            body.put("history", turn.history());   // earlier {role, content} turns, oldest first
+            body.put("history", turn.history());   // earlier messages, oldest first
+        }
+        if (!turn.continuation().isEmpty()) {
+            body.put("continuation", turn.continuation()); // tool calls, tool results, a prefill: after the message
         }
         if (!turn.llmParameters().isEmpty()) {
             body.put("parameters", turn.llmParameters()); // OpenAI parameters for the runtime's LLM call
@@ -63,8 +70,19 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
             throw new IllegalStateException(e);
         }
         return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
-                stripSlash(config.baseUrl()) + "/api/v1/execute/stream",
-                Map.of("X-Request-Id", turn.requestId().toString()), payload, listener);
+                stripSlash(config.baseUrl()) + "/api/v1/execute/stream", headers(turn), payload, listener);
+    }
+
+    /**
+     * The request's headers: its id, and for a shadow run (docs/shadow.md) {@value #SHADOW_HEADER}{@code : true} and
+     * {@value #SHADOW_OF_HEADER} (the primary's request id): the runtime must not apply side effects for it.
+     */
+    static Map<String, String> headers(Turn turn) {
+        if (!turn.isShadow()) {
+            return Map.of("X-Request-Id", turn.requestId().toString());
+        }
+        return Map.of("X-Request-Id", turn.requestId().toString(), SHADOW_HEADER, "true",
+                SHADOW_OF_HEADER, turn.shadowOf().requestId().toString());
     }
 
     @Override
@@ -78,8 +96,8 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
     }
 
     @Override
-    protected List<PathOutcome> map(SseEvent event) {
-        return mapping.map(event);
+    protected Function<SseEvent, List<PathOutcome>> mapping() {
+        return mapping::map; // stateless
     }
 
     static String stripSlash(String url) {

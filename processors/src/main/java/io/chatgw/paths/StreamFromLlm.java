@@ -18,12 +18,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
  * The {@code direct_llm} path: an OpenAI-compatible streamed chat completion, always asking for usage
  * ({@code stream_options.include_usage}); deltas become {@code text} events via {@link LlmChunkMapping}.
- * The conversation sent is the configured system prompt (if any), the turn's history, then the user's message.
+ * The conversation sent is the configured system prompt (if any), the turn's history, the user's message, then
+ * the turn's continuation (tool calls, tool results, a prefill).
  */
 @Component("streamFromLlm")
 public class StreamFromLlm extends StreamIntoRun {
@@ -31,14 +33,12 @@ public class StreamFromLlm extends StreamIntoRun {
     private final GatewayProperties.Llm config;
     private final HttpClient client;
     private final ObjectMapper json;
-    private final LlmChunkMapping mapping;
 
     public StreamFromLlm(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
         super(vertx, meters);
         this.config = properties.llm();
         this.client = UpstreamClients.create(vertx, config.asUpstream());
         this.json = json;
-        this.mapping = new LlmChunkMapping(json);
     }
 
     @Override
@@ -47,16 +47,19 @@ public class StreamFromLlm extends StreamIntoRun {
         if (config.baseUrl() == null || config.baseUrl().isBlank()) {
             throw new PathUnavailable("path_unavailable", PathUnavailable.NOT_CONFIGURED, "gateway.llm.base-url is not configured");
         }
-        List<Map<String, String>> messages = new ArrayList<>();
+        List<Map<String, ?>> messages = new ArrayList<>();
         if (config.systemPrompt() != null && !config.systemPrompt().isBlank()) {
             messages.add(Map.of("role", "system", "content", config.systemPrompt()));
         }
         messages.addAll(turn.history());
         messages.add(Map.of("role", "user", "content", turn.message()));
+        messages.addAll(turn.continuation());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", turn.caller().userId());
         body.putAll(turn.llmParameters()); // validated OpenAI parameters (max_tokens, response_format, user, ...)
-        body.put("model", config.model());
+        // a model alias's upstream model (the `model` parameter), else the configured one
+        String model = turn.llmParameters().get("model") instanceof String m ? m : config.model();
+        body.put("model", model);
         body.put("messages", messages);
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
@@ -71,7 +74,7 @@ public class StreamFromLlm extends StreamIntoRun {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        run.reportModel(config.model());
+        run.reportModel(model);
         return UpstreamSseCall.post(vertx, client, config.asUpstream(), "LLM",
                 StreamFromLegacyRuntime.stripSlash(config.baseUrl()) + "/v1/chat/completions", headers, payload, listener);
     }
@@ -87,7 +90,7 @@ public class StreamFromLlm extends StreamIntoRun {
     }
 
     @Override
-    protected List<PathOutcome> map(SseEvent event) {
-        return mapping.map(event);
+    protected Function<SseEvent, List<PathOutcome>> mapping() {
+        return new LlmChunkMapping(json)::map; // per run: it assembles the LLM's tool calls across chunks
     }
 }

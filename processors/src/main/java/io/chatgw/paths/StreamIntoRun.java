@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A path that streams an upstream's SSE answer into its run: each upstream event is mapped to
@@ -27,12 +28,13 @@ public abstract class StreamIntoRun extends StartPath {
     /** Starts the upstream call, feeding its events to {@code listener}. */
     protected abstract UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener);
 
-    /** Maps one upstream event. */
-    protected abstract List<PathOutcome> map(SseEvent event);
+    /** The mapping of one run's upstream events (a new one per run: a mapping may keep state across events). */
+    protected abstract Function<SseEvent, List<PathOutcome>> mapping();
 
     @Override
     protected final void start(PathRun run) {
-        UpstreamSseCall call = call(run, event -> apply(run, map(event)));
+        Function<SseEvent, List<PathOutcome>> mapping = mapping();
+        UpstreamSseCall call = call(run, event -> apply(run, mapping.apply(event)));
         run.onCancel(() -> call.cancel(GatewayException.upstream("cancelled", "the gateway ended this answer")));
         call.future().onComplete(ar -> {
             if (ar.failed()) {

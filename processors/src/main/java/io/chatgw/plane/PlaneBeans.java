@@ -1,5 +1,6 @@
 package io.chatgw.plane;
 
+import io.chatgw.plane.socket.PlaneConnections;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -12,7 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The execution-plane side's thread pools and launcher. */
+/** The execution-plane side's thread pools and socket server (the launcher: launch.LaunchBeans). */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PlaneProperties.class)
 public class PlaneBeans {
@@ -41,44 +42,15 @@ public class PlaneBeans {
     }
 
     /**
-     * Frame and message size limits of the /ws/vm server: twice the protocol limit, so an oversized frame
-     * reaches the route and gets an {@code error} frame instead of a dropped socket.
+     * Size limits of the /ws/vm socket layer: one WebSocket frame (fragment) up to max-socket-frame-bytes. Messages
+     * are assembled by {@link PlaneFrameAssembler}, which enforces max-frame-bytes on the whole message, however
+     * large or fragmented (frame_too_large), so Vert.x's own message limit only applies before it takes over.
      */
     @Bean(autowireCandidate = false)
     HttpServerOptions planeSocketServerOptions(PlaneProperties config) {
         return new HttpServerOptions()
-                .setMaxWebSocketFrameSize(config.maxFrameBytes() * 2)
-                .setMaxWebSocketMessageSize(config.maxFrameBytes() * 2);
-    }
-
-    @Bean(destroyMethod = "")
-    PlaneLauncher planeLauncher(PlaneProperties config, VmTokens tokens, PlaneInstances instances, PlaneRegistry registry,
-                                @Value("${gateway.llm.base-url:}") String llm) {
-        if ("none".equals(config.launcher())) {
-            return new NoLauncher();
-        }
-        if (!"local".equals(config.launcher())) {
-            throw new IllegalArgumentException("gateway.plane.launcher must be local or none, was " + config.launcher());
-        }
-        LocalProcessLauncher launcher = new LocalProcessLauncher(config, tokens, instances, config::publicUrlOrDefault, llm);
-        // a plane declared dead is stopped, so the user's next message starts a fresh one
-        registry.whenDead(link -> launcher.stop(link.userId(), link.vmId()));
-        return launcher;
-    }
-
-    @Bean
-    LocalLauncherShutdown localLauncherShutdown(PlaneLauncher launcher) {
-        return new LocalLauncherShutdown(launcher);
-    }
-
-    /** Stops child planes with the gateway. */
-    record LocalLauncherShutdown(PlaneLauncher launcher) implements org.springframework.beans.factory.DisposableBean {
-        @Override
-        public void destroy() {
-            if (launcher instanceof LocalProcessLauncher local) {
-                local.stopAll();
-            }
-        }
+                .setMaxWebSocketFrameSize(config.maxSocketFrameBytes())
+                .setMaxWebSocketMessageSize(config.maxSocketFrameBytes());
     }
 
     private static ThreadFactory named(String prefix) {

@@ -16,7 +16,13 @@ public record PlaneProperties(
         String publicUrl,
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("3") int missedPongs,
+        /** Largest protocol frame (a whole WebSocket message, however fragmented); larger ones get frame_too_large. */
         @DefaultValue("1048576") int maxFrameBytes,
+        /**
+         * Largest single WebSocket frame (fragment) the socket layer reads, which it holds whole while reading: a
+         * larger one closes the socket with 1009. At least max-frame-bytes; send bigger messages fragmented.
+         */
+        @DefaultValue("16777216") int maxSocketFrameBytes,
         @DefaultValue("20") int maxBadFrames,
         /** Frames per second other than sse_event and pong (by arrival time) beyond which a plane is closed. */
         @DefaultValue("500") int maxFramesPerSecond,
@@ -34,8 +40,21 @@ public record PlaneProperties(
         @DefaultValue("15m") Duration tokenTtl,
         /** Snapshots kept per session. */
         @DefaultValue("5") int snapshotsKept,
-        /** {@code local}: start the reference plane as a child process; {@code none}: planes dial in themselves. */
+        /**
+         * Who starts planes: {@code local} (the reference plane as a child process), {@code docker} (a container per
+         * user through camel-docker, gateway.plane.docker.*), {@code none} (planes dial in themselves);
+         * {@code firecracker} is reserved by the schema and refused at startup.
+         */
         @DefaultValue("local") String launcher,
+        /** A stopped plane gets this long to exit (SIGTERM / docker stop) before it is killed. */
+        @DefaultValue("5s") Duration stopTimeout,
+        /** How often launched planes are polled (docker: inspected), the safety net under exit notifications. */
+        @DefaultValue("10s") Duration pollInterval,
+        /** Crash loop: a user's plane that crashed this many times within crash-loop-window ... */
+        @DefaultValue("3") int crashLoopCrashes,
+        @DefaultValue("5m") Duration crashLoopWindow,
+        /** ... is not started again until this long after its last crash (the messages meanwhile get vm_unavailable). */
+        @DefaultValue("1m") Duration crashLoopBackoff,
         /** Command of the local launcher; the gateway appends --mode=ws --gateway-url --token --vm-id --data-dir --llm-base-url. */
         @DefaultValue({"java", "-Xmx128m", "-jar", "src/runtime/target/reference-runtime-exec.jar"}) List<String> localCommand,
         /** Where launched planes keep their state (one folder per vm_id); empty = {java.io.tmpdir}/chatgw-planes. */
@@ -53,6 +72,10 @@ public record PlaneProperties(
         if (port < 1 || port > 65535) {
             // the launcher tells planes where to dial before any plane connected: the port must be known up front
             throw new IllegalArgumentException("gateway.plane.port must be a fixed port (1-65535), was " + port);
+        }
+        if (maxSocketFrameBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("gateway.plane.max-socket-frame-bytes (" + maxSocketFrameBytes
+                    + ") must be at least max-frame-bytes (" + maxFrameBytes + ")");
         }
     }
 

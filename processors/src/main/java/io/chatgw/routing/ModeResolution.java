@@ -4,7 +4,7 @@ import io.chatgw.core.ExecutionMode;
 
 /**
  * The routing rule, written once (docs/operations.md "Precedence"):
- * rollback &gt; auto-fallback &gt; org override &gt; user mode &gt; agent default &gt; canary &gt; global policy &gt;
+ * rollback &gt; auto-fallback &gt; (a model alias's path) &gt; org override &gt; user mode &gt; agent default &gt; canary &gt; global policy &gt;
  * configured default. The canary applies only to users with no explicit mode, in orgs allowlisted for {@code new}.
  * The automatic fallback applies to the path the rules below it chose; a rollback beats it.
  */
@@ -19,10 +19,18 @@ public final class ModeResolution {
     }
 
     public static ModeDecision resolve(PolicyInputs in, AutoFallbackState autoFallback) {
+        return resolve(in, autoFallback, null);
+    }
+
+    /**
+     * As above, for a request that asks for a path ({@code requested}: an OpenAI model alias's; null if none): it
+     * takes the place of rules 3-8 (reason {@code model_alias}); a rollback and the automatic fallback still win.
+     */
+    public static ModeDecision resolve(PolicyInputs in, AutoFallbackState autoFallback, ExecutionMode requested) {
         if (in.rollback().isPresent()) {
             return new ModeDecision(ROLLBACK_MODE, "rollback");
         }
-        ModeDecision chosen = configured(in);
+        ModeDecision chosen = requested != null ? new ModeDecision(requested, "model_alias") : configured(in);
         return autoFallback.activeFor(in.orgId(), chosen.mode())
                 .map(ModeDecision::autoFallback)
                 .orElse(chosen);

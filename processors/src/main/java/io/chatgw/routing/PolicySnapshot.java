@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 
 /**
  * Every routing input that is not per user, as of one policy version: the global policy (mode and canary
- * percentage), each org's override, allowlist membership and canary percentage, the agents' defaults and the
- * rollbacks in force. Immutable; {@link RoutePolicies} swaps in a new one when the version moves.
+ * percentage), each org's override, allowlist membership and canary percentage, the agents' defaults, the
+ * shadow settings (global, per org, per agent: {@link ShadowPolicy}) and the rollbacks in force. Immutable; {@link RoutePolicies} swaps in a new one when the version moves.
  */
 public record PolicySnapshot(long version,
                              Optional<ExecutionMode> globalMode,
@@ -17,9 +17,12 @@ public record PolicySnapshot(long version,
                              Map<String, OrgPolicy> orgs,
                              Map<String, ExecutionMode> agentDefaults,
                              Optional<Rollback> globalRollback,
-                             Map<String, Rollback> orgRollbacks) {
+                             Map<String, Rollback> orgRollbacks,
+                             Optional<ShadowPolicy> globalShadow,
+                             Map<String, ShadowPolicy> agentShadows) {
 
-    public static final OrgPolicy NO_ORG_POLICY = new OrgPolicy(Optional.empty(), false, OptionalInt.empty());
+    public static final OrgPolicy NO_ORG_POLICY = new OrgPolicy(Optional.empty(), false, OptionalInt.empty(),
+            Optional.empty());
 
     public OrgPolicy org(String orgId) {
         return orgs.getOrDefault(orgId, NO_ORG_POLICY);
@@ -35,8 +38,21 @@ public record PolicySnapshot(long version,
         return org(orgId).canaryPercent().orElse(globalCanaryPercent);
     }
 
-    /** An org's routing inputs: mode override, allowlisted for the {@code new} canary, own canary percentage. */
-    public record OrgPolicy(Optional<ExecutionMode> override, boolean newAllowed, OptionalInt canaryPercent) {
+    /**
+     * The shadow setting that applies to a request of {@code orgId} in a session with {@code agentId} (or null): the
+     * agent's own if it has one, else the org's, else the global one; empty if none is set anywhere.
+     */
+    public Optional<ShadowPolicy> shadowFor(String orgId, String agentId) {
+        ShadowPolicy agent = agentId == null ? null : agentShadows.get(agentId);
+        if (agent != null) {
+            return Optional.of(agent);
+        }
+        return org(orgId).shadow().or(() -> globalShadow);
+    }
+
+    /** An org's routing inputs: mode override, allowlisted for the {@code new} canary, own canary percentage and shadow. */
+    public record OrgPolicy(Optional<ExecutionMode> override, boolean newAllowed, OptionalInt canaryPercent,
+                            Optional<ShadowPolicy> shadow) {
     }
 
     /** An emergency rollback in force ({@code scope} global or org). */

@@ -48,7 +48,12 @@ public class RoutePolicies {
 
     /** The decision for one request of {@code userId} (in {@code orgId}) in a session with {@code agentId} (or null). */
     public ModeDecision decide(String userId, String orgId, String agentId) {
-        return ModeResolution.resolve(inputs(userId, orgId, agentId, true), autoFallbackState());
+        return decide(userId, orgId, agentId, null);
+    }
+
+    /** As above, for a request that asks for a path ({@code requested}, null if none: an OpenAI model alias's). */
+    public ModeDecision decide(String userId, String orgId, String agentId, ExecutionMode requested) {
+        return ModeResolution.resolve(inputs(userId, orgId, agentId, true), autoFallbackState(), requested);
     }
 
     /**

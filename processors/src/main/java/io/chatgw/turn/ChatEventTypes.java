@@ -12,6 +12,8 @@ public final class ChatEventTypes {
     public static final String MCP_CALL = "mcp_call";
     public static final String MCP_RESULT = "mcp_result";
     public static final String STATUS = "status";
+    /** A tool call of the LLM for the client to run (OpenAI {@code tools}): {index, id, name, arguments}. */
+    public static final String TOOL_CALL = "tool_call";
     public static final String ERROR = "error";
     public static final String DONE = "done";
     public static final String RESYNC = "resync";

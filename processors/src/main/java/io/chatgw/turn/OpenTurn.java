@@ -42,6 +42,9 @@ public class OpenTurn implements Processor {
         @SuppressWarnings("unchecked")
         Map<String, Object> parameters = exchange.getProperty(ExchangeKeys.LLM_PARAMETERS, Map.class);
         turn.llmParameters(parameters);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> continuation = exchange.getProperty(ExchangeKeys.CONTINUATION, List.class);
+        turn.continuation(continuation);
         exchange.setProperty(ExchangeKeys.TURN, turn);
         exchange.setProperty(ExchangeKeys.PATH, turn.decision().mode().wire());
     }
@@ -66,8 +69,8 @@ public class OpenTurn implements Processor {
 
     /** The conversation before the message (loadConversation's for the native chat API, the client's for OpenAI). */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, String>> history(Exchange exchange) {
-        List<Map<String, String>> history = exchange.getProperty(ExchangeKeys.HISTORY, List.class);
+    private static List<Map<String, Object>> history(Exchange exchange) {
+        List<Map<String, Object>> history = exchange.getProperty(ExchangeKeys.HISTORY, List.class);
         return history == null ? List.of() : history;
     }
 }

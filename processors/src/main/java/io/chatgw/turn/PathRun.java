@@ -35,6 +35,7 @@ public final class PathRun {
     private final CompletableFuture<Void> end = new CompletableFuture<>();
     private volatile long firstEventNanos;
     private volatile Usage usage = Usage.NONE;
+    private volatile boolean usageReported;
     private volatile String model;
     private volatile String finishReason;
     private volatile Runnable onCancel;
@@ -42,7 +43,7 @@ public final class PathRun {
     private final StringBuilder answer = new StringBuilder();
     private final List<Map<String, Object>> toolEvents = new ArrayList<>();
     private static final Set<String> TOOL_EVENTS = Set.of(ChatEventTypes.SKILL_CALL, ChatEventTypes.SKILL_RESULT,
-            ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT);
+            ChatEventTypes.MCP_CALL, ChatEventTypes.MCP_RESULT, ChatEventTypes.TOOL_CALL);
 
     PathRun(Turn turn, ExecutionMode path, int attempt, ExecutionMode fallbackFrom) {
         this.turn = turn;
@@ -93,7 +94,13 @@ public final class PathRun {
     public void reportUsage(Usage usage) {
         if (usage != null) {
             this.usage = usage;
+            this.usageReported = true;
         }
+    }
+
+    /** Whether the provider reported this run's usage (otherwise its usage record is estimated). */
+    public boolean usageReported() {
+        return usageReported;
     }
 
     public void reportModel(String model) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through here into the session's relay, stamped with this turn's request id. Ended exactly once, by
  * {@link Turns}, which sets its {@link TurnOutcome}: the one place the done/error event, the usage records,
  * the metrics and the log line read how it ended.
+ * A shadow turn ({@link #shadowOf()} set: docs/shadow.md) runs the same message on another path in the background:
+ * it has no stream (its events go to its {@link EventTrace} only, never to a client or the replay buffer), a
+ * session id of its own (the user's session, its turn lock and conversation are never touched), and is ended by
+ * {@link Turns#endShadow} without a done/error event.
  */
 public final class Turn {
 
@@ -29,8 +34,11 @@ public final class Turn {
     private final ChatSession session;
     private final ModeDecision decision;
     private final String message;
-    private final List<Map<String, String>> history;
+    private final List<Map<String, Object>> history;
+    /** The session's stream; null for a shadow turn. */
     private final SessionStream stream;
+    /** The primary turn this one shadows, or null. */
+    private final Turn shadowOf;
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
     private final Instant startedAt = Instant.now();
@@ -40,6 +48,8 @@ public final class Turn {
     private volatile String historyNote = "";
     /** OpenAI parameters for the path's LLM call (empty for the native chat API). */
     private volatile Map<String, Object> llmParameters = Map.of();
+    /** The messages after {@link #message} (tool calls, tool results, a prefill); empty for the native chat API. */
+    private volatile List<Map<String, Object>> continuation = List.of();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The paths' attempts, in order: the decided path, then at most one fallback. The last one answers. */
     private final List<PathRun> runs = new CopyOnWriteArrayList<>();
@@ -47,9 +57,33 @@ public final class Turn {
     private volatile ExecutionMode fellBackFrom;
     private volatile long routeEventId;
     private volatile TurnOutcome outcome;
+    /** The client that posted the message went away before the turn's end event (the answer still completes). */
+    private volatile boolean clientDisconnected;
+    /** Set before the first run starts when this turn is compared with a shadow (and for a shadow turn). */
+    private volatile EventTrace trace;
+    private volatile long endedNanos;
+    private final CompletableFuture<TurnOutcome> whenEnded = new CompletableFuture<>();
+    private long shadowEventIds;
 
     Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
-         List<Map<String, String>> history, SessionStream stream, ObjectMapper json) {
+         List<Map<String, Object>> history, SessionStream stream, ObjectMapper json) {
+        this(requestId, caller, session, decision, message, history, stream, null, json);
+    }
+
+    /** A shadow of {@code primary}: its message, history and parameters, with its own request and session id. */
+    static Turn newShadow(Turn primary, UUID requestId, ChatSession session, ModeDecision decision, ObjectMapper json) {
+        Turn shadow = new Turn(requestId, primary.caller, session, decision, primary.message, primary.history, null,
+                primary, json);
+        shadow.llmParameters = primary.llmParameters;
+        shadow.continuation = primary.continuation;
+        shadow.keptInConversation = false;
+        shadow.trace = new EventTrace();
+        return shadow;
+    }
+
+    private Turn(UUID requestId, Caller caller, ChatSession session, ModeDecision decision, String message,
+                 List<Map<String, Object>> history, SessionStream stream, Turn shadowOf, ObjectMapper json) {
+        this.shadowOf = shadowOf;
         this.requestId = requestId;
         this.caller = caller;
         this.session = session;
@@ -92,6 +126,9 @@ public final class Turn {
 
     /** Publishes one of the gateway's own events of this turn ({@code route}, {@code fallback}) to the session. */
     public RelayEvent publish(String type, Map<String, ?> data) {
+        if (stream == null) {
+            throw new IllegalStateException("shadow turn " + requestId + " has no client; dropped " + type);
+        }
         if (ended.get()) {
             throw new IllegalStateException("turn " + requestId + " already ended; dropped " + type);
         }
@@ -102,6 +139,13 @@ public final class Turn {
     RelayEvent publishOfRun(String type, Map<String, ?> data, long originNanos) {
         if (ended.get()) {
             return null;
+        }
+        EventTrace t = trace;
+        if (t != null) {
+            t.record(type, data);
+        }
+        if (stream == null) { // a shadow: recorded only
+            return new RelayEvent(++shadowEventIds, type, null, requestId.toString(), originNanos);
         }
         return stream.publish(type, serialize(data), requestId.toString(), originNanos);
     }
@@ -114,13 +158,60 @@ public final class Turn {
     boolean markEnded(TurnOutcome outcome) {
         if (ended.compareAndSet(false, true)) {
             this.outcome = outcome;
+            this.endedNanos = System.nanoTime();
+            whenEnded.complete(outcome);
             return true;
         }
         return false;
     }
 
+    /** Completes with the outcome once the turn ended (its last run event is in its trace by then). */
+    public CompletableFuture<TurnOutcome> whenEnded() {
+        return whenEnded;
+    }
+
+    /** When the turn ended ({@link System#nanoTime()}), 0 while it runs. */
+    public long endedNanos() {
+        return endedNanos;
+    }
+
+    /** Keeps this turn's run events from now on, for a comparison with its shadow; call before the first run. */
+    public void traceEvents() {
+        if (trace == null) {
+            trace = new EventTrace();
+        }
+    }
+
+    /** The run events kept ({@link #traceEvents()}), or null. */
+    public EventTrace trace() {
+        return trace;
+    }
+
+    /** The primary turn this one shadows, or null for a turn a client follows. */
+    public Turn shadowOf() {
+        return shadowOf;
+    }
+
+    public boolean isShadow() {
+        return shadowOf != null;
+    }
+
     public boolean hasEnded() {
         return ended.get();
+    }
+
+    /**
+     * The HTTP layer saw the client that posted this message go (connection closed, or dropped for being slow)
+     * before the turn ended: its usage is recorded {@code client_disconnected}. After the end it changes nothing.
+     */
+    public void clientDisconnected() {
+        if (!ended.get()) {
+            clientDisconnected = true;
+        }
+    }
+
+    public boolean clientDisconnectedMidStream() {
+        return clientDisconnected;
     }
 
     private String serialize(Map<String, ?> data) {
@@ -172,10 +263,24 @@ public final class Turn {
         return message;
     }
 
-    /** The conversation before {@link #message()}: {role, content} maps, oldest first; loaded from the session's conversation for the
-     * native chat API (routes/chat.yaml's loadConversation), sent by the client on the OpenAI endpoint. */
-    public List<Map<String, String>> history() {
+    /** The conversation before {@link #message()}: OpenAI chat messages ({role, content}, plus tool_calls /
+     * tool_call_id in tool exchanges), oldest first; loaded from the session's conversation for the native chat API
+     * (routes/chat.yaml's loadConversation), sent by the client on the OpenAI endpoint. */
+    public List<Map<String, Object>> history() {
         return history;
+    }
+
+    /**
+     * The messages after {@link #message()}, same shape as {@link #history()}: the assistant's tool calls, their
+     * {@code tool} results and at most one last assistant message (prefill). Every path puts them after the
+     * message in its LLM call. Empty unless the OpenAI client sent them.
+     */
+    public List<Map<String, Object>> continuation() {
+        return continuation;
+    }
+
+    public void continuation(List<Map<String, Object>> messages) {
+        this.continuation = messages == null ? List.of() : List.copyOf(messages);
     }
 
     /** The answering run's text so far ("" before any run). */

@@ -8,6 +8,8 @@ public record TurnOutcome(String status, String errorCode, String message) {
 
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+    /** A usage record's status (never a turn's): the answer completed after its client had gone. */
+    public static final String CLIENT_DISCONNECTED = "client_disconnected";
 
     static TurnOutcome completed() {
         return new TurnOutcome(COMPLETED, null, null);

@@ -64,13 +64,13 @@ public class Turns {
      * ({role, content} maps, oldest first) for the path to send along.
      */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
-                     List<Map<String, String>> history) {
+                     List<Map<String, Object>> history) {
         return open(caller, session, decision, message, history, UUID.randomUUID());
     }
 
     /** As above, with the turn's request id (the HTTP request's x-request-id). */
     public Turn open(Caller caller, ChatSession session, ModeDecision decision, String message,
-                     List<Map<String, String>> history, UUID requestId) {
+                     List<Map<String, Object>> history, UUID requestId) {
         SessionStream stream = relay.stream(session.id());
         if (!stream.beginTurn(requestId.toString())) {
             throw new TurnInProgress(busyRetryAfter);
@@ -92,6 +92,35 @@ public class Turns {
         log.info("chat turn request_id={} session={} user={} org={} path={} reason={}", requestId, session.id(),
                 caller.userId(), caller.orgId(), decision.mode().wire(), decision.reason());
         return turn;
+    }
+
+    /**
+     * A shadow of {@code primary} on {@code path} (docs/shadow.md): the same message, history and parameters, with
+     * its own request id and a session id of its own (so no path, plane or store ever touches the user's session
+     * for it). It takes no turn lock, publishes nothing to the session, and is ended by {@link #endShadow}.
+     */
+    public Turn openShadow(Turn primary, ExecutionMode path, UUID requestId, UUID sessionId) {
+        ChatSession user = primary.session();
+        ChatSession own = new ChatSession(sessionId, user.userId(), user.orgId(), user.agentId());
+        return Turn.newShadow(primary, requestId, own, new ModeDecision(path, "shadow"), json);
+    }
+
+    /**
+     * Ends a shadow turn: no event, no conversation, no metric of the chat turns (the shadow has its own). A run
+     * still going is cancelled (the shadow's timeout).
+     */
+    public void endShadow(Turn shadow, String errorCode, String message) {
+        if (!shadow.isShadow()) {
+            throw new IllegalArgumentException("turn " + shadow.requestId() + " is not a shadow");
+        }
+        TurnOutcome outcome = errorCode == null ? TurnOutcome.completed() : TurnOutcome.failed(errorCode, message);
+        if (!shadow.markEnded(outcome)) {
+            return;
+        }
+        PathRun run = shadow.currentRun();
+        if (run != null && !run.end().isDone()) {
+            run.cancel(new GatewayException(504, errorCode, message));
+        }
     }
 
     /**

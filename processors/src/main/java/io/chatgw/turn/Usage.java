@@ -3,7 +3,7 @@ package io.chatgw.turn;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Token usage as the provider reported it (never estimated). */
+/** Token usage as the provider reported it (a usage record may estimate it instead: {@link TokenEstimate}). */
 public record Usage(int promptTokens, int completionTokens) {
 
     public static final Usage NONE = new Usage(0, 0);

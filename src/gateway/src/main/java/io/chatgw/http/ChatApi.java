@@ -5,6 +5,7 @@ import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.SessionRelay;
+import io.chatgw.relay.SlowClientException;
 import io.chatgw.session.ChatSession;
 import io.chatgw.turn.Turn;
 import java.util.Map;
@@ -90,8 +91,11 @@ public class ChatApi {
                     String turnId = turn.requestId().toString();
                     // attached when the response body is subscribed, so a client gone before that leaves nothing
                     // attached; the replay from the route event covers what the turn published meanwhile
+                    // a client gone before the turn's end (closed, or dropped as slow): its usage record says so
                     return sse(follow(request, turn.session().id(), turn.routeEventId() - 1)
-                            .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId())));
+                            .takeUntil(e -> e.endsTurn() && turnId.equals(e.turnId()))
+                            .doOnCancel(turn::clientDisconnected)
+                            .doOnError(SlowClientException.class, e -> turn.clientDisconnected()));
                 })
                 .onErrorResume(this::errorResponse);
     }

@@ -17,6 +17,7 @@ import io.chatgw.relay.SlowClientException;
 import io.chatgw.turn.Turn;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.camel.ProducerTemplate;
@@ -121,7 +122,8 @@ public class OpenAiApi {
                             .header(PATH_HEADER, path), collector.fallbackFrom())
                             .header(REQUEST_ID_HEADER, turnId)
                             .bodyValue(collector.completion());
-                }));
+                }))
+                .doOnCancel(turn::clientDisconnected); // gone before the answer (after the turn's end: no effect)
     }
 
     /**
@@ -135,6 +137,7 @@ public class OpenAiApi {
                 new CompletionChunks(json, turnId, completion.includeUsage()), turnId, completion.runtimeEvents(),
                 model(turn, completion));
         AtomicLong lastSeen = new AtomicLong(turn.routeEventId() - 1);
+        AtomicBoolean responded = new AtomicBoolean();
         // events and the end of the wait, merged so the translator sees one signal at a time; an event counts as
         // seen only once translated (one still queued when the head ends is read again from the relay)
         Flux<Object> signals = Flux.merge(follow(request, turn, lastSeen.get()),
@@ -160,8 +163,17 @@ public class OpenAiApi {
                     }
                     Flux<String> rest = translator.finished() ? Flux.empty()
                             : Flux.defer(() -> follow(request, turn, lastSeen.get())).concatMapIterable(translator::accept);
-                    return sse(Flux.concat(Flux.fromIterable(head).concatMapIterable(l -> l), rest), path,
+                    // a client gone before the turn's end (closed, or dropped as slow): its usage record says so
+                    return sse(Flux.concat(Flux.fromIterable(head).concatMapIterable(l -> l), rest)
+                                    .doOnCancel(turn::clientDisconnected)
+                                    .doOnError(SlowClientException.class, e -> turn.clientDisconnected()), path,
                             translator.fallbackFrom(), turnId);
+                })
+                .doOnNext(response -> responded.set(true))
+                .doOnCancel(() -> { // gone while the first chunk was awaited (a cancel after the response is not that)
+                    if (!responded.get()) {
+                        turn.clientDisconnected();
+                    }
                 });
     }
 

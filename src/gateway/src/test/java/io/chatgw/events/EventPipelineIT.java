@@ -132,7 +132,8 @@ class EventPipelineIT {
                 assertThat(unpublished(events)).isZero();
             });
         }
-        List<ConsumerRecord<String, String>> records = EventPipelineSupport.consume(kafka.getBrokersAsString(), topic, 200);
+        List<ConsumerRecord<String, String>> records = EventPipelineSupport.consume(kafka.getBrokersAsString(), topic,
+                events.stream().map(e -> e.id().toString()).toList());
         Map<String, List<Integer>> perKey = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         Set<String> ours = new java.util.HashSet<>(events.stream().map(e -> e.id().toString()).toList());
@@ -157,7 +158,7 @@ class EventPipelineIT {
                 EventPipelineSupport.event(3, 1));
         pg.store.write(events);
         MockProducer<String, String> producer = new MockProducer<>(false, new StringSerializer(), new StringSerializer());
-        RelayOutbox relay = new RelayOutbox(pg.jdbc, pg.tx, pg.meters, config, producer);
+        RelayOutbox relay = new RelayOutbox(pg.jdbc, pg.tx, pg.meters, config, producers(producer));
         Thread pass = new Thread(() -> relay.process(null));
         pass.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 3);
@@ -170,6 +171,87 @@ class EventPipelineIT {
         assertThat(unpublished(events)).isEqualTo(2);
         assertThat(pg.jdbc.queryForObject("SELECT published_at IS NOT NULL FROM event_outbox WHERE event_id = ?::uuid",
                 Boolean.class, events.get(0).id().toString())).isTrue();
+    }
+
+    @Test
+    void afterAFailedSendTheRestOfTheKeysRowsAreNotSentByThatProducerAndGoAgainNextPassAfterTheFailedOneInOrder()
+            throws Exception {
+        Path dir = Files.createTempDirectory("spool-");
+        EventsProperties config = pg.config(dir);
+        pg.jdbc.update("UPDATE event_outbox SET published_at = now() WHERE published_at IS NULL");
+        List<Event> events = List.of(EventPipelineSupport.event(1, 1), EventPipelineSupport.event(2, 1),
+                EventPipelineSupport.event(3, 1), EventPipelineSupport.event(4, 1));
+        pg.store.write(events);
+        MockProducer<String, String> first = new MockProducer<>(false, new StringSerializer(), new StringSerializer());
+        MockProducer<String, String> second = new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+        RelayOutbox relay = new RelayOutbox(pg.jdbc, pg.tx, pg.meters, config, producers(first, second));
+        Thread pass = new Thread(() -> relay.process(null));
+        pass.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.history().size() == 4);
+        first.completeNext();
+        first.errorNext(new org.apache.kafka.common.errors.TimeoutException("expired"));
+        pass.join(10_000);
+        assertThat(pass.isAlive()).isFalse();
+        assertThat(unpublished(events)).isEqualTo(3);
+        // the failed row's producer is closed with the two rows after it unsent: they can never reach Kafka
+        // ahead of it; the next pass sends the failed row first, then the rest, from a new producer
+        assertThat(first.closed()).isTrue();
+        relay.process(null);
+        assertThat(second.history()).extracting(r -> EventPipelineSupport.idOf(r.value()))
+                .containsExactly(events.get(1).id().toString(), events.get(2).id().toString(), events.get(3).id().toString());
+        assertThat(unpublished(events)).isZero();
+    }
+
+    @Test
+    void twoRelaysOnOneOutboxPublishEveryEventWithEachKeysOrderKept() throws Exception {
+        Path dir = Files.createTempDirectory("spool-");
+        EventsProperties config = pg.config(dir);
+        pg.jdbc.update("UPDATE event_outbox SET published_at = now() WHERE published_at IS NULL");
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            events.add(EventPipelineSupport.event(1000 + i, 6));
+        }
+        // two gateway instances' relays (each its own producer and connections) passing at the same time, while
+        // the events arrive in batches
+        try (RelayOutbox a = new RelayOutbox(pg.jdbc, pg.tx, pg.meters, config, kafka.getBrokersAsString());
+             RelayOutbox b = new RelayOutbox(pg.jdbc, pg.tx, pg.meters, config, kafka.getBrokersAsString())) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> relays = List.of(new Thread(() -> { while (!stop.get()) { a.process(null); } }),
+                    new Thread(() -> { while (!stop.get()) { b.process(null); } }));
+            relays.forEach(Thread::start);
+            for (int i = 0; i < events.size(); i += 30) {
+                pg.store.write(events.subList(i, i + 30));
+                Thread.sleep(20);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> unpublished(events) == 0);
+            stop.set(true);
+            for (Thread t : relays) {
+                t.join(20_000);
+            }
+        }
+        List<ConsumerRecord<String, String>> records = EventPipelineSupport.consume(kafka.getBrokersAsString(),
+                config.auditTopic(), events.stream().map(e -> e.id().toString()).toList());
+        Map<String, List<Integer>> perKey = new HashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        Set<String> ours = new java.util.HashSet<>(events.stream().map(e -> e.id().toString()).toList());
+        for (ConsumerRecord<String, String> r : records) {
+            String id = EventPipelineSupport.idOf(r.value());
+            if (ours.contains(id) && seen.add(id)) {
+                perKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                        .add(EventPipelineSupport.JSON.readTree(r.value()).at("/data/details/n").asInt());
+            }
+        }
+        assertThat(seen).hasSize(300);
+        assertThat(perKey).hasSize(6);
+        perKey.values().forEach(ns -> assertThat(ns).hasSize(50).isSorted());
+    }
+
+    /** The relay's producers, one after the other (a new one after a failed send). */
+    @SafeVarargs
+    private static java.util.function.Supplier<org.apache.kafka.clients.producer.Producer<String, String>> producers(
+            MockProducer<String, String>... producers) {
+        java.util.Iterator<MockProducer<String, String>> next = List.of(producers).iterator();
+        return () -> next.hasNext() ? next.next() : new MockProducer<>(true, new StringSerializer(), new StringSerializer());
     }
 
     private static int count(List<Event> events) {

@@ -76,7 +76,7 @@ final class EventPipelineSupport implements AutoCloseable {
                 new EventsProperties.Spool(spool, org.springframework.util.unit.DataSize.ofMegabytes(64),
                         org.springframework.util.unit.DataSize.ofKilobytes(64), false, Duration.ofSeconds(1)),
                 100, 100, new EventsProperties.Relay(100, 100, 1500, 1000, 2000, "1 day"),
-                "it.usage." + port, "it.audit." + port, 10, 300000, false);
+                "it.usage." + port, "it.audit." + port, 10, 300000, false, Duration.ofSeconds(5), 16384);
     }
 
     EventJournal journal(Path dir) throws IOException {
@@ -88,21 +88,21 @@ final class EventPipelineSupport implements AutoCloseable {
         return Audit.of("actor-" + (n % keys), "org-it", "it.event", "t-" + n, Map.of("n", n));
     }
 
-    /** Every record of a topic from the start, until {@code expected} distinct event ids were seen or 30 s passed. */
-    static List<ConsumerRecord<String, String>> consume(String brokers, String topic, int expected) {
+    /** Every record of a topic from the start, until each of the {@code wanted} event ids was seen or 30 s passed. */
+    static List<ConsumerRecord<String, String>> consume(String brokers, String topic, List<String> wanted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "events-it-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.Set<String> missing = new java.util.HashSet<>(wanted);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ids.size() < expected && System.nanoTime() < deadline) {
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
                     all.add(r);
-                    ids.add(idOf(r.value()));
+                    missing.remove(idOf(r.value()));
                 }
             }
         }

@@ -41,7 +41,8 @@ class OpenAiStreamStartIT extends GatewayTestBase {
 
     @BeforeEach
     void handlerWithShortWaits() {
-        OpenAiProperties quick = new OpenAiProperties(true, configured.models(), configured.maxBodyBytes(),
+        OpenAiProperties quick = new OpenAiProperties(true, configured.models(), configured.acceptAnyModel(),
+                configured.modelAliases(), configured.maxBodyBytes(),
                 configured.maxMessages(), configured.sessionHeader(), configured.sessionsFromUserField(),
                 configured.runtimeEvents(), Duration.ofMillis(200), Duration.ofMillis(400), configured.apiKeys(),
                 configured.ephemeralSessions());
@@ -58,7 +59,7 @@ class OpenAiStreamStartIT extends GatewayTestBase {
         return web.post().uri("/v1/chat/completions")
                 .header("Authorization", "Bearer " + tokenFor(user, "org-acme"))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(OpenAiHttp.body(Map.of("model", "m", "stream", true,
+                .bodyValue(OpenAiHttp.body(Map.of("model", "chat-gateway", "stream", true,
                         "messages", List.of(Map.of("role", "user", "content", message)))))
                 .exchange()
                 .returnResult(DataBuffer.class);

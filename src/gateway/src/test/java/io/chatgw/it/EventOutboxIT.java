@@ -96,6 +96,64 @@ class EventOutboxIT extends GatewayTestBase {
     }
 
     @Test
+    void aFloodOfBadTokensIsAnsweredInFullButAuditedAtMostTenTimesPerSourceAndMinute() throws Exception {
+        // the limit is per gateway instance (each test context is one): count only what this flood left
+        java.sql.Timestamp t0 = jdbc.queryForObject("SELECT now()", java.sql.Timestamp.class);
+        long minute = System.currentTimeMillis() / 60_000;
+        for (int i = 0; i < 30; i++) {
+            assertThat(client.send("POST", "/api/v1/sessions", "Bearer not-a-token-" + i, null, null).statusCode())
+                    .isEqualTo(401);
+        }
+        Thread.sleep(1000); // the audit events go out through the spool
+        java.util.function.Supplier<Integer> audited = () -> jdbc.queryForObject("SELECT count(*) FROM audit_log "
+                + "WHERE action = 'auth.failed' AND target = '127.0.0.1' AND occurred_at >= ?", Integer.class, t0);
+        int rows = audited.get();
+        assertThat(rows).isLessThanOrEqualTo(System.currentTimeMillis() / 60_000 == minute ? 10 : 20);
+        if (rows == 0) { // this minute's budget was used by earlier tests: the next minute audits again
+            Thread.sleep(60_000 - System.currentTimeMillis() % 60_000 + 500);
+            assertThat(client.send("POST", "/api/v1/sessions", "Bearer not-a-token", null, null).statusCode()).isEqualTo(401);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> audited.get() > 0);
+        JsonNode details = JSON.readTree(jdbc.queryForObject("SELECT details::text FROM audit_log WHERE action = "
+                + "'auth.failed' AND occurred_at >= ? ORDER BY occurred_at DESC LIMIT 1", String.class, t0));
+        assertThat(details.get("code").asText()).isNotBlank();
+    }
+
+    @Test
+    void aFallbackIsAuditedWithThePathThatFailedAndThePathThatAnswered() throws Exception {
+        String token = tokenFor("u-alice", "org-acme");
+        List<Event> events = chat(token, newSession(token), "[[runtime fail=http_503]] audited fallback");
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+        String requestId = events.get(0).json().get("request_id").asText();
+        JsonNode details = JSON.readTree(await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForList(
+                "SELECT details::text FROM audit_log WHERE request_id = ?::uuid AND action = 'request.fallback'",
+                String.class, requestId), rows -> rows.size() == 1).get(0));
+        assertThat(details.get("fallback_from").asText()).isEqualTo("legacy");
+        assertThat(details.get("answered_by").asText()).isEqualTo("direct_llm");
+    }
+
+    @Test
+    void theDailyUsageViewSumsEachOrgUserModelAndPathAndLeavesShadowRunsOut() throws Exception {
+        String user = "u-day-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = tokenFor(user, "org-daily");
+        String session = newSession(token);
+        chat(token, session, "[[standin chunks=3 delay_ms=1]] one");
+        chat(token, session, "[[standin chunks=4 delay_ms=1]] two");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM usage_records WHERE user_id = ?", Integer.class, user)).isEqualTo(2));
+        Map<String, Object> real = jdbc.queryForMap("SELECT path, model FROM usage_records WHERE user_id = ? LIMIT 1", user);
+        jdbc.update("INSERT INTO usage_records (id, request_id, attempt, session_id, user_id, org_id, path, status, model, "
+                + "tokens_in, tokens_out, latency_ms) VALUES (gen_random_uuid(), gen_random_uuid(), 1, ?::uuid, ?, "
+                + "'org-daily', ?, 'shadow', ?, 100, 100, 5)", session, user, real.get("path"), real.get("model"));
+        jdbc.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY usage_daily"); // what routes/events.yaml's timer runs
+        List<Map<String, Object>> days = jdbc.queryForList("SELECT * FROM usage_daily WHERE user_id = ?", user);
+        assertThat(days).hasSize(1);
+        assertThat(days.get(0).get("org_id")).isEqualTo("org-daily");
+        assertThat(((Number) days.get(0).get("calls")).intValue()).isEqualTo(2); // the shadow run is not billed
+        assertThat(((Number) days.get(0).get("tokens_out")).intValue()).isEqualTo(7);
+    }
+
+    @Test
     void theEventsHealthShowsTheSpoolAndTheOutbox() throws Exception {
         HttpResponse<String> health = client.send("GET", "/actuator/health/events", null, null, null);
         JsonNode body = JSON.readTree(health.body());

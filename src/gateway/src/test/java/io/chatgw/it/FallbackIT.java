@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class FallbackIT extends GatewayTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.chatgw.plane.link.PlaneRegistry planes;
+
     @Test
     void aLegacyRuntimeAnswering503FallsBackToTheDirectLlmOnTheSameStream() throws Exception {
         String token = tokenFor("u-alice", "org-acme");
@@ -79,10 +82,22 @@ class FallbackIT extends GatewayTestBase {
     }
 
     @Test
-    void aPlaneThatDiesAfterItsFirstEventsEndsTheTurnWithAnErrorAndNeverFallsBack() throws Exception {
+    void aPlaneDeclaredDeadAfterItsFirstEventsEndsTheTurnWithAnErrorAndNeverFallsBack() throws Exception {
+        // (a plane that crashes is replaced and its turn resumes: ReferencePlaneIT, DockerPlaneIT; one that is gone
+        // for good after its first events ends the turn in-band)
         String user = newPlaneUser();
         String token = tokenFor(user, "org-acme");
-        List<Event> events = chat(token, newSession(token), "[[plane exit_after=3]] hi");
+        var stream = sendMessage(token, newSession(token), "[[standin chunks=100 delay_ms=50]] hi");
+        List<Event> events = new java.util.ArrayList<>();
+        Event read;
+        do {
+            read = stream.next();
+            assertThat(read.type()).isNotIn("done", "error");
+            events.add(read);
+        } while (!read.type().equals("text"));
+        planes.declareDead(planes.liveLink(user), "test: gone for good");
+        events.addAll(stream.all());
+        stream.close();
         String requestId = events.get(0).json().get("request_id").asText();
 
         assertThat(events).extracting(Event::type).doesNotContain("fallback", "done");

@@ -250,7 +250,8 @@ class OpenAiCompletionsIT extends OpenAiTestBase {
                 .isEqualTo("chat-gateway");
         HttpResponse<String> missing = openai.get("/v1/models/nope", carol);
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(OpenAiHttp.json(missing.body()).at("/error/type").asText()).isEqualTo("not_found_error");
+        assertThat(OpenAiHttp.json(missing.body()).at("/error/type").asText()).isEqualTo("invalid_request_error"); // as OpenAI
+        assertThat(OpenAiHttp.json(missing.body()).at("/error/code").asText()).isEqualTo("model_not_found");
         assertThat(openai.get("/v1/models", null).statusCode()).isEqualTo(401);
     }
 }

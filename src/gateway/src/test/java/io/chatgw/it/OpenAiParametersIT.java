@@ -134,4 +134,40 @@ class OpenAiParametersIT extends OpenAiTestBase {
                     assertThat(e.code()).hasValue("rate_limit_exceeded");
                 });
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"direct_llm", "legacy", "new"})
+    void logprobsComeBackInOpenAisShapeStreamedAndNotOnEachPath(String path) {
+        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(tokenOn(path))
+                .maxRetries(0).timeout(Duration.ofSeconds(30)).build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("chat-gateway")
+                .addUserMessage("[[standin chunks=4]] count").logprobs(true).topLogprobs(2).build();
+
+        ChatCompletion completion = sdk.chat().completions().create(params);
+        completion.validate();
+        var content = completion.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
+        assertThat(content).hasSize(4); // one entry per token (the stand-in's piece)
+        assertThat(content.stream().map(t -> t.token()).reduce("", String::concat))
+                .isEqualTo(completion.choices().get(0).message().content().orElseThrow());
+        assertThat(content).allSatisfy(t -> {
+            assertThat(t.logprob()).isEqualTo(0.0);
+            assertThat(t.topLogprobs()).hasSize(2);
+        });
+
+        List<String> streamedTokens = new java.util.ArrayList<>();
+        StringBuilder streamedText = new StringBuilder();
+        try (var stream = sdk.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> {
+                c.delta().content().ifPresent(streamedText::append);
+                c.logprobs().flatMap(l -> l.content()).ifPresent(l -> l.forEach(t -> streamedTokens.add(t.token())));
+            }));
+        }
+        assertThat(streamedTokens).hasSize(4);
+        assertThat(String.join("", streamedTokens)).isEqualTo(streamedText.toString());
+
+        ChatCompletion without = sdk.chat().completions().create(params.toBuilder().logprobs(false)
+                .topLogprobs(java.util.Optional.empty()).build());
+        assertThat(without.choices().get(0).logprobs()).isEmpty();
+        sdk.close();
+    }
 }

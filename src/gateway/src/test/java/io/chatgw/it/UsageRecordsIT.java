@@ -35,10 +35,13 @@ class UsageRecordsIT extends GatewayTestBase {
         assertThat(row.get("path")).isEqualTo("direct_llm");
         assertThat(row.get("status")).isEqualTo("completed");
         assertThat(row.get("tokens_out")).isEqualTo(4);
+        assertThat(row.get("estimated")).isEqualTo(false); // the provider reported them
+        assertThat((Integer) row.get("ttft_ms")).isNotNull().isBetween(0, (Integer) row.get("latency_ms"));
         assertThat(row.get("user_id")).isEqualTo("u-carol");
         Map<String, Object> failedRow = awaitRow(failedId);
         assertThat(failedRow.get("status")).isEqualTo("failed");
         assertThat(failedRow.get("error_code")).isEqualTo("upstream_error");
+        assertThat(failedRow.get("ttft_ms")).isNull(); // it streamed nothing
 
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);

@@ -265,4 +265,59 @@ class CompletionStreamTest {
         assertThat(collector.failure().status()).isEqualTo(503);
         assertThat(collector.failure().body()).containsKey("error");
     }
+
+    private RelayEvent toolCall(int index, String id) {
+        return event("tool_call", Map.of("index", index, "id", id, "name", "get_weather", "arguments", "{\"city\":\"Oslo\"}"));
+    }
+
+    private RelayEvent doneWith(String finishReason) {
+        return event("done", Map.of("path", "direct_llm", "request_id", TURN, "model", "standin-1",
+                "finish_reason", finishReason, "usage", Map.of("prompt_tokens", 3, "completion_tokens", 2, "total_tokens", 5)));
+    }
+
+    @Test
+    void toolCallsAreStreamedAsIndexedDeltasEndingWithFinishReasonToolCalls() {
+        List<JsonNode> out = feed(stream(false, RuntimeEvents.OMIT), route(), toolCall(0, "c1"), toolCall(1, "c2"),
+                doneWith("tool_calls")).stream().filter(p -> !p.equals("[DONE]")).map(CompletionStreamTest::json).toList();
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(out.get(0).at("/choices/0/delta/content").isNull()).isTrue();
+        JsonNode call = out.get(2).at("/choices/0/delta/tool_calls/0");
+        assertThat(call.get("index").asInt()).isEqualTo(1);
+        assertThat(call.get("id").asText()).isEqualTo("c2");
+        assertThat(call.get("type").asText()).isEqualTo("function");
+        assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+        assertThat(call.at("/function/arguments").asText()).isEqualTo("{\"city\":\"Oslo\"}");
+        assertThat(out.get(3).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void textLogprobsGoOutWithTheirChunkAndAreJoinedInTheCompletion() {
+        Map<String, Object> entry = Map.of("token", "Hi", "logprob", 0.0, "bytes", List.of(72, 105), "top_logprobs", List.of());
+        RelayEvent withLogprobs = event("text", Map.of("delta", "Hi", "logprobs", List.of(entry)));
+        List<String> out = feed(stream(false, RuntimeEvents.OMIT), route(), withLogprobs);
+        assertThat(json(out.get(1)).at("/choices/0/logprobs/content/0/token").asText()).isEqualTo("Hi");
+        assertThat(json(out.get(1)).at("/choices/0/logprobs/refusal").isNull()).isTrue();
+
+        CompletionCollector collector = new CompletionCollector(JSON,
+                new CompletionChunks(JSON, TURN, 1_700_000_000L, false), TURN, RuntimeEvents.OMIT, () -> "m");
+        List.of(route(), withLogprobs, event("text", Map.of("delta", "!", "logprobs", List.of(entry))), done())
+                .forEach(collector::accept);
+        JsonNode completion = JSON.valueToTree(collector.completion());
+        assertThat(completion.at("/choices/0/logprobs/content")).hasSize(2);
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hi!");
+    }
+
+    @Test
+    void collectorPutsToolCallsInTheMessageWithNullContent() {
+        CompletionCollector collector = new CompletionCollector(JSON,
+                new CompletionChunks(JSON, TURN, 1_700_000_000L, false), TURN, RuntimeEvents.OMIT, () -> "m");
+        List.of(route(), toolCall(0, "c1"), doneWith("tool_calls")).forEach(collector::accept);
+        JsonNode completion = JSON.valueToTree(collector.completion());
+        assertThat(completion.at("/choices/0/message/content").isNull()).isTrue();
+        assertThat(completion.at("/choices/0/message/tool_calls/0/id").asText()).isEqualTo("c1");
+        assertThat(completion.at("/choices/0/message/tool_calls/0/index").isMissingNode()).isTrue();
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(completion.at("/choices/0/logprobs").isNull()).isTrue();
+    }
 }

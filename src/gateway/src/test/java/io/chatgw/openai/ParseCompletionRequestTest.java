@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ParseCompletionRequestTest {
 
     private final ParseCompletionRequest parser = new ParseCompletionRequest(new ObjectMapper(),
-            new OpenAiProperties(true, List.of("chat-gateway"), 1 << 20, 4, "X-Session-Id", true, RuntimeEvents.OMIT,
+            new OpenAiProperties(true, List.of("chat-gateway"), false, Map.of(), 1 << 20, 4, "X-Session-Id", true, RuntimeEvents.OMIT,
                     Duration.ofSeconds(15), Duration.ofSeconds(10), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60)),
                     new OpenAiProperties.EphemeralSessions(Duration.ofHours(24), Duration.ofMinutes(10), 1000)));
 
@@ -88,14 +88,13 @@ class ParseCompletionRequestTest {
         rejects("{\"messages\": [{\"content\": \"hi\"}]}", "missing_required_parameter", "messages[0].role");
         rejects("{\"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}", "invalid_role", "messages[0].role");
         rejects("{\"messages\": [{\"role\": 7, \"content\": \"hi\"}]}", "invalid_type", "messages[0].role");
-        rejects("{\"messages\": [{\"role\": \"tool\", \"content\": \"42\", \"tool_call_id\": \"c\"}, "
+        rejects("{\"messages\": [{\"role\": \"function\", \"content\": \"42\", \"name\": \"f\"}, "
                 + "{\"role\": \"user\", \"content\": \"hi\"}]}", "invalid_role", "messages[0].role");
         rejects("{\"messages\": [{\"role\": \"user\", \"content\": 42}]}", "invalid_type", "messages[0].content");
         rejects("{\"messages\": [{\"role\": \"user\"}]}", "missing_required_parameter", "messages[0].content");
         rejects("{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\", \"image_url\": {}}]}]}",
                 "unsupported_content", "messages[0].content[0].type");
-        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"yo\"}]}",
-                "invalid_value", "messages[1].role");
+        rejects("{\"messages\": [{\"role\": \"system\", \"content\": \"hi\"}]}", "invalid_value", "messages[0].role");
         rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"  \"}]}", "empty_message", "messages[0].content");
         rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"user\", \"content\": \"b\"}, "
                 + "{\"role\": \"user\", \"content\": \"c\"}, {\"role\": \"user\", \"content\": \"d\"}, "
@@ -109,7 +108,7 @@ class ParseCompletionRequestTest {
         rejects("{" + ok + ", \"temperature\": \"hot\"}", "invalid_type", "temperature");
         rejects("{" + ok + ", \"max_tokens\": 1.5}", "invalid_type", "max_tokens");
         rejects("{" + ok + ", \"n\": 2}", "unsupported_value", "n");
-        rejects("{" + ok + ", \"tools\": [{\"type\": \"function\"}]}", "unsupported_parameter", "tools");
+        rejects("{" + ok + ", \"functions\": [{\"name\": \"f\"}]}", "unsupported_parameter", "functions");
         rejects("{" + ok + ", \"messages\": ", "malformed_json", null);
         rejects("[1]", "malformed_json", null);
     }
@@ -133,5 +132,52 @@ class ParseCompletionRequestTest {
         assertThat(OpenAiError.ofTurn("upstream_error", "x").status()).isEqualTo(502);
         assertThat(OpenAiError.ofTurn("path_unavailable", "x").status()).isEqualTo(503);
         assertThat(OpenAiError.ofTurn("upstream_timeout", "x").type()).isEqualTo("server_error");
+    }
+
+    private static final String CALL = "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"c1\", "
+            + "\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": \"{}\"}}]}";
+
+    @Test
+    void toolCallsTheirResultsAndAPrefillAfterTheUserMessageAreItsContinuation() {
+        CompletionRequest r = parse("{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}],"
+                + " \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}},"
+                + " \"parallel_tool_calls\": false, \"messages\": [{\"role\": \"user\", \"content\": \"weather?\"}, "
+                + CALL + ", {\"role\": \"tool\", \"tool_call_id\": \"c1\", \"content\": \"12 degrees\"},"
+                + " {\"role\": \"assistant\", \"content\": \"It is\"}]}");
+        assertThat(r.message()).isEqualTo("weather?");
+        assertThat(r.history()).isEmpty();
+        assertThat(r.continuation()).extracting(m -> m.get("role")).containsExactly("assistant", "tool", "assistant");
+        assertThat(r.continuation().get(0).get("content")).isNull();
+        assertThat(r.continuation().get(0).get("tool_calls")).isEqualTo(List.of(Map.of("id", "c1", "type", "function",
+                "function", Map.of("name", "get_weather", "arguments", "{}"))));
+        assertThat(r.continuation().get(1)).isEqualTo(Map.of("role", "tool", "content", "12 degrees", "tool_call_id", "c1"));
+        assertThat(r.parameters()).containsKeys("tools", "tool_choice", "parallel_tool_calls");
+    }
+
+    @Test
+    void badToolsAndToolMessagesAreRefusedNamingTheField() {
+        String ok = "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
+        String weather = "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}]";
+        rejects("{" + ok + ", \"tools\": {}}", "invalid_type", "tools");
+        rejects("{" + ok + ", \"tools\": []}", "empty_array", "tools");
+        rejects("{" + ok + ", \"tools\": [{\"type\": \"custom\"}]}", "invalid_value", "tools[0].type");
+        rejects("{" + ok + ", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"a b\"}}]}",
+                "invalid_value", "tools[0].function.name");
+        rejects("{" + ok + ", \"tool_choice\": \"auto\"}", "invalid_value", "tool_choice");
+        rejects("{" + ok + ", " + weather + ", \"tool_choice\": \"sometimes\"}", "invalid_value", "tool_choice");
+        rejects("{" + ok + ", " + weather + ", \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"x\"}}}",
+                "invalid_value", "tool_choice.function.name");
+        rejects("{" + ok + ", " + weather + ", \"parallel_tool_calls\": 1}", "invalid_type", "parallel_tool_calls");
+        rejects("{" + ok + ", \"parallel_tool_calls\": true}", "invalid_value", "parallel_tool_calls");
+        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"tool\", \"content\": \"1\"}]}",
+                "missing_required_parameter", "messages[1].tool_call_id");
+        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"tool\", "
+                + "\"tool_call_id\": \"nope\", \"content\": \"1\"}]}", "invalid_value", "messages[1].tool_call_id");
+        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, " + CALL + "]}", "invalid_value", "messages[1]");
+        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"a\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"b\"}]}", "invalid_value", "messages[1]");
+        rejects("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"tool_calls\": "
+                + "[{\"type\": \"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]}, "
+                + "{\"role\": \"user\", \"content\": \"x\"}]}", "missing_required_parameter", "messages[1].tool_calls[0].id");
     }
 }

@@ -90,4 +90,45 @@ class EventMappingTest {
         assertThat(f.code()).isEqualTo("llm_error");
         assertThat(f.message()).contains("overloaded");
     }
+
+    private List<PathOutcome> chunk(LlmChunkMapping mapping, String data) {
+        return mapping.map(new SseEvent(null, "message", data));
+    }
+
+    @Test
+    void theLlmsToolCallFragmentsBecomeOneToolCallEventEachWhenItSaysWhyItStopped() {
+        LlmChunkMapping mapping = new LlmChunkMapping(json);
+        assertThat(chunk(mapping, "{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":"
+                + "[{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}"))
+                .isEmpty();
+        assertThat(chunk(mapping, "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"ci\"}}]}}]}"))
+                .isEmpty();
+        chunk(mapping, "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"c2\",\"function\":{\"name\":\"get_time\","
+                + "\"arguments\":\"{}\"}}]}}]}");
+        chunk(mapping, "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"ty\\\":1}\"}}]}}]}");
+        assertThat(chunk(mapping, "{\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}")).containsExactly(
+                new PathOutcome.Publish("tool_call", Map.of("index", 0, "id", "c1", "name", "get_weather",
+                        "arguments", "{\"city\":1}")),
+                new PathOutcome.Publish("tool_call", Map.of("index", 1, "id", "c2", "name", "get_time", "arguments", "{}")),
+                new PathOutcome.Report(null, null, "tool_calls"));
+        assertThat(chunk(mapping, "[DONE]")).containsExactly(new PathOutcome.Finished()); // sent once
+    }
+
+    @Test
+    void theLlmsLogprobsTravelWithTheirText() {
+        assertThat(chunk(new LlmChunkMapping(json), "{\"choices\":[{\"delta\":{\"content\":\"Hi\"},\"logprobs\":{\"content\":"
+                + "[{\"token\":\"Hi\",\"logprob\":-0.5,\"bytes\":[72,105],\"top_logprobs\":[]}]}}]}")).containsExactly(
+                new PathOutcome.Publish("text", Map.of("delta", "Hi", "logprobs", List.of(Map.of("token", "Hi",
+                        "logprob", -0.5, "bytes", List.of(72, 105), "top_logprobs", List.of())))));
+    }
+
+    @Test
+    void legacyLlmToolCallBecomesAToolCallAndTokenLogprobsAreKept() {
+        assertThat(legacy("llm_tool_call", "{\"index\":0,\"id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}"))
+                .containsExactly(new PathOutcome.Publish("tool_call", Map.of("index", 0, "id", "c1", "name", "f",
+                        "arguments", "{}")));
+        assertThat(legacy("token", "{\"text\":\"a\",\"logprobs\":[{\"token\":\"a\",\"logprob\":0.0}]}"))
+                .containsExactly(new PathOutcome.Publish("text", Map.of("delta", "a",
+                        "logprobs", List.of(Map.of("token", "a", "logprob", 0.0)))));
+    }
 }

@@ -1,5 +1,6 @@
 package io.chatgw.plane;
 
+import io.chatgw.plane.socket.VmTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ abstract class PlaneProtocolSupport extends GatewayTestBase {
         String token = tokenFor(id, "org-acme");
         newSession(token); // provisions the user
         jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
-        String vmId = LocalProcessLauncher.vmIdOf(id);
+        String vmId = VmTokens.vmIdOf(id);
         return new NewUser(id, token, vmId, vmTokens.issue(id, "org-acme", vmId));
     }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The precedence table (docs/operations.md): rollback > auto-fallback > org override > user mode > agent default >
+ * The precedence table (docs/operations.md): rollback > auto-fallback > a model alias's path > org override > user
+ * mode > agent default >
  * canary > global policy > configured default. Each rule alone wins; of every two neighbouring rules the higher
  * one wins; with everything set the rollback does.
  */
@@ -30,6 +31,7 @@ class ModeResolutionTest {
     enum Rule {
         ROLLBACK("rollback", LEGACY),
         AUTO_FALLBACK("auto_fallback", null), // moves whatever the rules below chose (see fallbackFrom)
+        MODEL_ALIAS("model_alias", NEW),       // an OpenAI model alias's path, asked for by the request
         ORG_OVERRIDE("org_override", DIRECT_LLM),
         USER_MODE("user_mode", NEW),
         AGENT_DEFAULT("agent_default", DIRECT_LLM),
@@ -67,7 +69,7 @@ class ModeResolutionTest {
         AutoFallbackState fallback = set.contains(Rule.AUTO_FALLBACK)
                 ? (org, path) -> Optional.of(new AutoFallbackState.AutoFallback(path, fallbackFrom(path), "error_rate", "org"))
                 : AutoFallbackState.NONE;
-        return ModeResolution.resolve(in, fallback);
+        return ModeResolution.resolve(in, fallback, set.contains(Rule.MODEL_ALIAS) ? Rule.MODEL_ALIAS.mode : null);
     }
 
     private static Optional<ExecutionMode> opt(Set<Rule> set, Rule rule) {

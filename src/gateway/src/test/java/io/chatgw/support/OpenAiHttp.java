@@ -117,6 +117,23 @@ public final class OpenAiHttp {
         return new Streamed(response.statusCode(), response, data, errorBody);
     }
 
+    /** POST /v1/chat/completions with stream: true, reads {@code lines} data lines, then closes the connection. */
+    public Streamed streamThenClose(String token, Object body, int lines) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = http.send(request("/v1/chat/completions", token, Map.of())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(body))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        List<String> data = new ArrayList<>();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        String line;
+        while (data.size() < lines && (line = reader.readLine()) != null) {
+            if (line.startsWith("data: ")) {
+                data.add(line.substring(6));
+            }
+        }
+        response.body().close(); // the client goes away mid-stream
+        return new Streamed(response.statusCode(), response, data, null);
+    }
+
     public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
         return http.send(request(path, token, Map.of()).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

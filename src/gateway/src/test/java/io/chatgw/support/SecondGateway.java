@@ -24,7 +24,9 @@ public final class SecondGateway implements AutoCloseable {
                 .properties("server.port=0", "gateway.plane.port=" + planePort,
                         "spring.datasource.url=" + datasourceUrl,
                         "spring.datasource.username=postgres", "spring.datasource.password=postgres",
-                        "camel.main.name=chat-gateway-2", "camel.main.jmx-enabled=false")
+                        "camel.main.name=chat-gateway-2", "camel.main.jmx-enabled=false",
+                        // a spool of its own: the default one may be locked by any other gateway on the machine
+                        "gateway.events.spool.dir=" + java.nio.file.Files.createTempDirectory("chatgw-events-2-"))
                 .run();
     }
 

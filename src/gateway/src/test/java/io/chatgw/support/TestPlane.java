@@ -52,6 +52,19 @@ public final class TestPlane implements AutoCloseable {
         socket.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
+    /** One text message in WebSocket fragments (continuation frames) of at most {@code fragmentChars} each. */
+    public synchronized void sendFragmented(String text, int fragmentChars) throws Exception {
+        for (int at = 0; at < text.length(); at += fragmentChars) {
+            int end = Math.min(text.length(), at + fragmentChars);
+            socket.sendText(text.substring(at, end), end == text.length()).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A binary message. */
+    public synchronized void sendBinary(byte[] data) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+    }
+
     /** hello with a resume state; returns the welcome. */
     public JsonNode hello(String vmId, long lastDownlinkSeq, Map<String, Long> ackedSeqs) throws Exception {
         send(Map.of("type", "hello", "vm_id", vmId, "version", "1",

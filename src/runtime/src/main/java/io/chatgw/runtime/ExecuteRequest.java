@@ -14,19 +14,15 @@ import java.util.List;
  * @param orgId     organisation, or {@code null}
  * @param requestId caller's request id, or {@code null}
  * @param message   the user's message, as sent (required)
- * @param history   earlier turns, oldest first (possibly empty)
- * @param parameters OpenAI parameters for the LLM call ({@code max_tokens}, {@code temperature}, ...), possibly empty
+ * @param history   earlier messages, oldest first (possibly empty): OpenAI chat messages {role, content}, with
+ *                  {@code tool_calls} on an assistant's and {@code tool_call_id} on a {@code tool} result
+ * @param continuation messages after {@code message}, same shape (the assistant's tool calls, their results, a last
+ *                  assistant message to continue); possibly empty
+ * @param parameters OpenAI parameters for the LLM call ({@code max_tokens}, {@code temperature}, {@code tools},
+ *                  ...), possibly empty
  */
 record ExecuteRequest(String sessionId, String userId, String orgId, String requestId, String message,
-    List<ChatTurn> history, JsonObject parameters) {
-
-  /** One earlier turn of the conversation. */
-  record ChatTurn(String role, String content) {
-
-    JsonObject toJson() {
-      return new JsonObject().put("role", role).put("content", content);
-    }
-  }
+    List<JsonObject> history, List<JsonObject> continuation, JsonObject parameters) {
 
   /**
    * Parses and validates a request body.
@@ -44,7 +40,8 @@ record ExecuteRequest(String sessionId, String userId, String orgId, String requ
     if (parameters != null && !(parameters instanceof JsonObject)) {
       throw new BadRequestException("'parameters' must be an object of OpenAI chat completion parameters");
     }
-    return new ExecuteRequest(sessionId, userId, orgId, requestId, message, history(json.getValue("history")),
+    return new ExecuteRequest(sessionId, userId, orgId, requestId, message,
+        messages("history", json.getValue("history")), messages("continuation", json.getValue("continuation")),
         parameters == null ? new JsonObject() : (JsonObject) parameters);
   }
 
@@ -77,28 +74,35 @@ record ExecuteRequest(String sessionId, String userId, String orgId, String requ
     return (String) value;
   }
 
-  private static List<ChatTurn> history(Object value) throws BadRequestException {
+  private static List<JsonObject> messages(String field, Object value) throws BadRequestException {
     if (value == null) {
       return List.of();
     }
     if (!(value instanceof JsonArray)) {
-      throw new BadRequestException("'history' must be an array of {role, content} objects");
+      throw new BadRequestException("'" + field + "' must be an array of {role, content} objects");
     }
     JsonArray entries = (JsonArray) value;
-    ChatTurn[] turns = new ChatTurn[entries.size()];
+    JsonObject[] messages = new JsonObject[entries.size()];
     for (int i = 0; i < entries.size(); i++) {
       Object entry = entries.getValue(i);
+      String name = field + "[" + i + "]";
       if (!(entry instanceof JsonObject)) {
-        throw new BadRequestException("'history[" + i + "]' must be an object with 'role' and 'content'");
+        throw new BadRequestException("'" + name + "' must be an object with 'role' and 'content'");
       }
-      JsonObject turn = (JsonObject) entry;
-      Object role = turn.getValue("role");
-      Object content = turn.getValue("content");
-      if (!(role instanceof String) || ((String) role).isBlank() || !(content instanceof String)) {
-        throw new BadRequestException("'history[" + i + "]' needs a non-blank string 'role' and a string 'content'");
+      JsonObject message = (JsonObject) entry;
+      Object role = message.getValue("role");
+      Object content = message.getValue("content");
+      boolean toolCalls = message.getValue("tool_calls") instanceof JsonArray;
+      if (!(role instanceof String) || ((String) role).isBlank()
+          || !(content instanceof String || (content == null && toolCalls))) {
+        throw new BadRequestException("'" + name + "' needs a non-blank string 'role' and a string 'content' "
+            + "(null only beside 'tool_calls')");
       }
-      turns[i] = new ChatTurn((String) role, (String) content);
+      if ("tool".equals(role) && !(message.getValue("tool_call_id") instanceof String)) {
+        throw new BadRequestException("'" + name + "' is a tool result without a string 'tool_call_id'");
+      }
+      messages[i] = message.copy();
     }
-    return List.of(turns);
+    return List.of(messages);
   }
 }

@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One execution of the legacy runtime: emits {@code run_started}, the tool demo when asked for,
- * then streams the LLM's answer as {@code token} events and ends with {@code run_finished} or
- * {@code run_failed}. Pauses the LLM stream while the client is slow and cancels it when the
+ * then streams the LLM's answer as {@code token} events (and its calls of the client's tools as
+ * {@code llm_tool_call} events) and ends with {@code run_finished} or {@code run_failed}. Pauses the LLM stream while the client is slow and cancels it when the
  * client goes away (or the stream stalls on purpose).
  */
 final class LegacyRun implements LlmStreamListener {
@@ -19,15 +19,18 @@ final class LegacyRun implements LlmStreamListener {
   private final String llmMessage;
   private final NativeEventWriter events;
   private final LlmChatClient llm;
+  private final boolean shadow;
   private LlmChatClient.LlmCall call;
   private boolean stopped;
   private String finishReason;
 
   /**
    * @param llmMessage the user's message as it goes to the LLM (runtime directives removed)
+   * @param shadow     a shadow run: the tool demo's MCP call is not made (its output says so)
    */
   LegacyRun(String runId, String model, ExecuteRequest request, String llmMessage, NativeEventWriter events,
-      LlmChatClient llm) {
+      LlmChatClient llm, boolean shadow) {
+    this.shadow = shadow;
     this.runId = runId;
     this.model = model;
     this.request = request;
@@ -42,7 +45,7 @@ final class LegacyRun implements LlmStreamListener {
     events.open(runId);
     events.emit("run_started", new JsonObject().put("run_id", runId).put("model", model));
     if (ToolDemo.isRequested(llmMessage)) {
-      ToolDemo.emit(events, llmMessage);
+      ToolDemo.emit(events, llmMessage, shadow);
     }
     if (stopped) {
       return;
@@ -55,10 +58,26 @@ final class LegacyRun implements LlmStreamListener {
 
   @Override
   public void onContent(String text) {
-    events.emit("token", new JsonObject().put("text", text));
+    onContent(text, null);
+  }
+
+  @Override
+  public void onContent(String text, JsonArray logprobs) {
+    JsonObject token = new JsonObject().put("text", text);
+    if (logprobs != null) {
+      token.put("logprobs", logprobs);
+    }
+    events.emit("token", token);
     if (events.isBackedUp()) {
       pauseLlmUntilWritable();
     }
+  }
+
+  /** The LLM called one of the client's tools (OpenAI {@code tools}): relayed for the client to run. */
+  @Override
+  public void onToolCall(int index, String id, String name, String arguments) {
+    events.emit("llm_tool_call", new JsonObject().put("index", index).put("id", id).put("name", name)
+        .put("arguments", arguments));
   }
 
   @Override
@@ -86,8 +105,10 @@ final class LegacyRun implements LlmStreamListener {
 
   private JsonArray llmMessages() {
     JsonArray messages = new JsonArray();
-    request.history().forEach(turn -> messages.add(turn.toJson()));
-    return messages.add(new JsonObject().put("role", "user").put("content", llmMessage));
+    request.history().forEach(messages::add);
+    messages.add(new JsonObject().put("role", "user").put("content", llmMessage));
+    request.continuation().forEach(messages::add);
+    return messages;
   }
 
   private void pauseLlmUntilWritable() {

@@ -21,6 +21,7 @@ import java.util.UUID;
 final class LegacyRuntimeVerticle extends AbstractVerticle {
 
   static final String EXECUTE_PATH = "/api/v1/execute/stream";
+  static final String SHADOW_HEADER = "X-Gateway-Shadow";
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
   static final int LLM_CONNECT_TIMEOUT_MS = 10_000;
   static final int LLM_MAX_CONNECTIONS = 256;
@@ -125,7 +126,9 @@ final class LegacyRuntimeVerticle extends AbstractVerticle {
       NativeEventWriter events = new NativeEventWriter(vertx, request.response(),
           directives.firstEventDelayMs(), directives.stallAfter());
       String runId = "run-" + UUID.randomUUID();
-      new LegacyRun(runId, options.getModel(), execute, extraction.text(), events, llm).start();
+      // a shadow run (the gateway's X-Gateway-Shadow header, docs/shadow.md) answers alike but applies no side effects
+      boolean shadow = "true".equalsIgnoreCase(request.getHeader(SHADOW_HEADER));
+      new LegacyRun(runId, options.getModel(), execute, extraction.text(), events, llm, shadow).start();
     });
   }
 }

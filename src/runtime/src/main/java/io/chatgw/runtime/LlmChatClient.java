@@ -41,14 +41,16 @@ public final class LlmChatClient {
 
   /**
    * As {@link #streamChat(JsonArray, LlmStreamListener)}, with the OpenAI parameters the gateway passed on
-   * ({@code max_tokens}, {@code temperature}, {@code response_format}, ...) in the request; they cannot replace
-   * {@code model}, {@code messages} or the streaming fields.
+   * ({@code max_tokens}, {@code temperature}, {@code response_format}, {@code tools}, ...) in the request; they
+   * cannot replace {@code messages} or the streaming fields. A {@code model} among them (an OpenAI model alias's
+   * upstream model) replaces the configured one.
    */
   public LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
     JsonObject body = parameters.copy();
-    body.remove("model");
+    if (!(body.getValue("model") instanceof String)) { // the gateway names one for a model alias
+      body.put("model", model);
+    }
     body
-        .put("model", model)
         .put("messages", messages)
         .put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true));
@@ -89,6 +91,8 @@ public final class LlmChatClient {
     private boolean paused;
     private String reportedModel;
     private LlmStreamListener.LlmUsage usage;
+    /** Tool calls being assembled from their fragments, by index: {id, name, arguments}. */
+    private final java.util.TreeMap<Integer, String[]> toolCalls = new java.util.TreeMap<>();
 
     private LlmCall(LlmStreamListener listener) {
       this.listener = listener;
@@ -169,6 +173,7 @@ public final class LlmChatClient {
         return;
       }
       if (data.equals("[DONE]")) {
+        deliverToolCalls();
         finished = true;
         listener.onCompleted(reportedModel, usage);
         return;
@@ -195,14 +200,61 @@ public final class LlmChatClient {
         usage = new LlmStreamListener.LlmUsage(number(reported.getValue("prompt_tokens")),
             number(reported.getValue("completion_tokens")));
       }
-      String finishReason = finishReason(chunk);
-      if (finishReason != null) {
-        listener.onFinishReason(finishReason);
-      }
       String content = deltaContent(chunk);
       if (content != null && !content.isEmpty()) {
-        listener.onContent(content);
+        listener.onContent(content, logprobs(chunk));
       }
+      collectToolCalls(chunk);
+      String finishReason = finishReason(chunk);
+      if (finishReason != null) {
+        deliverToolCalls();
+        listener.onFinishReason(finishReason);
+      }
+    }
+
+    private void collectToolCalls(JsonObject chunk) {
+      JsonObject delta = firstChoice(chunk) == null ? null : firstChoice(chunk).getJsonObject("delta");
+      if (delta == null || !(delta.getValue("tool_calls") instanceof JsonArray calls)) {
+        return;
+      }
+      for (Object entry : calls) {
+        if (!(entry instanceof JsonObject fragment)) {
+          continue;
+        }
+        int index = fragment.getValue("index") instanceof Number n ? n.intValue() : toolCalls.size();
+        String[] call = toolCalls.computeIfAbsent(index, i -> new String[] {null, "", ""});
+        if (call[0] == null && fragment.getValue("id") instanceof String id) {
+          call[0] = id;
+        }
+        if (fragment.getValue("function") instanceof JsonObject function) {
+          if (function.getValue("name") instanceof String name) {
+            call[1] += name;
+          }
+          if (function.getValue("arguments") instanceof String arguments) {
+            call[2] += arguments;
+          }
+        }
+      }
+    }
+
+    private void deliverToolCalls() {
+      int index = 0;
+      for (String[] call : toolCalls.values()) {
+        listener.onToolCall(index, call[0] != null ? call[0] : "call_" + index, call[1], call[2]);
+        index++;
+      }
+      toolCalls.clear();
+    }
+
+    private static JsonObject firstChoice(JsonObject chunk) {
+      return chunk.getValue("choices") instanceof JsonArray choices && !choices.isEmpty()
+          && choices.getValue(0) instanceof JsonObject choice ? choice : null;
+    }
+
+    private static JsonArray logprobs(JsonObject chunk) {
+      JsonObject choice = firstChoice(chunk);
+      return choice != null && choice.getValue("logprobs") instanceof JsonObject logprobs
+          && logprobs.getValue("content") instanceof JsonArray content ? content : null;
     }
 
     private static String finishReason(JsonObject chunk) {

@@ -10,6 +10,21 @@ public interface LlmStreamListener {
   void onContent(String text);
 
   /**
+   * As {@link #onContent(String)}, with the piece's {@code logprobs.content} entries when the LLM sent them
+   * (the request asked for {@code logprobs}); {@code logprobs} is null otherwise.
+   */
+  default void onContent(String text, io.vertx.core.json.JsonArray logprobs) {
+    onContent(text);
+  }
+
+  /**
+   * One whole tool call of the LLM (for a tool the request offered in {@code tools}), assembled from its
+   * streamed fragments; delivered in index order before {@link #onFinishReason} / {@link #onCompleted}.
+   */
+  default void onToolCall(int index, String id, String name, String arguments) {
+  }
+
+  /**
    * The stream ended with {@code [DONE]}.
    *
    * @param model the model the LLM reported, or {@code null}

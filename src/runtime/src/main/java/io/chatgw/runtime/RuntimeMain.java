@@ -143,9 +143,14 @@ public final class RuntimeMain {
   /**
    * Parses {@code --name=value} arguments ({@code --token-in-query} also bare).
    *
-   * @param env environment variables ({@value #TOKEN_ENV} supplies a missing {@code --token})
+   * @param env environment variables ({@value #TOKEN_ENV} supplies a missing {@code --token}; in ws mode
+   *            {@link #PLANE_ENV} the other missing options)
    * @throws IllegalArgumentException for unknown options, bad values or missing required ones
    */
+  /** Options of {@code --mode=ws} that an environment variable supplies when not given. */
+  static final Map<String, String> PLANE_ENV = Map.of("gateway-url", "GATEWAY_URL", "vm-id", "PLANE_VM_ID",
+      "llm-base-url", "PLANE_LLM_BASE_URL", "data-dir", "PLANE_DATA_DIR");
+
   static CommandLine parseArguments(String[] args, Map<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String arg : args) {
@@ -163,6 +168,15 @@ public final class RuntimeMain {
       values.put(arg.substring(2, equals), arg.substring(equals + 1));
     }
     RuntimeMode mode = RuntimeMode.fromFlag(values.getOrDefault("mode", RuntimeMode.LEGACY.flag()));
+    if (mode == RuntimeMode.WS) {
+      // a container's plane is configured through its environment (docker launcher): a missing option comes from it
+      PLANE_ENV.forEach((option, variable) -> {
+        String value = env.get(variable);
+        if (!values.containsKey(option) && value != null && !value.isBlank()) {
+          values.put(option, value);
+        }
+      });
+    }
     Set<String> allowed = mode == RuntimeMode.WS ? WS_OPTIONS : LEGACY_OPTIONS;
     for (String name : values.keySet()) {
       if (!COMMON_OPTIONS.contains(name) && !allowed.contains(name)) {

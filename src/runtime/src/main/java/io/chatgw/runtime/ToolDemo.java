@@ -12,6 +12,8 @@ final class ToolDemo {
 
   static final String SKILL_NAME = "search_docs";
   static final String MCP_TOOL_NAME = "weather.lookup";
+  /** The MCP output of a shadow run: a shadow calls no tool that could have effects. */
+  static final String SHADOW_SKIPPED = "shadow: no side effects";
 
   private static final Pattern TOOL_WORD = Pattern.compile("\\btools?\\b", Pattern.CASE_INSENSITIVE);
 
@@ -24,9 +26,10 @@ final class ToolDemo {
   }
 
   /**
-   * Emits, in order: plan 1, the skill call and its output, plan 2, the MCP call and its output.
+   * Emits, in order: plan 1, the skill call and its output, plan 2, the MCP call and its output (for a shadow
+   * run, an output saying the call was not made).
    */
-  static void emit(NativeEventWriter writer, String message) {
+  static void emit(NativeEventWriter writer, String message, boolean shadow) {
     writer.emit("plan", plan(1, "Look up the relevant skill"));
     JsonObject skillArguments = new JsonObject().put("query", message);
     JsonObject skillOutput = new JsonObject().put("results", new JsonArray().add(new JsonObject()
@@ -37,7 +40,7 @@ final class ToolDemo {
 
     writer.emit("plan", plan(2, "Ask the MCP server"));
     JsonObject mcpArguments = new JsonObject().put("city", "Berlin");
-    JsonObject mcpOutput = new JsonObject()
+    JsonObject mcpOutput = shadow ? new JsonObject().put("skipped", SHADOW_SKIPPED) : new JsonObject()
         .put("city", "Berlin")
         .put("condition", "sunny")
         .put("temperature_c", 21);

@@ -60,6 +60,21 @@ class RuntimeMainTest {
   }
 
   @Test
+  void aContainersPlaneTakesItsOptionsFromTheEnvironmentAndTheCommandLineWins() {
+    Map<String, String> env = Map.of("GATEWAY_URL", "ws://127.0.0.1:9/ws/vm", "GATEWAY_VM_TOKEN", "t",
+        "PLANE_VM_ID", "vm-env", "PLANE_LLM_BASE_URL", "http://127.0.0.1:7", "PLANE_DATA_DIR", "/data");
+    PlaneOptions fromEnv = RuntimeMain.parseArguments(new String[] {"--mode=ws"}, env).plane();
+    assertEquals("ws://127.0.0.1:9/ws/vm", fromEnv.getGatewayUrl());
+    assertEquals("vm-env", fromEnv.getVmId());
+    assertEquals("/data", fromEnv.getDataDir());
+    assertEquals("http://127.0.0.1:7", fromEnv.getLlmBaseUrl());
+    PlaneOptions given = RuntimeMain.parseArguments(new String[] {"--mode=ws", "--vm-id=vm-arg"}, env).plane();
+    assertEquals("vm-arg", given.getVmId());
+    assertThrows(IllegalArgumentException.class, // the legacy runtime does not read them
+        () -> RuntimeMain.parseArguments(new String[] {"--mode=legacy"}, env));
+  }
+
+  @Test
   void takesTheTokenFromTheEnvironmentAndTheVmIdFromTheToken() {
     String payload = Base64.getUrlEncoder().withoutPadding()
         .encodeToString("{\"sub\":\"u1\",\"vm_id\":\"vm-42\",\"roles\":[\"vm\"]}".getBytes(StandardCharsets.UTF_8));

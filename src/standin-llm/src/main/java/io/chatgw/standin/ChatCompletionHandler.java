@@ -19,6 +19,13 @@ final class ChatCompletionHandler {
   private final StandinLlmOptions options;
   private final StatsRecorder stats;
   private final AtomicLong completionIds = new AtomicLong();
+  /** Calls per message excerpt, for {@code alternate} (bounded: the oldest messages are forgotten). */
+  private final java.util.Map<String, Integer> callsPerMessage = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Integer> eldest) {
+      return size() > 10_000;
+    }
+  };
 
   ChatCompletionHandler(Vertx vertx, StandinLlmOptions options, StatsRecorder stats) {
     this.vertx = vertx;
@@ -38,9 +45,11 @@ final class ChatCompletionHandler {
       }
       ChatCompletionRequest chat;
       StandinKnobs knobs;
+      java.util.List<StandinToolCalls.Call> toolCalls;
       try {
         chat = ChatCompletionRequest.parse(read.result());
         knobs = resolveKnobs(request, chat);
+        toolCalls = StandinToolCalls.decide(chat, knobs);
       } catch (InvalidRequestException e) {
         OpenAiErrors.invalidRequest(response, e);
         return;
@@ -48,7 +57,7 @@ final class ChatCompletionHandler {
       if (knobs.failure().isActive()) {
         stats.failureInjected();
       }
-      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs));
+      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs, toolCalls));
     });
   }
 
@@ -62,7 +71,8 @@ final class ChatCompletionHandler {
     }
   }
 
-  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs) {
+  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs,
+      java.util.List<StandinToolCalls.Call> toolCalls) {
     switch (knobs.failure().kind()) {
       case HTTP_500:
         OpenAiErrors.send(response, 500, "The stand-in LLM failed on purpose (fail=http_500).",
@@ -82,7 +92,8 @@ final class ChatCompletionHandler {
         "chatcmpl-standin-" + completionIds.incrementAndGet(),
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
-        StandinAnswer.of(chat.lastUserMessage(), knobs.chunks(), chat.parameters()),
+        answerOf(chat, knobs),
+        toolCalls,
         chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
         chat.stream() && chat.includeUsage());
@@ -107,6 +118,19 @@ final class ChatCompletionHandler {
         }
       });
     }
+  }
+
+  /** The deterministic answer; with {@code alternate}, every second call with the same message gets the variant. */
+  private StandinAnswer answerOf(ChatCompletionRequest chat, StandinKnobs knobs) {
+    StandinAnswer answer = StandinAnswer.of(chat, knobs.chunks());
+    if (knobs.alternate() == StandinKnobs.Alternate.NONE) {
+      return answer;
+    }
+    int earlier;
+    synchronized (callsPerMessage) {
+      earlier = callsPerMessage.merge(StandinAnswer.excerpt(chat.lastUserMessage()), 1, Integer::sum) - 1;
+    }
+    return earlier % 2 == 0 ? answer : answer.alternated(knobs.alternate(), chat.lastUserMessage());
   }
 
   /** Runs {@code action} after {@code delayMs} on a timer, unless the client goes away first. */

@@ -13,10 +13,14 @@ import io.vertx.core.json.JsonObject;
  * @param includeUsage    whether the caller asked for {@code stream_options.include_usage: true}
  * @param lastUserMessage text of the last message with role {@code user} ("" when there is none)
  * @param promptTokens    whitespace-separated words across the text of all messages
- * @param parameters      the OpenAI parameters it honours (max_tokens, stop, response_format, logprobs, ...)
+ * @param parameters      the OpenAI parameters it honours (max_tokens, stop, response_format, logprobs, tools, ...)
+ * @param messages        the messages as received (for {@code [[standin echo_messages]]})
+ * @param toolResults     the contents of the {@code tool} messages after the last user message, in order
+ * @param userLast        whether the last message is the user's (only then does it call a tool)
  */
 record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
-    String lastUserMessage, int promptTokens, StandinParameters parameters) {
+    String lastUserMessage, int promptTokens, StandinParameters parameters, JsonArray messages,
+    java.util.List<String> toolResults, boolean userLast) {
 
   private static final String INVALID_JSON = "invalid_json";
   private static final String INVALID_VALUE = "invalid_value";
@@ -31,6 +35,8 @@ record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
     JsonArray messages = requireMessages(json.getValue("messages"));
     String lastUserMessage = "";
     int promptTokens = 0;
+    java.util.List<String> toolResults = new java.util.ArrayList<>();
+    String lastRole = null;
     for (int i = 0; i < messages.size(); i++) {
       Object entry = messages.getValue(i);
       String param = "messages[" + i + "]";
@@ -44,7 +50,11 @@ record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
       promptTokens += countWords(text);
       if ("user".equals(role)) {
         lastUserMessage = text;
+        toolResults.clear();
+      } else if ("tool".equals(role)) {
+        toolResults.add(text);
       }
+      lastRole = role;
     }
     boolean stream = optionalBoolean("stream", json.getValue("stream"));
     boolean includeUsage = false;
@@ -61,7 +71,7 @@ record ChatCompletionRequest(String model, boolean stream, boolean includeUsage,
     }
     String modelName = model == null || ((String) model).isBlank() ? null : (String) model;
     return new ChatCompletionRequest(modelName, stream, includeUsage, lastUserMessage, promptTokens,
-        StandinParameters.parse(json));
+        StandinParameters.parse(json), messages, java.util.List.copyOf(toolResults), "user".equals(lastRole));
   }
 
   static int countWords(String text) {

@@ -8,6 +8,11 @@ import io.vertx.core.json.JsonObject;
  * Builds the JSON bodies of one answer: the {@code chat.completion} object, or the
  * {@code chat.completion.chunk} server-sent events of a stream. Every payload of an answer
  * carries the same {@code id}, {@code created} and {@code model}.
+ *
+ * <p>An answer with tool calls ({@link StandinToolCalls}) has no text: streamed, each call is three chunks as
+ * OpenAI streams them (its index, id, type and name with empty arguments, then the arguments in two pieces), and
+ * an empty-delta chunk with {@code finish_reason: tool_calls} ends it; not streamed, the message has
+ * {@code content: null} and {@code tool_calls}.
  */
 final class CompletionPayloads {
 
@@ -21,9 +26,16 @@ final class CompletionPayloads {
   private final boolean includeUsage;
   /** -1: no logprobs; else logprobs with this many top_logprobs per token. */
   private final int topLogprobs;
+  private final java.util.List<StandinToolCalls.Call> toolCalls;
 
   CompletionPayloads(String id, long created, String model, StandinAnswer answer, int topLogprobs,
       int promptTokens, boolean includeUsage) {
+    this(id, created, model, answer, java.util.List.of(), topLogprobs, promptTokens, includeUsage);
+  }
+
+  CompletionPayloads(String id, long created, String model, StandinAnswer answer,
+      java.util.List<StandinToolCalls.Call> toolCalls, int topLogprobs, int promptTokens, boolean includeUsage) {
+    this.toolCalls = toolCalls;
     this.topLogprobs = topLogprobs;
     this.id = id;
     this.created = created;
@@ -35,6 +47,15 @@ final class CompletionPayloads {
 
   /** The non-streamed answer. */
   JsonObject completion() {
+    if (!toolCalls.isEmpty()) {
+      JsonArray calls = new JsonArray();
+      toolCalls.forEach(c -> calls.add(new JsonObject().put("id", c.id()).put("type", "function")
+          .put("function", new JsonObject().put("name", c.name()).put("arguments", c.arguments()))));
+      JsonObject message = new JsonObject().put("role", "assistant").put("content", null).put("tool_calls", calls);
+      JsonObject choice = new JsonObject().put("index", 0).put("message", message).put("logprobs", null)
+          .put("finish_reason", "tool_calls");
+      return envelope("chat.completion").put("choices", new JsonArray().add(choice)).put("usage", usage());
+    }
     JsonObject message = new JsonObject().put("role", "assistant").put("content", answer.content());
     JsonObject choice = new JsonObject()
         .put("index", 0)
@@ -46,11 +67,15 @@ final class CompletionPayloads {
 
   /** First stream event: the assistant role with empty content. */
   Buffer roleChunk() {
-    return chunkEvent(new JsonObject().put("role", "assistant").put("content", ""), null, null);
+    return chunkEvent(new JsonObject().put("role", "assistant").put("content", toolCalls.isEmpty() ? "" : null),
+        null, null);
   }
 
   /** Stream event carrying content piece {@code index}; the last piece has {@code finish_reason: stop}. */
   Buffer contentChunk(int index) {
+    if (!toolCalls.isEmpty()) {
+      return toolCallChunk(index);
+    }
     String finishReason = index == answer.pieceCount() - 1 ? answer.finishReason() : null;
     return chunkEvent(new JsonObject().put("content", answer.piece(index)), finishReason,
         logprobs(index, index + 1));
@@ -66,7 +91,24 @@ final class CompletionPayloads {
   }
 
   int contentChunkCount() {
-    return answer.pieceCount();
+    return toolCalls.isEmpty() ? answer.pieceCount() : toolCalls.size() * 3 + 1;
+  }
+
+  /** Frame {@code index} of a tool-call answer: per call its head and two argument pieces, then the finish. */
+  private Buffer toolCallChunk(int index) {
+    if (index == toolCalls.size() * 3) {
+      return chunkEvent(new JsonObject(), "tool_calls", null);
+    }
+    StandinToolCalls.Call call = toolCalls.get(index / 3);
+    JsonObject fragment = new JsonObject().put("index", index / 3);
+    int half = call.arguments().length() / 2;
+    switch (index % 3) {
+      case 0 -> fragment.put("id", call.id()).put("type", "function")
+          .put("function", new JsonObject().put("name", call.name()).put("arguments", ""));
+      case 1 -> fragment.put("function", new JsonObject().put("arguments", call.arguments().substring(0, half)));
+      default -> fragment.put("function", new JsonObject().put("arguments", call.arguments().substring(half)));
+    }
+    return chunkEvent(new JsonObject().put("tool_calls", new JsonArray().add(fragment)), null, null);
   }
 
   boolean includeUsage() {
@@ -117,7 +159,7 @@ final class CompletionPayloads {
   }
 
   private JsonObject usage() {
-    int completionTokens = answer.pieceCount();
+    int completionTokens = toolCalls.isEmpty() ? answer.pieceCount() : toolCalls.size() * 3;
     return new JsonObject()
         .put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class StandinAnswer {
 
   static final int EXCERPT_CODE_POINTS = 40;
-  private static final Pattern ECHO = Pattern.compile("\\[\\[\\s*standin\\s+echo_params\\s*]]", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ECHO = Pattern.compile("\\[\\[\\s*standin\\s+echo_(params|messages)\\s*]]",
+      Pattern.CASE_INSENSITIVE);
 
   private final List<String> pieces;
   private final String finishReason;
@@ -46,10 +47,36 @@ final class StandinAnswer {
 
   /** As {@link #of(String, int)}, shaped by the request's parameters. */
   static StandinAnswer of(String lastUserMessage, int chunks, StandinParameters parameters) {
+    return of(lastUserMessage, chunks, parameters, List.of(), null);
+  }
+
+  /**
+   * The answer to a whole request: as {@link #of(String, int, StandinParameters)}; after {@code tool} results the
+   * first piece quotes them ({@code Stand-in reply to "<excerpt>" with tool results "<r1>", "<r2>":});
+   * {@code [[standin echo_messages]]} answers with the messages received (a JSON array, never cut).
+   */
+  static StandinAnswer of(ChatCompletionRequest chat, int chunks) {
+    return of(chat.lastUserMessage(), chunks, chat.parameters(), chat.toolResults(), chat.messages());
+  }
+
+  private static StandinAnswer of(String lastUserMessage, int chunks, StandinParameters parameters,
+      List<String> toolResults, io.vertx.core.json.JsonArray messages) {
     StandinAnswer usual = of(lastUserMessage, chunks);
     List<String> pieces = usual.pieces;
-    if (echoes(lastUserMessage)) { // exactly what was received, never cut
-      return new StandinAnswer(List.of(parameters.received().encode()), "stop");
+    Matcher echo = ECHO.matcher(lastUserMessage);
+    if (echo.find()) { // exactly what was received, never cut
+      String received = "messages".equalsIgnoreCase(echo.group(1)) && messages != null
+          ? messages.encode() : parameters.received().encode();
+      return new StandinAnswer(List.of(received), "stop");
+    }
+    if (!toolResults.isEmpty()) {
+      List<String> quoted = new ArrayList<>(pieces);
+      StringBuilder first = new StringBuilder("Stand-in reply to \"" + excerpt(lastUserMessage) + "\" with tool results");
+      for (int i = 0; i < toolResults.size(); i++) {
+        first.append(i == 0 ? " \"" : ", \"").append(excerpt(toolResults.get(i))).append('"');
+      }
+      quoted.set(0, first.append(':').toString());
+      pieces = quoted;
     }
     String formatted = parameters.formattedContent(usual.content());
     if (formatted != null) {
@@ -64,12 +91,29 @@ final class StandinAnswer {
     return new StandinAnswer(List.copyOf(pieces), finishReason);
   }
 
-  /** Whether the message holds {@code [[standin echo_params]]} (removed from the knobs the stand-in parses). */
+  /**
+   * This answer as every second call with the same message gets it under {@code [[standin alternate=...]]}:
+   * {@code CASE} the same pieces in upper case (equal once normalized), {@code WORDS} other words
+   * ({@code Alternate answer on "<excerpt>": word-1 ...}), as many pieces.
+   */
+  StandinAnswer alternated(StandinKnobs.Alternate how, String lastUserMessage) {
+    List<String> varied = new ArrayList<>(pieces.size());
+    for (int i = 0; i < pieces.size(); i++) {
+      if (how == StandinKnobs.Alternate.CASE) {
+        varied.add(pieces.get(i).toUpperCase(java.util.Locale.ROOT));
+      } else {
+        varied.add(i == 0 ? "Alternate answer on \"" + excerpt(lastUserMessage) + "\":" : " word-" + i);
+      }
+    }
+    return new StandinAnswer(List.copyOf(varied), finishReason);
+  }
+
+  /** Whether the message holds {@code [[standin echo_params]]} or {@code echo_messages} (removed from the knobs). */
   static boolean echoes(String message) {
     return ECHO.matcher(message).find();
   }
 
-  /** The message without {@code [[standin echo_params]]}. */
+  /** The message without {@code [[standin echo_params]]} / {@code echo_messages}. */
   static String withoutEcho(String message) {
     return ECHO.matcher(message).replaceAll("");
   }

@@ -12,16 +12,44 @@ import java.util.regex.Pattern;
  * headers {@code x-standin-chunks}, {@code x-standin-delay-ms},
  * {@code x-standin-first-byte-delay-ms} and {@code x-standin-fail}, and finally directives
  * {@code [[standin key=value ...]]} anywhere in the last user message, with the keys
- * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms} and {@code fail}
+ * {@code chunks}, {@code delay_ms}, {@code first_byte_delay_ms}, {@code fail}, {@code alternate} and {@code tool_call}
+ * (comma-separated names of offered tools to call, see {@link StandinToolCalls}; directive only)
  * (callers that sit behind other programs cannot set headers, but their text gets through).
+ * {@code alternate=case|words} makes every second call with the same message answer differently (its words in
+ * upper case, or other words): two runs of one message (a shadow and its primary) then always disagree.
  * With several directives, later ones win.
  *
  * @param chunks           number of content pieces in the answer (1..{@value #MAX_CHUNKS})
  * @param chunkDelayMs     pause before each streamed content piece
  * @param firstByteDelayMs pause before the response headers are sent
  * @param failure          failure to inject, {@link InjectedFailure#NONE} for a normal answer
+ * @param alternate        how every second answer to the same message differs
+ * @param toolCalls        names of the tools the message asks to call (empty: none)
  */
-record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure) {
+record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure, Alternate alternate,
+    java.util.List<String> toolCalls) {
+
+  StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, InjectedFailure failure) {
+    this(chunks, chunkDelayMs, firstByteDelayMs, failure, Alternate.NONE, java.util.List.of());
+  }
+
+  /** How every second answer to the same message differs ({@code [[standin alternate=...]]}). */
+  enum Alternate {
+    NONE, CASE, WORDS;
+
+    static Alternate parse(String value) {
+      switch (value.toLowerCase(Locale.ROOT)) {
+        case "case":
+          return CASE;
+        case "words":
+          return WORDS;
+        case "none":
+          return NONE;
+        default:
+          throw new IllegalArgumentException("alternate must be case, words or none: '" + value + "'");
+      }
+    }
+  }
 
   static final int MAX_CHUNKS = 100_000;
   static final long MAX_DELAY_MS = 600_000;
@@ -87,6 +115,8 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     private long chunkDelayMs;
     private long firstByteDelayMs;
     private InjectedFailure failure = InjectedFailure.NONE;
+    private Alternate alternate = Alternate.NONE;
+    private java.util.List<String> toolCalls = java.util.List.of();
 
     Builder(StandinLlmOptions defaults) {
       this.chunks = defaults.getChunks();
@@ -114,9 +144,15 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
         case "fail":
           failure = InjectedFailure.parse(value);
           break;
+        case "alternate":
+          alternate = Alternate.parse(value);
+          break;
+        case "tool_call":
+          toolCalls = java.util.List.of(value.trim().split(","));
+          break;
         default:
           throw new IllegalArgumentException("unknown stand-in knob '" + key
-              + "' (expected chunks, delay_ms, first_byte_delay_ms or fail)");
+              + "' (expected chunks, delay_ms, first_byte_delay_ms, fail, alternate or tool_call)");
       }
     }
 
@@ -129,7 +165,7 @@ record StandinKnobs(int chunks, long chunkDelayMs, long firstByteDelayMs, Inject
     }
 
     StandinKnobs build() {
-      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure);
+      return new StandinKnobs(chunks, chunkDelayMs, firstByteDelayMs, failure, alternate, toolCalls);
     }
   }
 }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  *       {@code type} (string: "stand-in", number/integer: 0, boolean: false, array: [], object: {});</li>
  *   <li>{@code logprobs}: each content piece gets a {@code logprobs.content} entry with {@code logprob: 0.0}
  *       (and {@code top_logprobs} entries of the piece itself);</li>
+ *   <li>{@code tools}, {@code tool_choice}, {@code parallel_tool_calls}: see {@link StandinToolCalls};</li>
  *   <li>{@code seed}, {@code temperature}, {@code top_p}, penalties, {@code user}: accepted (the answer is
  *       deterministic anyway).</li>
  * </ul>
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * parameters received (keys sorted), for a test to see exactly what reached the LLM.
  */
 record StandinParameters(Integer maxTokens, List<String> stop, JsonObject responseFormat, boolean logprobs,
-    int topLogprobs, JsonObject received) {
+    int topLogprobs, JsonObject received, JsonArray tools, Object toolChoice, boolean parallelToolCalls) {
 
   /** The parameters echoed by {@code echo_params}: every OpenAI request parameter but the conversation itself. */
   private static final List<String> ECHOED = List.of("max_tokens", "max_completion_tokens", "temperature", "top_p",
@@ -62,8 +63,13 @@ record StandinParameters(Integer maxTokens, List<String> stop, JsonObject respon
         received.put(name, json.getValue(name));
       }
     }
+    Object tools = json.getValue("tools");
+    if (tools != null && !(tools instanceof JsonArray)) {
+      throw new InvalidRequestException("'tools' must be an array", "tools", "invalid_value");
+    }
     return new StandinParameters(maxTokens, List.copyOf(stop), (JsonObject) format, logprobs, top,
-        new JsonObject(new java.util.LinkedHashMap<>(received)));
+        new JsonObject(new java.util.LinkedHashMap<>(received)), tools == null ? new JsonArray() : (JsonArray) tools,
+        json.getValue("tool_choice"), !Boolean.FALSE.equals(json.getValue("parallel_tool_calls")));
   }
 
   private static Integer positive(JsonObject json, String name) throws InvalidRequestException {
@@ -87,23 +93,30 @@ record StandinParameters(Integer maxTokens, List<String> stop, JsonObject respon
       return new JsonObject().put("reply", usual).encode();
     }
     if ("json_schema".equals(type)) {
-      JsonObject schema = responseFormat.getJsonObject("json_schema", new JsonObject())
-          .getJsonObject("schema", new JsonObject());
-      JsonObject value = new JsonObject();
-      JsonObject properties = schema.getJsonObject("properties", new JsonObject());
-      for (Object required : schema.getJsonArray("required", new JsonArray())) {
-        String name = String.valueOf(required);
-        String propertyType = properties.getJsonObject(name, new JsonObject()).getString("type", "string");
-        value.put(name, switch (propertyType) {
-          case "number", "integer" -> 0;
-          case "boolean" -> false;
-          case "array" -> new JsonArray();
-          case "object" -> new JsonObject();
-          default -> "stand-in";
-        });
-      }
-      return value.encode();
+      return sample(responseFormat.getJsonObject("json_schema", new JsonObject())
+          .getJsonObject("schema", new JsonObject())).encode();
     }
     return null;
+  }
+
+  /**
+   * An object with every {@code required} property of a JSON schema, valued by its {@code type} (string:
+   * "stand-in", number/integer: 0, boolean: false, array: [], object: {}).
+   */
+  static JsonObject sample(JsonObject schema) {
+    JsonObject value = new JsonObject();
+    JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+    for (Object required : schema.getJsonArray("required", new JsonArray())) {
+      String name = String.valueOf(required);
+      String propertyType = properties.getJsonObject(name, new JsonObject()).getString("type", "string");
+      value.put(name, switch (propertyType) {
+        case "number", "integer" -> 0;
+        case "boolean" -> false;
+        case "array" -> new JsonArray();
+        case "object" -> new JsonObject();
+        default -> "stand-in";
+      });
+    }
+    return value;
   }
 }

@@ -28,4 +28,15 @@ class StandinAnswerTest {
     String emoji = "\uD83D\uDE00".repeat(41);
     assertEquals("\uD83D\uDE00".repeat(40), StandinAnswer.excerpt(emoji));
   }
+
+  @Test
+  void theCaseVariantIsTheSameAnswerInUpperCaseAndTheWordsVariantOtherWordsInAsManyPieces() {
+    StandinAnswer answer = StandinAnswer.of("hi [[standin alternate=case]]", 3);
+    StandinAnswer upper = answer.alternated(StandinKnobs.Alternate.CASE, "hi [[standin alternate=case]]");
+    assertEquals("STAND-IN REPLY TO \"HI\": TOKEN-1 TOKEN-2", upper.content());
+    StandinAnswer words = answer.alternated(StandinKnobs.Alternate.WORDS, "hi [[standin alternate=words]]");
+    assertEquals("Alternate answer on \"hi\": word-1 word-2", words.content());
+    assertEquals(3, words.pieceCount());
+    assertEquals(answer.finishReason(), words.finishReason());
+  }
 }

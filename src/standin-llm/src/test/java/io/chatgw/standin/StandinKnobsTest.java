@@ -14,14 +14,15 @@ class StandinKnobsTest {
   @Test
   void defaultsComeFromTheOptions() {
     StandinKnobs knobs = StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "plain message");
-    assertEquals(new StandinKnobs(8, 20, 0, InjectedFailure.NONE), knobs);
+    assertEquals(new StandinKnobs(8, 20, 0, InjectedFailure.NONE, StandinKnobs.Alternate.NONE, java.util.List.of()), knobs);
   }
 
   @Test
   void parsesEveryDirectiveKey() {
     StandinKnobs knobs = StandinKnobs.resolve(DEFAULTS, NO_HEADERS,
-        "before [[standin chunks=3 delay_ms=5 first_byte_delay_ms=100 fail=mid_stream_after_2]] after");
-    assertEquals(new StandinKnobs(3, 5, 100, new InjectedFailure(InjectedFailure.Kind.MID_STREAM, 2)), knobs);
+        "before [[standin chunks=3 delay_ms=5 first_byte_delay_ms=100 fail=mid_stream_after_2 tool_call=a,b]] after");
+    assertEquals(new StandinKnobs(3, 5, 100, new InjectedFailure(InjectedFailure.Kind.MID_STREAM, 2), StandinKnobs.Alternate.NONE,
+        java.util.List.of("a", "b")), knobs);
   }
 
   @Test
@@ -29,7 +30,7 @@ class StandinKnobsTest {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("x-standin-chunks", "9").add("x-standin-fail", "http_500").add("x-standin-first-byte-delay-ms", "7");
     StandinKnobs knobs = StandinKnobs.resolve(DEFAULTS, headers, "[[standin chunks=2]] x [[ STANDIN chunks=4 fail=none ]]");
-    assertEquals(new StandinKnobs(4, 20, 7, InjectedFailure.NONE), knobs);
+    assertEquals(new StandinKnobs(4, 20, 7, InjectedFailure.NONE, StandinKnobs.Alternate.NONE, java.util.List.of()), knobs);
   }
 
   @Test
@@ -55,5 +56,16 @@ class StandinKnobsTest {
   void stripsDirectivesOnly() {
     assertEquals("a  b", StandinKnobs.stripDirectives("a [[standin chunks=2]] b"));
     assertEquals("[[runtime hang]] c", StandinKnobs.stripDirectives("[[runtime hang]] c"));
+  }
+
+  @Test
+  void alternateIsReadAsCaseOrWordsAndAnythingElseIsRefused() {
+    assertEquals(StandinKnobs.Alternate.CASE,
+        StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=case]]").alternate());
+    assertEquals(StandinKnobs.Alternate.WORDS,
+        StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=WORDS]]").alternate());
+    assertEquals(StandinKnobs.Alternate.NONE, StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x").alternate());
+    assertThrows(IllegalArgumentException.class,
+        () -> StandinKnobs.resolve(DEFAULTS, NO_HEADERS, "x [[standin alternate=sometimes]]"));
   }
 }

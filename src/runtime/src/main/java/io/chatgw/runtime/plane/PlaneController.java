@@ -137,12 +137,16 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     state.sessions().forEach((sessionId, session) -> {
       if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
         session.openRequestId = null; // the gateway ended that turn while this plane was away
+        session.openTurn = null;
       }
     });
     journal.onWelcome(lastSeqs);
     running.forEach((sessionId, requestId) -> {
-      if (!turns.containsKey(sessionId) && requestId.equals(state.session(sessionId).openRequestId)) {
-        // a turn this plane started in an earlier life: its events are resent, but it cannot go on
+      PlaneState.Session session = state.session(sessionId);
+      if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId) && session.openTurn != null) {
+        resume(sessionId, requestId, session);
+      } else if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId)) {
+        // a turn an earlier life started without a checkpoint: its events are resent, it cannot go on
         emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
             .put("message", "the execution plane restarted and lost this turn"));
       }
@@ -313,6 +317,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     PlaneState.Session session = state.session(sessionId);
     session.openRequestId = requestId;
+    session.openTurn = TurnCheckpoint.of(frame, session);
     store.save();
     if (!(message instanceof String)) {
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
@@ -326,13 +331,26 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_directive").put("message", e.getMessage()));
       return;
     }
-    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(), history(frame.getValue("history")),
-        extraction.directives());
+    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(),
+        PlaneFrames.messages(frame.getValue("history")), extraction.directives());
+    turn.continuation(PlaneFrames.messages(frame.getValue("continuation")));
     if (frame.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
     }
+    turn.shadow(Boolean.TRUE.equals(frame.getValue("shadow"))); // docs/protocol.md: no side effects
     turns.put(sessionId, turn);
     turn.start();
+  }
+
+  /** A turn an earlier life of this plane was running when it died: run again from its checkpoint. */
+  private void resume(String sessionId, String requestId, PlaneState.Session session) {
+    try {
+      PlaneTurn turn = TurnCheckpoint.resume(this, sessionId, requestId, session);
+      turns.put(sessionId, turn);
+      turn.start();
+    } catch (IllegalArgumentException e) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED).put("message", e.getMessage()));
+    }
   }
 
   private void onCancel(JsonObject frame) {
@@ -367,6 +385,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     PlaneState.Session session = state.session(sessionId);
     if (requestId.equals(session.openRequestId)) {
       session.openRequestId = null;
+      session.openTurn = null;
     }
   }
 
@@ -374,20 +393,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     List<Runnable> waiting = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiting.forEach(Runnable::run);
-  }
-
-  private static JsonArray history(Object value) {
-    JsonArray history = new JsonArray();
-    if (value instanceof JsonArray) {
-      for (Object entry : (JsonArray) value) {
-        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
-            && ((JsonObject) entry).getValue("content") instanceof String) {
-          JsonObject turn = (JsonObject) entry;
-          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
-        }
-      }
-    }
-    return history;
   }
 
   private static String text(JsonObject frame, String field) {

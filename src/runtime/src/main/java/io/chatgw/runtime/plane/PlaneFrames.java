@@ -16,6 +16,22 @@ final class PlaneFrames {
   }
 
   /**
+   * The chat messages of a {@code user_message}'s {@code history} or {@code continuation}: the entries that are
+   * objects with a string {@code role}, as sent ({@code content}, {@code tool_calls}, {@code tool_call_id}).
+   */
+  static JsonArray messages(Object value) {
+    JsonArray messages = new JsonArray();
+    if (value instanceof JsonArray) {
+      for (Object entry : (JsonArray) value) {
+        if (entry instanceof JsonObject message && message.getValue("role") instanceof String) {
+          messages.add(message.copy());
+        }
+      }
+    }
+    return messages;
+  }
+
+  /**
    * @param ackedSeqs per session, the highest event seq the gateway acknowledged
    */
   static JsonObject hello(String vmId, long lastDownlinkSeq, Map<String, Long> ackedSeqs) {
@@ -69,5 +85,20 @@ final class PlaneFrames {
             ? lastMessage : lastMessage.substring(0, MAX_SNAPSHOT_MESSAGE_CHARS)))
         .put("conversation_state", new JsonObject().put("turns", turns))
         .put("file_manifest", new JsonArray());
+  }
+
+  /** The {@code history} of a {@code user_message}: its well-formed {@code {role, content}} entries, in order. */
+  static JsonArray history(Object value) {
+    JsonArray history = new JsonArray();
+    if (value instanceof JsonArray) {
+      for (Object entry : (JsonArray) value) {
+        if (entry instanceof JsonObject && ((JsonObject) entry).getValue("role") instanceof String
+            && ((JsonObject) entry).getValue("content") instanceof String) {
+          JsonObject turn = (JsonObject) entry;
+          history.add(new JsonObject().put("role", turn.getString("role")).put("content", turn.getString("content")));
+        }
+      }
+    }
+    return history;
   }
 }

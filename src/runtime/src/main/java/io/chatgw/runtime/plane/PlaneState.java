@@ -41,6 +41,11 @@ final class PlaneState {
     long turns;
     /** The request of the session's turn that has not ended yet (no done/error emitted), or {@code null}. */
     String openRequestId;
+    /**
+     * The checkpoint of that turn, to resume it after a crash: {@code {request_id, message, history, parameters,
+     * first_seq}} (the seq of its first event), or {@code null}. Set and cleared with {@link #openRequestId}.
+     */
+    JsonObject openTurn;
     /** {@code sse_event} frames with a {@code seq} above {@link #ackedSeq}, oldest first. */
     final ArrayDeque<JsonObject> unacked = new ArrayDeque<>();
     long lastUsedNanos = System.nanoTime();
@@ -54,6 +59,7 @@ final class PlaneState {
           .put("acked_seq", ackedSeq)
           .put("turns", turns)
           .put("open_request_id", openRequestId)
+          .put("open_turn", openTurn)
           .put("unacked", new JsonArray(new java.util.ArrayList<Object>(unacked)));
     }
 
@@ -187,6 +193,9 @@ final class PlaneState {
       session.turns = number(stored.getValue("turns"));
       Object openRequestId = stored.getValue("open_request_id");
       session.openRequestId = samePlane && openRequestId instanceof String ? (String) openRequestId : null;
+      Object openTurn = stored.getValue("open_turn");
+      session.openTurn = session.openRequestId != null && openTurn instanceof JsonObject
+          && session.openRequestId.equals(((JsonObject) openTurn).getValue("request_id")) ? (JsonObject) openTurn : null;
       Object unacked = stored.getValue("unacked");
       if (samePlane && unacked instanceof JsonArray) {
         for (Object event : (JsonArray) unacked) {

@@ -8,9 +8,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The answer to one {@code user_message}: the tool steps when asked for (see {@link ToolSteps}),
- * then the LLM's streamed answer as {@code text} events, ending with {@code done} or
- * {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
+ * then the LLM's streamed answer as {@code text} events (its calls of the client's tools as
+ * {@code tool_call} events), ending with {@code done} or {@code error}. Pauses the LLM stream while events cannot go out. Applies the turn's
  * {@link PlaneDirectives}. Used from the plane's event loop only.
+ * A shadow turn (the {@code user_message} was flagged {@code shadow}: docs/protocol.md) answers the same way but
+ * applies no side effects: no MCP call (its result says so), no session state, no usage report, no snapshot.
  */
 final class PlaneTurn implements LlmStreamListener {
 
@@ -25,10 +27,14 @@ final class PlaneTurn implements LlmStreamListener {
   private final PlaneDirectives directives;
   private LlmChatClient.LlmCall call;
   private JsonObject parameters = new JsonObject();
+  private boolean shadow;
+  private JsonArray continuation = new JsonArray();
   private String finishReason;
   private boolean paused;
   private boolean ended;
   private long highestSentSeq;
+  /** Events of a resumed turn that its earlier run emitted already: not emitted again. */
+  private long alreadyEmitted;
   private int sentEvents;
 
   /**
@@ -61,6 +67,15 @@ final class PlaneTurn implements LlmStreamListener {
     return ended;
   }
 
+  /** Whether the gateway sent this turn as a shadow: nothing of it may have an effect. */
+  boolean shadow() {
+    return shadow;
+  }
+
+  void shadow(boolean shadow) {
+    this.shadow = shadow;
+  }
+
   void start() {
     if (directives.exitAfter() == 0) {
       host.exit();
@@ -79,9 +94,21 @@ final class PlaneTurn implements LlmStreamListener {
     });
   }
 
-  /** Emits an event of this turn, unless it has ended; returns its seq or -1. */
+  /** Emits an event of this turn, unless it has ended (or its earlier run emitted it); returns its seq or -1. */
   long emit(String event, JsonObject data) {
-    return ended ? -1 : host.emit(sessionId, requestId, event, data);
+    if (ended) {
+      return -1;
+    }
+    if (alreadyEmitted > 0 && !"done".equals(event) && !"error".equals(event)) {
+      alreadyEmitted--;
+      return -1;
+    }
+    return host.emit(sessionId, requestId, event, data);
+  }
+
+  /** A resumed turn: its first {@code count} events were emitted by the run a crash interrupted. */
+  void alreadyEmitted(long count) {
+    this.alreadyEmitted = count;
   }
 
   /** {@code cancel} from the gateway: stops the LLM call and ends with {@code error cancelled}. */
@@ -119,11 +146,29 @@ final class PlaneTurn implements LlmStreamListener {
 
   @Override
   public void onContent(String delta) {
+    onContent(delta, null);
+  }
+
+  @Override
+  public void onContent(String delta, JsonArray logprobs) {
     if (ended) {
       return;
     }
-    emit("text", new JsonObject().put("delta", delta));
+    JsonObject data = new JsonObject().put("delta", delta);
+    if (logprobs != null) {
+      data.put("logprobs", logprobs);
+    }
+    emit("text", data);
     pauseWhileBackedUp();
+  }
+
+  /** The LLM called one of the client's tools: a {@code tool_call} event, for the client to run. */
+  @Override
+  public void onToolCall(int index, String id, String name, String arguments) {
+    if (!ended) {
+      emit("tool_call", new JsonObject().put("index", index).put("id", id).put("name", name)
+          .put("arguments", arguments));
+    }
   }
 
   @Override
@@ -144,7 +189,9 @@ final class PlaneTurn implements LlmStreamListener {
         .put("finish_reason", finishReason)
         .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)));
     ended = true;
-    host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
+    if (!shadow) { // a shadow leaves no session state, usage report or snapshot behind
+      host.finished(this, seq, model, new LlmUsage(promptTokens, completionTokens));
+    }
     host.ended(this);
   }
 
@@ -160,8 +207,14 @@ final class PlaneTurn implements LlmStreamListener {
     this.parameters = parameters;
   }
 
+  /** The {@code user_message}'s continuation (tool calls, tool results, a prefill), after the message; before start. */
+  void continuation(JsonArray continuation) {
+    this.continuation = continuation;
+  }
+
   private void startLlm() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
+    continuation.forEach(messages::add);
     call = host.streamChat(messages, parameters, this);
     pauseWhileBackedUp();
   }

@@ -9,13 +9,15 @@ import java.util.regex.Pattern;
  * The canned tool use of a turn whose message contains the word "tool" (any case): a three-step
  * plan that loads a skill ({@code get_skill_files}), calls an MCP tool ({@code mcp_call}) and
  * searches the user's memories ({@code memory_search}), each through a {@code request} to the
- * gateway, reporting calls and results as events.
+ * gateway, reporting calls and results as events. A shadow turn reads (skill files, memories) but makes no MCP call.
  */
 final class ToolSteps {
 
   static final String SKILL_NAME = "search_docs";
   static final String MCP_TOOL_NAME = "weather.lookup";
   static final int MEMORY_LIMIT = 3;
+  /** The MCP result of a shadow turn: the call was not made. */
+  static final String SHADOW_SKIPPED = "shadow: no side effects";
 
   private static final Pattern TOOL_WORD = Pattern.compile("\\btools?\\b", Pattern.CASE_INSENSITIVE);
 
@@ -52,7 +54,10 @@ final class ToolSteps {
           turn.emit("plan_step", step(2, "Ask the MCP server"));
           JsonObject mcpArguments = new JsonObject().put("city", "Berlin");
           turn.emit("mcp_call", call("call-2", MCP_TOOL_NAME, mcpArguments));
-          return output("mcp_call", new JsonObject().put("tool", MCP_TOOL_NAME).put("arguments", mcpArguments.copy()))
+          Future<JsonObject> mcp = turn.shadow() // a shadow calls no tool with effects (docs/protocol.md)
+              ? Future.succeededFuture(new JsonObject().put("skipped", SHADOW_SKIPPED))
+              : output("mcp_call", new JsonObject().put("tool", MCP_TOOL_NAME).put("arguments", mcpArguments.copy()));
+          return mcp
               .compose(mcpOutput -> {
                 turn.emit("mcp_result", result("call-2", MCP_TOOL_NAME, mcpOutput));
                 if (turn.ended()) {

@@ -105,6 +105,16 @@ final class FakeGateway {
     return sendUserMessage(sessionId, requestId, message, new JsonArray());
   }
 
+  /** Sends a user_message flagged {@code shadow} (docs/protocol.md); returns the frame. */
+  JsonObject sendShadowMessage(String sessionId, String requestId, String message) {
+    running.put(sessionId, requestId);
+    JsonObject frame = new JsonObject().put("type", "user_message").put("seq", downlinkSeq.incrementAndGet())
+        .put("session_id", sessionId).put("request_id", requestId).put("message", message)
+        .put("history", new JsonArray()).put("shadow", true);
+    deliver(frame);
+    return frame;
+  }
+
   void sendCancel(String sessionId, String requestId) {
     deliver(new JsonObject().put("type", "cancel").put("seq", downlinkSeq.incrementAndGet())
         .put("session_id", sessionId).put("request_id", requestId));

@@ -1,9 +1,0 @@
-package io.chatgw.plane;
-
-/** A /ws/vm connection that is not admitted: closed with 1008 and this message as the reason. */
-public class PlaneConnectionRejected extends RuntimeException {
-
-    public PlaneConnectionRejected(String reason) {
-        super(reason, null, false, false);
-    }
-}

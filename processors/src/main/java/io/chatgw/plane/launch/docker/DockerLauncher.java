@@ -1,0 +1,198 @@
+package io.chatgw.plane.launch.docker;
+
+import io.chatgw.plane.PlaneProperties;
+import io.chatgw.plane.launch.LaunchedPlanes;
+import io.chatgw.plane.launch.PlaneInstance;
+import io.chatgw.plane.launch.PlaneInstances;
+import io.chatgw.plane.launch.PlaneLauncher;
+import io.chatgw.plane.launch.PlaneStatus;
+import io.chatgw.plane.socket.VmTokens;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code gateway.plane.launcher=docker}: one container per user, through the camel-docker routes of
+ * routes/plane-lifecycle.yaml. A start creates a fresh container from the configured image and env (an old one of
+ * the same name is removed first, never restarted), with the user's named volume at the plane's data dir; concurrent
+ * starts for one user start one container (single-flight here, and the one-live-row-per-user index). Exits come from
+ * the engine's event stream ({@code docker:events}) with a periodic inspect as the safety net; a stop removes the
+ * container and keeps the volume. Containers outlive the gateway: on start it adopts its deployment's running ones
+ * and removes the rest.
+ */
+public class DockerLauncher implements PlaneLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerLauncher.class);
+
+    /** A container this launcher started or adopted. */
+    record Started(String userId, String orgId, String vmId, String containerId) {
+    }
+
+    private final DockerLauncherProperties docker;
+    private final PlaneProperties config;
+    private final VmTokens tokens;
+    private final PlaneInstances instances;
+    private final LaunchedPlanes launched;
+    private final ProducerTemplate routes;
+    private final String gatewayUrl;
+    private final String llmBaseUrl;
+    private final Map<String, Started> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Object> starting = new ConcurrentHashMap<>();
+    /** Containers the gateway is stopping: their exit is no crash. */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Containers the engine reported out of memory: their exit's cause. */
+    private final java.util.Set<String> oomKilled = ConcurrentHashMap.newKeySet();
+
+    public DockerLauncher(DockerLauncherProperties docker, PlaneProperties config, VmTokens tokens, PlaneInstances instances,
+                          LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl) {
+        this.docker = docker;
+        this.config = config;
+        this.tokens = tokens;
+        this.instances = instances;
+        this.launched = launched;
+        this.routes = routes;
+        this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
+        this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
+    }
+
+    @Override
+    public String mode() {
+        return "docker";
+    }
+
+    @Override
+    public void start(String userId, String orgId) {
+        if (byUser.containsKey(userId)) {
+            return; // starting or running: its hello is awaited
+        }
+        Object mine = new Object();
+        if (starting.putIfAbsent(userId, mine) != null) {
+            return; // another message of this user is starting it
+        }
+        String vmId = VmTokens.vmIdOf(userId);
+        try {
+            if (byUser.containsKey(userId)) {
+                return;
+            }
+            PlaneContainer container = containerOf(userId, orgId, vmId);
+            instances.starting(userId, orgId, new PlaneInstance(vmId, mode(), container.volume(), null, Map.of(
+                    "image", container.image(), "container", container.name(), "memory_bytes", container.memoryBytes(),
+                    "nano_cpus", container.nanoCpus(), "network_mode", container.networkMode())));
+            String id = routes.requestBody("direct:plane-container-start", container, String.class);
+            byUser.put(userId, new Started(userId, orgId, vmId, id));
+            launched.started(userId, vmId);
+            log.info("started plane container {} ({}) for user {} from {}", container.name(), shortId(id), userId, container.image());
+        } catch (RuntimeException e) {
+            String reason = "cannot start a plane container: " + rootMessage(e);
+            launched.failed(userId, vmId, reason);
+            throw new IllegalStateException(reason, e);
+        } finally {
+            starting.remove(userId, mine);
+        }
+    }
+
+    @Override
+    public void stop(String userId, String vmId, String reason) {
+        Started started = byUser.get(userId);
+        if (started == null || !started.vmId().equals(vmId) || !byUser.remove(userId, started)) {
+            return;
+        }
+        stopping.add(started.containerId());
+        log.info("stopping plane container {} of user {}: {}", shortId(started.containerId()), userId, reason);
+        try {
+            remove(started.containerId());
+        } catch (RuntimeException e) {
+            log.warn("could not remove plane container {}: {}", shortId(started.containerId()), rootMessage(e));
+        }
+    }
+
+    @Override
+    public PlaneStatus poll(String userId) {
+        Started started = byUser.get(userId);
+        if (started == null) {
+            return PlaneStatus.NONE;
+        }
+        return routes.requestBody("direct:plane-container-poll", started.containerId(), PlaneStatus.class);
+    }
+
+    /** The containers this launcher knows (started or adopted). */
+    Collection<Started> started() {
+        return new ArrayList<>(byUser.values());
+    }
+
+    /** A container of this deployment that runs (found at the gateway's start): it is the user's plane again. */
+    boolean adopt(String userId, String orgId, String vmId, String containerId) {
+        Started known = byUser.putIfAbsent(userId, new Started(userId, orgId, vmId, containerId));
+        if (known != null) {
+            return known.containerId().equals(containerId); // already the user's plane; never two containers for one user
+        }
+        launched.started(userId, vmId); // it reconnects by itself; no hello by the start timeout and it is removed
+        return true;
+    }
+
+    /** The engine said the container ran out of memory (its exit follows). */
+    void outOfMemory(String containerId) {
+        oomKilled.add(containerId);
+    }
+
+    /** The engine (or an inspect) says the container stopped: a crash unless the gateway stopped it. */
+    void exited(String containerId, Integer exitCode, String how) {
+        if (stopping.remove(containerId)) {
+            oomKilled.remove(containerId);
+            return;
+        }
+        for (Started s : byUser.values()) {
+            if (s.containerId().equals(containerId) && byUser.remove(s.userId(), s)) {
+                String cause = oomKilled.remove(containerId) ? "oom" : how;
+                launched.exited(s.userId(), s.vmId(), cause, "container " + shortId(containerId) + " exited with code " + exitCode);
+                remove(containerId); // the volume stays
+                return;
+            }
+        }
+    }
+
+    /** Stops (the stop timeout, then killed) and removes a container; its volume stays. */
+    void remove(String containerId) {
+        routes.sendBodyAndHeader("direct:plane-container-remove", containerId, "CamelDockerTimeout",
+                (int) Math.max(1, config.stopTimeout().toSeconds()));
+    }
+
+    private PlaneContainer containerOf(String userId, String orgId, String vmId) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PlaneContainer.LABEL_DEPLOYMENT, docker.deployment());
+        labels.put(PlaneContainer.LABEL_USER, userId);
+        labels.put(PlaneContainer.LABEL_ORG, orgId);
+        labels.put(PlaneContainer.LABEL_VM, vmId);
+        List<String> env = List.of(
+                "GATEWAY_URL=" + gatewayUrl,
+                "GATEWAY_VM_TOKEN=" + tokens.issue(userId, orgId, vmId),
+                "PLANE_USER_ID=" + userId,
+                "PLANE_VM_ID=" + vmId,
+                "PLANE_DATA_DIR=" + docker.dataDir(),
+                "PLANE_LLM_BASE_URL=" + llmBaseUrl);
+        String volume = PlaneContainer.volumeOf(docker.deployment(), userId);
+        List<String> binds = new ArrayList<>();
+        binds.add(volume + ":" + docker.dataDir());
+        binds.addAll(docker.bindsOrNone());
+        return new PlaneContainer(PlaneContainer.nameOf(docker.deployment(), userId), volume, docker.image(), labels, env,
+                binds, docker.commandOrImage(), docker.memory().toBytes(), Math.round(docker.cpus() * 1e9), docker.networkMode());
+    }
+
+    static String shortId(String id) {
+        return id == null ? "?" : id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,42 @@
+package io.chatgw.plane.launch.docker;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Knobs of {@code gateway.plane.launcher=docker} ({@code gateway.plane.docker.*}, docs/operations.md). */
+@ConfigurationProperties("gateway.plane.docker")
+public record DockerLauncherProperties(
+        /** The engine's socket. */
+        @DefaultValue("/var/run/docker.sock") String host,
+        /** Docker API version the client speaks (docker-java 3.7 asks for 1.44 otherwise; Debian's engine 20.10 has 1.41). */
+        @DefaultValue("1.41") String apiVersion,
+        /** The plane image: every container is created from it as configured now (never an old container restarted). */
+        @DefaultValue("chatgw/execution-plane:local") String image,
+        /** This gateway deployment's name: a label of its containers, and their name prefix (adoption, orphans). */
+        @DefaultValue("default") String deployment,
+        @DefaultValue("512MB") DataSize memory,
+        /** CPUs a plane container may use (fractions allowed). */
+        @DefaultValue("1.0") double cpus,
+        /** host here (no bridge network on these machines); bridge or a named network elsewhere. */
+        @DefaultValue("host") String networkMode,
+        /** Where the per-user named volume ({@code disk_id}) is mounted in the container: the plane's data dir. */
+        @DefaultValue("/data") String dataDir,
+        /** Extra binds (host:container[:ro]), e.g. the host's JDK for the local image (docker/build-local-plane-image). */
+        List<String> binds,
+        /** The container's command; empty = the image's. */
+        List<String> command,
+        /** The URL containers dial; empty = gateway.plane.public-url (host networking reaches 127.0.0.1). */
+        String gatewayUrl,
+        /** The LLM containers call; empty = gateway.llm.base-url. */
+        String llmBaseUrl) {
+
+    public List<String> bindsOrNone() {
+        return binds == null ? List.of() : binds;
+    }
+
+    public List<String> commandOrImage() {
+        return command == null ? List.of() : command;
+    }
+}

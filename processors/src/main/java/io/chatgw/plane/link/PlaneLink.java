@@ -1,0 +1,397 @@
+package io.chatgw.plane.link;
+
+import io.chatgw.plane.socket.PlaneConnection;
+import io.chatgw.plane.turns.PlaneTurn;
+import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
+
+/**
+ * What the gateway knows of one plane (one vm_id, one user), across its connections: the current socket
+ * (null while away), the downlink sequence, the frames held for it while away, and the turns it runs.
+ * Its state is written only by its own methods, each under its monitor; the classes that decide (registry,
+ * greeting, sender, heartbeat, turns) ask it for a transition and act on what it returns, outside the monitor.
+ */
+public final class PlaneLink {
+
+    /** A frame kept for redelivery. */
+    record Held(long seq, String requestId, String json, long atNanos) {
+    }
+
+    /** What a disconnect left: turns that fail now (no event yet, a fallback exists) and turns that wait. */
+    record Departure(List<PlaneTurn> failedNow, List<PlaneTurn> waiting) {
+    }
+
+    /** What declaring the plane dead left: the turns to fail and the socket to close (null if away). */
+    record Death(List<PlaneTurn> failed, ServerWebSocket socket) {
+    }
+
+    /** What a hello did: whether the plane was away (its grace timer, to cancel), the resumed turns, frames resent. */
+    record Greeting(long graceTimer, List<PlaneTurn> resumed, int redelivered) {
+        boolean wasAway() {
+            return graceTimer >= 0;
+        }
+    }
+
+    /** One heartbeat tick's verdict. */
+    enum Beat { NOT_LIVE, PINGED, PINGED_LATE, TIMED_OUT }
+
+    private final String vmId;
+    private final String userId;
+    private final String orgId;
+    private final int holdMax;
+    private final long holdTtlNanos;
+    /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
+    private PlaneConnection connection;
+    private boolean greeted;
+    /** Ids of the plane's requests not answered yet: an id cannot be reused before its response went out. */
+    private final Set<String> openRequests = ConcurrentHashMap.newKeySet();
+    private long downlinkSeq;
+    private final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
+    private final ArrayDeque<Held> heldResponses = new ArrayDeque<>();
+    private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
+    private int missedPongs;
+    private int badFramesInARow;
+    private long windowStartNanos;
+    private int framesInWindow;
+    private long graceTimer = -1;
+    private boolean dead;
+    /** When the plane was last given a fresh VM token (welcome / token frame). */
+    private long tokenIssuedNanos;
+    /** Requests whose turn the gateway ended recently: their late events are dropped quietly (bounded). */
+    private final Map<String, Boolean> endedRequests = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
+
+    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl) {
+        this.vmId = vmId;
+        this.userId = userId;
+        this.orgId = orgId;
+        this.holdMax = holdMax;
+        this.holdTtlNanos = holdTtl.toNanos();
+    }
+
+    public String vmId() { return vmId; }
+
+    public String userId() { return userId; }
+
+    public String orgId() { return orgId; }
+
+    /** The current connection's socket, null while away. */
+    synchronized ServerWebSocket socket() {
+        return connection == null ? null : connection.socket();
+    }
+
+    /** Connected and greeted: frames can be sent now. */
+    public synchronized boolean isLive() {
+        return connection != null && greeted;
+    }
+
+    /** Whether {@code connection} is this link's current one. */
+    public synchronized boolean isCurrent(PlaneConnection connection) {
+        return this.connection == connection;
+    }
+
+    public synchronized boolean isGreeted() { return greeted; }
+
+    synchronized boolean isDead() { return dead; }
+
+    // ---- connections
+
+    /** {@code connection} becomes the current one (not greeted yet); returns the one it replaces, or null. */
+    synchronized PlaneConnection attach(PlaneConnection connection) {
+        PlaneConnection replaced = this.connection;
+        this.connection = connection;
+        connection.admitTo(this);
+        greeted = false;
+        dead = false;
+        missedPongs = 0;
+        badFramesInARow = 0;
+        framesInWindow = 0;
+        return replaced;
+    }
+
+    /**
+     * The current connection closed: the plane is away. Turns with no event yet fail now if {@code failUnstarted};
+     * the others wait (reconnecting). @return null if it was not the current connection or the plane is dead
+     */
+    synchronized Departure detach(PlaneConnection connection, boolean failUnstarted) {
+        if (this.connection != connection) {
+            return null; // an old, replaced connection
+        }
+        return away(failUnstarted);
+    }
+
+    /**
+     * The plane is away, whatever its connection (its replacement will dial in: a crash): as {@link #detach}.
+     * @return null if the plane is dead
+     */
+    synchronized Departure away(boolean failUnstarted) {
+        this.connection = null;
+        greeted = false;
+        if (dead) {
+            return null;
+        }
+        List<PlaneTurn> failedNow = new ArrayList<>();
+        List<PlaneTurn> waiting = new ArrayList<>();
+        for (PlaneTurn t : turns.values()) {
+            (failUnstarted && !t.hasEvents() ? failedNow : waiting).add(t);
+        }
+        failedNow.forEach(this::forget);
+        waiting.forEach(t -> t.reconnecting(true));
+        return new Departure(failedNow, waiting);
+    }
+
+    /** The reconnect-grace timer of the current absence. */
+    synchronized void awayUntil(long timerId) {
+        graceTimer = timerId;
+    }
+
+    /** Whether timer {@code timerId} is still this absence's grace timer and the plane has not come back. */
+    synchronized boolean stillAway(long timerId) {
+        return graceTimer == timerId && connection == null;
+    }
+
+    /** The plane is gone for good. @return what to fail and close, or null if it was dead already */
+    synchronized Death kill() {
+        if (dead) {
+            return null;
+        }
+        dead = true;
+        List<PlaneTurn> failed = new ArrayList<>(turns.values());
+        turns.clear();
+        heldDownlink.clear();
+        heldResponses.clear();
+        ServerWebSocket socket = socket();
+        connection = null;
+        greeted = false;
+        return new Death(failed, socket);
+    }
+
+    /**
+     * hello on the current connection: the welcome ({@code welcomeOf} gets the running sessions and the counts of
+     * frames to redeliver, and the fresh token's issue is noted), then the held frames, are written in that order.
+     * @return null for a replaced connection's late hello or a dead plane
+     */
+    synchronized Greeting greet(PlaneConnection connection, long lastDownlink,
+                                java.util.function.BiFunction<Map<String, Object>, Map<String, Object>, String> welcomeOf) {
+        if (this.connection != connection || dead) {
+            return null;
+        }
+        long wasAwayTimer = graceTimer;
+        graceTimer = -1;
+        prune();
+        heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
+        // after a gateway restart the plane may have processed higher seqs than this gateway issued
+        downlinkSeq = Math.max(downlinkSeq, lastDownlink);
+        Map<String, Object> sessions = new LinkedHashMap<>();
+        List<PlaneTurn> resumed = new ArrayList<>();
+        for (PlaneTurn t : turns.values()) {
+            sessions.put(t.sessionId(), Map.of("last_seq", t.lastSeq(), "request_id", t.requestId()));
+            if (t.isReconnecting()) {
+                t.reconnecting(false);
+                resumed.add(t);
+            }
+        }
+        List<String> frames = new ArrayList<>();
+        frames.add(welcomeOf.apply(sessions, Map.of("downlink", heldDownlink.size(), "responses", heldResponses.size())));
+        tokenIssuedNanos = System.nanoTime();
+        heldDownlink.forEach(h -> frames.add(h.json()));
+        heldResponses.forEach(h -> frames.add(h.json()));
+        heldResponses.clear();
+        greeted = true;
+        frames.forEach(connection.socket()::writeTextMessage);
+        return new Greeting(wasAwayTimer, resumed, frames.size() - 1);
+    }
+
+    // ---- frames out
+
+    /** Writes a frame if the plane is connected and greeted. */
+    synchronized boolean sendIfLive(String text) {
+        if (!isLive()) {
+            return false;
+        }
+        connection.socket().writeTextMessage(text);
+        return true;
+    }
+
+    /** A fresh VM token frame: written (and its issue noted) if the plane is live. */
+    synchronized boolean sendToken(String text) {
+        if (!sendIfLive(text)) {
+            return false;
+        }
+        tokenIssuedNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Whether the plane's token is older than {@code refreshNanos}. */
+    synchronized boolean tokenOlderThan(long refreshNanos) {
+        return System.nanoTime() - tokenIssuedNanos > refreshNanos;
+    }
+
+    /** A response: sent now (true), or held (bounded, with a TTL) until the plane is back, or dropped if dead (false). */
+    synchronized boolean respond(String text) {
+        if (isLive()) {
+            connection.socket().writeTextMessage(text);
+            return true;
+        }
+        if (!dead) {
+            prune();
+            if (heldResponses.size() >= holdMax) {
+                heldResponses.removeFirst();
+            }
+            heldResponses.addLast(new Held(0, null, text, System.nanoTime()));
+        }
+        return false;
+    }
+
+    /** A downlink frame numbered now ({@code frameOf(seq)}): held until its turn ends, and sent now if possible. */
+    private void sendDownlink(String requestId, LongFunction<String> frameOf) {
+        long seq = ++downlinkSeq;
+        String text = frameOf.apply(seq);
+        prune();
+        if (heldDownlink.size() >= holdMax) {
+            heldDownlink.removeFirst();
+        }
+        heldDownlink.addLast(new Held(seq, requestId, text, System.nanoTime()));
+        if (isLive()) {
+            connection.socket().writeTextMessage(text);
+        }
+    }
+
+    /** Drops held frames older than the TTL. */
+    private void prune() {
+        long oldest = System.nanoTime() - holdTtlNanos;
+        heldDownlink.removeIf(h -> h.atNanos() < oldest);
+        heldResponses.removeIf(h -> h.atNanos() < oldest);
+    }
+
+    // ---- turns
+
+    /** Hands a turn to the plane ({@code user_message} numbered by {@code frameOf}). */
+    public synchronized void startTurn(PlaneTurn turn, LongFunction<String> frameOf) {
+        if (dead) {
+            throw new io.chatgw.core.PathUnavailable("vm_unavailable", io.chatgw.core.PathUnavailable.PLANE_UNAVAILABLE,
+                    "the execution plane is gone");
+        }
+        if (turns.containsKey(turn.sessionId())) {
+            throw io.chatgw.core.GatewayException.upstream("turn_in_progress", "the plane is still running a turn of this session");
+        }
+        turns.put(turn.sessionId(), turn);
+        sendDownlink(turn.requestId(), frameOf);
+    }
+
+    /** Ends the request's turn from the gateway's side; a {@code cancel} ({@code frameOf}) goes out. @return false if not running */
+    public synchronized boolean cancelTurn(String sessionId, String requestId, LongFunction<String> frameOf) {
+        PlaneTurn t = turns.get(sessionId);
+        if (t == null || !t.requestId().equals(requestId)) {
+            return false;
+        }
+        forget(t);
+        sendDownlink(requestId, frameOf);
+        return true;
+    }
+
+    /** The plane ended the turn (done / error): forget it and its held user_message. */
+    public synchronized void finishTurn(PlaneTurn turn) {
+        forget(turn);
+    }
+
+    private void forget(PlaneTurn t) {
+        turns.remove(t.sessionId(), t);
+        endedRequests.put(t.requestId(), Boolean.TRUE);
+        heldDownlink.removeIf(h -> t.requestId().equals(h.requestId()));
+    }
+
+    /** Whether the plane runs any turn. */
+    public synchronized boolean hasTurns() {
+        return !turns.isEmpty();
+    }
+
+    public synchronized PlaneTurn turnOf(String sessionId) {
+        return turns.get(sessionId);
+    }
+
+    /** The gateway ended this request's turn: late events of it are dropped quietly. */
+    public synchronized boolean recentlyEnded(String requestId) {
+        return endedRequests.containsKey(requestId);
+    }
+
+    /** The running turns that {@code due} picks, skipping those waiting for a reconnect. */
+    public synchronized List<PlaneTurn> turnsWhere(Predicate<PlaneTurn> due) {
+        List<PlaneTurn> picked = new ArrayList<>();
+        for (PlaneTurn t : turns.values()) {
+            if (!t.isReconnecting() && due.test(t)) {
+                picked.add(t);
+            }
+        }
+        return picked;
+    }
+
+    // ---- the plane's requests
+
+    /** A request id the plane sent: false if a request with this id is still unanswered. */
+    public boolean openRequest(String id) {
+        return openRequests.add(id);
+    }
+
+    public void requestAnswered(String id) {
+        openRequests.remove(id);
+    }
+
+    // ---- liveness and flood limits
+
+    /** A frame arrived on {@code connection}: the plane is alive. */
+    public synchronized void heard(PlaneConnection connection) {
+        if (this.connection == connection) {
+            missedPongs = 0;
+        }
+    }
+
+    /** A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. */
+    synchronized Beat beat(int maxMissed, String ping) {
+        if (!isLive()) {
+            return Beat.NOT_LIVE;
+        }
+        if (connection.backlog() > 0) {
+            missedPongs = 0; // frames received and waiting (the pong may be among them): alive
+        }
+        if (missedPongs >= maxMissed) {
+            return Beat.TIMED_OUT;
+        }
+        boolean late = missedPongs > 0;
+        missedPongs++;
+        connection.socket().writeTextMessage(ping);
+        return late ? Beat.PINGED_LATE : Beat.PINGED;
+    }
+
+    /** Counts a frame by arrival time (a backlog handled in a burst is no flood): whether it is over {@code max}/s. */
+    public synchronized boolean overFrameRate(long arrivedNanos, int max) {
+        if (arrivedNanos - windowStartNanos > 1_000_000_000L) {
+            windowStartNanos = arrivedNanos;
+            framesInWindow = 0;
+        }
+        return ++framesInWindow > max;
+    }
+
+    /** A bad frame: how many came in a row now. */
+    public synchronized int badFrame() {
+        return ++badFramesInARow;
+    }
+
+    /** An accepted frame: bad frames "in a row" start over. */
+    public synchronized void goodFrame() {
+        badFramesInARow = 0;
+    }
+}

@@ -1,0 +1,235 @@
+package io.chatgw.plane.link;
+
+import io.chatgw.plane.socket.PlaneConnection;
+import io.chatgw.plane.PlaneProperties;
+import io.chatgw.plane.turns.PlaneTurn;
+import io.chatgw.plane.turns.PlaneTurns;
+import io.chatgw.plane.socket.VmTokens;
+import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.PathUnavailable;
+import io.chatgw.resilience.FallbackTargets;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The planes the gateway knows, by vm_id and by user: connection admission and replacement, the reconnect
+ * grace period, declaring a plane dead, and waiting for a user's plane to say hello.
+ * Where the other concerns live: {@link PlaneGreeting} (hello/welcome, redelivery), {@link PlaneTurns}
+ * (the turns each plane runs), {@link PlaneSender} (outgoing frames, held frames), {@link PlaneHeartbeat}
+ * (pings, liveness, silent turns) and {@link PlaneTokenRefresh} (fresh VM tokens).
+ * The frame-level protocol is in docs/protocol.md.
+ */
+@Component
+public class PlaneRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(PlaneRegistry.class);
+
+    private final Map<String, PlaneLink> byVm = new ConcurrentHashMap<>();
+    private final Map<String, String> vmByUser = new ConcurrentHashMap<>();
+    private final Map<String, List<Promise<PlaneLink>>> waiting = new ConcurrentHashMap<>();
+    private final Vertx vertx;
+    private final PlaneProperties config;
+    private final List<Consumer<PlaneLink>> onDead = new ArrayList<>();
+    private final List<Consumer<PlaneLink>> onGreeted = new CopyOnWriteArrayList<>();
+    /** The new path has a fallback: a turn whose plane drops before its first event fails at once and falls back. */
+    private final boolean failUnstartedOnDisconnect;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public PlaneRegistry(Vertx vertx, PlaneProperties config, MeterRegistry meters, FallbackTargets fallbacks) {
+        this(vertx, config, meters, fallbacks.of(ExecutionMode.NEW).isPresent());
+    }
+
+    PlaneRegistry(Vertx vertx, PlaneProperties config, MeterRegistry meters, boolean failUnstartedOnDisconnect) {
+        this.vertx = vertx;
+        this.config = config;
+        this.failUnstartedOnDisconnect = failUnstartedOnDisconnect;
+        Gauge.builder("gateway.plane.connected", byVm, m -> m.values().stream().filter(PlaneLink::isLive).count())
+                .description("execution planes connected and greeted").register(meters);
+    }
+
+    /** Runs when a plane is declared dead (the launcher notes it). */
+    public void whenDead(Consumer<PlaneLink> listener) {
+        onDead.add(listener);
+    }
+
+    /** Runs when a plane said hello (the launcher's start deadline and latency). */
+    public void whenGreeted(Consumer<PlaneLink> listener) {
+        onGreeted.add(listener);
+    }
+
+    /** Every plane known, connected or away. */
+    Collection<PlaneLink> links() {
+        return byVm.values();
+    }
+
+    /**
+     * Admits a connection for a verified VM identity whose vm_id is the user's. A previous connection of the
+     * same vm_id is closed (4000) and from now on ignored. @return the link, or null if a plane of another
+     * user holds this vm_id.
+     */
+    public PlaneLink attach(VmTokens.VmIdentity id, PlaneConnection connection) {
+        PlaneLink link = byVm.computeIfAbsent(id.vmId(),
+                vm -> new PlaneLink(vm, id.userId(), id.orgId(), config.holdMax(), config.holdTtl()));
+        if (!link.userId().equals(id.userId())) {
+            return null;
+        }
+        PlaneConnection replaced = link.attach(connection);
+        if (replaced != null && replaced.socket() != connection.socket()) {
+            replaced.socket().close((short) 4000, "replaced by a newer connection");
+        }
+        String previousVm = vmByUser.put(link.userId(), link.vmId());
+        if (previousVm != null && !previousVm.equals(link.vmId())) {
+            PlaneLink previous = byVm.get(previousVm);
+            if (previous != null) {
+                declareDead(previous, "another plane of this user took over");
+            }
+        }
+        return link;
+    }
+
+    /**
+     * The socket closed (or was replaced): running turns wait for the plane to come back, within the grace
+     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet fail at
+     * once instead (vm_unavailable), so they fall back to another path rather than wait (docs/resilience.md).
+     */
+    public void detach(PlaneLink link, PlaneConnection connection) {
+        PlaneLink.Departure away = link.detach(connection, failUnstartedOnDisconnect);
+        if (away == null) {
+            return;
+        }
+        link.awayUntil(vertx.setTimer(config.reconnectGrace().toMillis(), id -> {
+            if (link.stillAway(id)) {
+                declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
+            }
+        }));
+        for (PlaneTurn t : away.failedNow()) {
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                    "the execution plane disconnected before its first event"));
+        }
+        for (PlaneTurn t : away.waiting()) {
+            t.publishStatus("reconnecting");
+        }
+        log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId(), link.userId(), away.waiting().size());
+    }
+
+    /**
+     * The plane crashed and a replacement is being started on its data: it is away (its socket, if still open, is
+     * closed), its running turns tell their clients {@code recovering} and wait for the replacement's hello, which
+     * resumes them (docs/protocol.md "Recovery"); turns with no event yet fail at once if the new path has a fallback.
+     * No hello {@code within} and the plane is declared dead. @return false if the plane is dead already
+     */
+    public boolean recover(PlaneLink link, String why, Duration within) {
+        ServerWebSocket socket = link.socket();
+        PlaneLink.Departure away = link.away(failUnstartedOnDisconnect);
+        if (away == null) {
+            return false;
+        }
+        if (socket != null) {
+            socket.close((short) 1001, PlaneConnection.closeReason("the plane crashed: " + why));
+        }
+        link.awayUntil(vertx.setTimer(within.toMillis(), id -> {
+            if (link.stillAway(id)) {
+                declareDead(link, "its replacement said no hello within " + within.toSeconds() + " s (" + why + ")");
+            }
+        }));
+        for (PlaneTurn t : away.failedNow()) {
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                    "the execution plane crashed before its first event: " + why));
+        }
+        for (PlaneTurn t : away.waiting()) {
+            t.publishStatus("recovering");
+        }
+        log.warn("plane {} of user {} crashed ({}); {} running turn(s) wait for its replacement", link.vmId(), link.userId(),
+                why, away.waiting().size());
+        return true;
+    }
+
+    /** The plane is gone for good: its running turns fail with vm_unavailable, held frames are dropped. */
+    public void declareDead(PlaneLink link, String why) {
+        PlaneLink.Death death = link.kill();
+        if (death == null) {
+            return;
+        }
+        vmByUser.remove(link.userId(), link.vmId());
+        byVm.remove(link.vmId(), link);
+        if (death.socket() != null) {
+            death.socket().close((short) 1001, PlaneConnection.closeReason("declared dead: " + why));
+        }
+        log.warn("plane {} of user {} declared dead ({}); failing {} running turn(s)", link.vmId(), link.userId(), why,
+                death.failed().size());
+        for (PlaneTurn t : death.failed()) {
+            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone: " + why));
+        }
+        onDead.forEach(l -> l.accept(link));
+    }
+
+    /** The user's live plane, or one that says hello within {@code timeout}. */
+    public Future<PlaneLink> awaitPlane(String userId, Duration timeout) {
+        PlaneLink live = liveLink(userId);
+        if (live != null) {
+            return Future.succeededFuture(live);
+        }
+        Promise<PlaneLink> promise = Promise.promise();
+        waiting.computeIfAbsent(userId, u -> new CopyOnWriteArrayList<>()).add(promise);
+        live = liveLink(userId); // it may have said hello in between
+        if (live != null) {
+            promise.tryComplete(live);
+        }
+        long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(new PathUnavailable("vm_unavailable",
+                PathUnavailable.PLANE_UNAVAILABLE, "no execution plane said hello within " + timeout.toSeconds() + " s")));
+        return promise.future().onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            List<Promise<PlaneLink>> list = waiting.get(userId);
+            if (list != null) {
+                list.remove(promise);
+            }
+        });
+    }
+
+    /** The plane said hello: whoever waits for its user's plane gets it. */
+    void greeted(PlaneLink link) {
+        List<Promise<PlaneLink>> waiters = waiting.remove(link.userId());
+        if (waiters != null) {
+            waiters.forEach(p -> p.tryComplete(link));
+        }
+        onGreeted.forEach(l -> l.accept(link));
+    }
+
+    public PlaneLink liveLink(String userId) {
+        PlaneLink link = linkOfUser(userId);
+        return link != null && link.isLive() ? link : null;
+    }
+
+    /** The user has a plane that is connected, or away but not declared dead. */
+    public boolean hasPlane(String userId) {
+        PlaneLink link = linkOfUser(userId);
+        if (link == null) {
+            return false;
+        }
+        return !link.isDead();
+    }
+
+    public PlaneLink linkOfVm(String vmId) {
+        return byVm.get(vmId);
+    }
+
+    private PlaneLink linkOfUser(String userId) {
+        String vm = vmByUser.get(userId);
+        return vm == null ? null : byVm.get(vm);
+    }
+}

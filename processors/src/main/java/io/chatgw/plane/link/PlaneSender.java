@@ -1,0 +1,63 @@
+package io.chatgw.plane.link;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Frames to planes: serialized, sent if the plane is connected and greeted, and counted. Downlink frames
+ * and responses are held (bounded, with a TTL) for redelivery after the plane's next hello.
+ */
+@Component
+public class PlaneSender {
+
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    /** gateway.plane.frames by direction and type, built once each (counted for every frame in and out). */
+    private final Map<String, Counter> frameCounters = new ConcurrentHashMap<>();
+
+    public PlaneSender(ObjectMapper json, MeterRegistry meters) {
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /** Sends a frame now if the plane is connected and greeted; returns false otherwise. */
+    public boolean sendNow(PlaneLink link, Map<String, Object> frame) {
+        if (!link.sendIfLive(write(frame))) {
+            return false;
+        }
+        count(String.valueOf(frame.get("type")), "out");
+        return true;
+    }
+
+    /** Sends a frame to this socket, attached and greeted or not (error frames). */
+    public void sendRaw(ServerWebSocket socket, Map<String, Object> frame) {
+        socket.writeTextMessage(write(frame));
+        count(String.valueOf(frame.get("type")), "out");
+    }
+
+    /** A response: sent now, or held (bounded, with a TTL) until the plane is back. */
+    public void respond(PlaneLink link, Map<String, Object> response) {
+        if (link.respond(write(response))) {
+            count("response", "out");
+        }
+    }
+
+    public void count(String type, String direction) {
+        frameCounters.computeIfAbsent(direction + ' ' + type, key -> Counter.builder("gateway.plane.frames")
+                .description("execution-plane frames by type and direction")
+                .tag("type", type).tag("direction", direction).register(meters)).increment();
+    }
+
+    public String write(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

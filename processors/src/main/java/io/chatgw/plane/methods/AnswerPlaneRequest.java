@@ -1,0 +1,72 @@
+package io.chatgw.plane.methods;
+
+import io.chatgw.plane.socket.PlaneConnection;
+import io.chatgw.plane.link.PlaneLink;
+import io.chatgw.plane.link.PlaneSender;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the {@code response} to a request: {@code ok=true} with the method route's body, or, when the route
+ * failed, {@code ok=false} with the failure's code. Held for the plane if it is away.
+ */
+@Component("answerPlaneRequest")
+public class AnswerPlaneRequest implements Processor {
+
+    private static final Logger log = LoggerFactory.getLogger(AnswerPlaneRequest.class);
+
+    private final PlaneSender sender;
+    private final MeterRegistry meters;
+
+    public AnswerPlaneRequest(PlaneSender sender, MeterRegistry meters) {
+        this.sender = sender;
+        this.meters = meters;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
+        String method = exchange.getIn().getHeader(ReadPlaneRequest.METHOD, String.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("type", "response");
+        response.put("id", exchange.getIn().getHeader(ReadPlaneRequest.REQUEST_ID, String.class));
+        String outcome;
+        if (failure == null) {
+            response.put("ok", true);
+            response.put("result", exchange.getMessage().getBody());
+            outcome = "ok";
+        } else {
+            String code = failure instanceof PlaneMethodException p ? p.code() : "internal_error";
+            if (!(failure instanceof PlaneMethodException)) {
+                log.error("plane request {} of {} failed", method, link.vmId(), failure);
+            }
+            response.put("ok", false);
+            response.put("error", Map.of("code", code, "message",
+                    failure instanceof PlaneMethodException ? failure.getMessage() : "the gateway failed to serve this request"));
+            outcome = code;
+        }
+        sender.respond(link, response);
+        link.requestAnswered(String.valueOf(response.get("id")));
+        if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
+            // audited like a rejected frame (routes/plane.yaml sends this event the one way out)
+            Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.unknown_method",
+                    link.userId(), Map.of("method", io.chatgw.events.Audit.clip(method, 64)));
+            exchange.getMessage().setBody(audit);
+            exchange.getIn().setHeader("planeAudit", true);
+        }
+        Long started = exchange.getProperty(ReadPlaneRequest.STARTED, Long.class);
+        Timer.builder("gateway.plane.request.latency").description("plane requests by method and outcome")
+                .tag("method", failure instanceof PlaneMethodException p && "unknown_method".equals(p.code()) ? "unknown" : method)
+                .tag("outcome", outcome).publishPercentileHistogram().register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - (started == null ? System.nanoTime() : started)));
+    }
+}

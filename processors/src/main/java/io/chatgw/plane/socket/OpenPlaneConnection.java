@@ -1,0 +1,37 @@
+package io.chatgw.plane.socket;
+
+import io.vertx.core.http.ServerWebSocket;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
+import org.springframework.stereotype.Component;
+
+/**
+ * OPEN of a /ws/vm socket (the body is its {@link ServerWebSocket}): the connection is registered and its
+ * admission ({@code direct:plane-admit}: token, vm_id ownership, attach) is queued as its first task, so
+ * frames that arrive meanwhile wait behind it; its messages are then assembled by {@link PlaneFrameAssembler}.
+ * Quick and non-blocking, as the consumer route must be.
+ */
+@Component("openPlaneConnection")
+public class OpenPlaneConnection implements Processor {
+
+    private final PlaneConnections connections;
+    private final QueuePlaneFrame queue;
+    private final PlaneProperties config;
+
+    public OpenPlaneConnection(PlaneConnections connections, QueuePlaneFrame queue, PlaneProperties config) {
+        this.connections = connections;
+        this.queue = queue;
+        this.config = config;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ServerWebSocket socket = exchange.getIn().getBody(ServerWebSocket.class);
+        String key = exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
+        PlaneConnection connection = connections.open(key, socket);
+        connections.run(connection, "direct:plane-admit", null, System.nanoTime());
+        // from now on the connection's messages are assembled within max-frame-bytes (frame_too_large beyond)
+        PlaneFrameAssembler.install(socket, config.maxFrameBytes(), message -> queue.queue(key, message));
+    }
+}

@@ -1,0 +1,101 @@
+package io.chatgw.plane.turns;
+
+import io.chatgw.turn.ChatEventTypes;
+import io.chatgw.turn.PathRun;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** A turn's run on a plane: which request, the last event seq accepted, and how to end it. */
+public final class PlaneTurn {
+    private final PathRun run;
+    private final String sessionId;
+    private final String requestId;
+    /** Ends the path: null = the plane said done, otherwise the failure. Called once. */
+    private Consumer<Throwable> onEnd;
+    /** Written under this turn's monitor ({@link #accept}); read without it (the link reads it under its own). */
+    private volatile long lastSeq;
+    /** Away: waits for its plane to come back (the link's state, written under the link's monitor). */
+    private boolean reconnecting;
+    private volatile long startedNanos = System.nanoTime();
+    /** Last event accepted from the plane (0 = none yet). */
+    private volatile long lastEventNanos;
+
+    PlaneTurn(PathRun run, Consumer<Throwable> onEnd) {
+        this.run = run;
+        this.sessionId = run.turn().session().id().toString();
+        this.requestId = run.turn().requestId().toString();
+        this.onEnd = onEnd;
+    }
+
+    public PathRun run() {
+        return run;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The highest event seq accepted. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** An event numbered {@code seq}: accepted (true) if it is above every seq accepted before. */
+    public synchronized boolean accept(long seq) {
+        if (seq <= lastSeq) {
+            return false;
+        }
+        lastSeq = seq;
+        lastEventNanos = System.nanoTime();
+        return true;
+    }
+
+    public boolean isReconnecting() {
+        return reconnecting;
+    }
+
+    public void reconnecting(boolean away) {
+        reconnecting = away;
+        if (!away) {
+            // back (reconnected or replaced): its first-event and idle timeouts count from now, not from before it was away
+            long now = System.nanoTime();
+            startedNanos = now;
+            if (lastEventNanos != 0) {
+                lastEventNanos = now;
+            }
+        }
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    long lastEventNanos() {
+        return lastEventNanos;
+    }
+
+    /** Whether the plane sent an event of this turn yet. */
+    public boolean hasEvents() {
+        return lastEventNanos != 0;
+    }
+
+    /** @return false if it had already ended */
+    public boolean end(Throwable failure) {
+        Consumer<Throwable> callback = onEnd;
+        onEnd = null;
+        if (callback == null) {
+            return false;
+        }
+        callback.accept(failure);
+        return true;
+    }
+
+    /** A {@code status} event for the client (reconnecting / resumed), dropped if the run ended meanwhile. */
+    public void publishStatus(String state) {
+        run.publish(ChatEventTypes.STATUS, Map.of("state", state));
+    }
+}

@@ -1,0 +1,30 @@
+package io.chatgw.shadow;
+
+import io.chatgw.core.ExchangeKeys;
+import io.chatgw.turn.Turn;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Admits a sampled turn's shadow ({@link ShadowAdmission}: concurrency, cost cap) on the caller's thread, without
+ * waiting: exchange property {@value #ADMITTED} true, or the sample is skipped and counted.
+ */
+@Component("admitShadowRun")
+public class AdmitShadowRun implements Processor {
+
+    public static final String ADMITTED = "shadowAdmitted";
+
+    private final ShadowAdmission admission;
+
+    public AdmitShadowRun(ShadowAdmission admission) {
+        this.admission = admission;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ShadowPlan plan = exchange.getProperty(SampleShadow.PLAN, ShadowPlan.class);
+        Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
+        exchange.setProperty(ADMITTED, admission.admit(plan, turn.caller().orgId()));
+    }
+}
