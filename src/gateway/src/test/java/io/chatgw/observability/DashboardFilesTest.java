@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 class DashboardFilesTest {
 
     @Test
-    void theFiveDashboardsOfTheIssueExist() {
+    void theSixDashboardsOfTheIssueExist() {
         assertThat(ObservabilityFiles.dashboards()).extracting(p -> p.getFileName().toString())
                 .contains("migration-overview.json", "resilience.json", "execution-planes.json",
-                        "relay-and-clients.json", "usage-and-events.json");
+                        "relay-and-clients.json", "usage-and-events.json", "shadow.json");
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatgw.plane.LocalProcessLauncher;
 import io.chatgw.plane.PlaneProperties;
-import io.chatgw.plane.VmTokens;
+import io.chatgw.plane.link.PlaneRegistry;
+import io.chatgw.plane.socket.VmTokens;
 import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.PrometheusBinaries;
 import io.chatgw.support.SseClient.Event;
@@ -34,8 +34,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A real Prometheus (the binary on the PATH) scrapes this gateway on loopback, with config/prometheus/alerts.yaml
- * loaded, while traffic goes through every path, a fallback, a plane that dies mid-stream, a rejected plane frame
- * and an automatic fallback trip. Then, through Prometheus's HTTP API: every metric a dashboard or alert names has
+ * loaded, while traffic goes through every path, a fallback, a plane that crashes mid-stream (replaced, the turn
+ * resumes), one gone for good mid-stream, a rejected plane frame, shadow traffic and an automatic fallback trip. Then, through Prometheus's HTTP API: every metric a dashboard or alert names has
  * data, every dashboard and alert expression evaluates without error, and every rule evaluates healthy.
  * Same properties as AutoFallbackIT (its Spring context is reused): an org trips after 4 failed legacy runs.
  */
@@ -48,6 +48,8 @@ class PrometheusScrapeIT extends GatewayTestBase {
     PlaneProperties planeConfig;
     @Autowired
     VmTokens vmTokens;
+    @Autowired
+    PlaneRegistry planes;
 
     private Process prometheus;
     private Path home;
@@ -132,17 +134,35 @@ class PrometheusScrapeIT extends GatewayTestBase {
         List<Event> fellBack = chat(alice, newSession(alice), "[[runtime fail=http_503]] hi");
         assertThat(fellBack).extracting(Event::type).contains("fallback");
 
-        String crashing = "u-prom-" + UUID.randomUUID().toString().substring(0, 8); // a plane that dies mid-stream
-        String crashToken = tokenFor(crashing, "org-acme");
-        String crashSession = newSession(crashToken);
-        jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", crashing);
-        assertThat(last(chat(crashToken, crashSession, "[[plane exit_after=3]] tell me a long story")).type()).isEqualTo("error");
+        String crashing = newPlaneUser();                                    // a plane crashes mid-stream: replaced,
+        String crashToken = tokenFor(crashing, "org-acme");                   // the turn resumes
+        assertThat(last(chat(crashToken, newSession(crashToken),
+                "[[standin chunks=20 delay_ms=20]] [[plane exit_after=4]] tell me a long story")).type()).isEqualTo("done");
+
+        String gone = newPlaneUser();                                         // a plane gone for good after its
+        String goneToken = tokenFor(gone, "org-acme");                        // first events: a mid-stream failure
+        var stream = sendMessage(goneToken, newSession(goneToken), "[[standin chunks=100 delay_ms=50]] hi");
+        while (!stream.next().type().equals("text")) {
+            // up to the first text event
+        }
+        planes.declareDead(planes.liveLink(gone), "test: gone for good");
+        assertThat(last(stream.all()).type()).isEqualTo("error");
+        stream.close();
+
+        String shadowOrg = "org-prom-" + UUID.randomUUID().toString().substring(0, 8); // shadow traffic to direct_llm
+        String admin = tokenFor("u-admin", "org-acme", "admin");
+        HttpResponse<String> policy = client.send("PUT", "/api/v1/admin/orgs/" + shadowOrg + "/policy", admin, "application/json",
+                "{\"shadow_percent\": 100, \"shadow_path\": \"direct_llm\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+        awaitPoliciesCurrent();
+        String shadowed = tokenFor("u-prom-" + UUID.randomUUID().toString().substring(0, 8), shadowOrg);
+        assertThat(last(chat(shadowed, newSession(shadowed), "hello, please use a tool")).type()).isEqualTo("done");
 
         String planeUser = "u-prom-" + UUID.randomUUID().toString().substring(0, 8); // a plane frame rejected
         String planeToken = tokenFor(planeUser, "org-acme");
         newSession(planeToken);
         try (TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(),
-                vmTokens.issue(planeUser, "org-acme", LocalProcessLauncher.vmIdOf(planeUser)), false)) {
+                vmTokens.issue(planeUser, "org-acme", VmTokens.vmIdOf(planeUser)), false)) {
             plane.sendText("{not json");
             assertThat(plane.next("error", 5)).isNotNull();
         }
@@ -181,6 +201,13 @@ class PrometheusScrapeIT extends GatewayTestBase {
         await("the gateway scraped up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> query(base, "up{job=\"gateway\"} == 1").at("/data/result").size() == 1);
         return base;
+    }
+
+    private String newPlaneUser() throws Exception {
+        String id = "u-prom-" + UUID.randomUUID().toString().substring(0, 8);
+        newSession(tokenFor(id, "org-acme")); // provisions the user
+        jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
+        return id;
     }
 
     private static Set<String> missing(String prom, Set<String> names) throws Exception {
