@@ -19,6 +19,10 @@ public class ShadowMeters {
 
     public ShadowMeters(MeterRegistry registry) {
         this.registry = registry;
+        // the failure counters at 0 from the start (dashboards and alerts see them before the first failure)
+        java.util.List.of("cost_cap", "pool_full", "concurrency").forEach(this::skippedCounter);
+        unstoredCounter();
+        primaryUnfinishedCounter();
     }
 
     /** A shadow run ended: {@code completed}, {@code failed} or {@code timeout}. */
@@ -29,8 +33,12 @@ public class ShadowMeters {
 
     /** A sample that was not run: {@code cost_cap}, {@code pool_full}, {@code concurrency}. */
     void skipped(String reason) {
-        Counter.builder("gateway.shadow.skipped").description("shadow samples not run, by reason")
-                .tag("reason", reason).register(registry).increment();
+        skippedCounter(reason).increment();
+    }
+
+    private Counter skippedCounter(String reason) {
+        return Counter.builder("gateway.shadow.skipped").description("shadow samples not run, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     /** A pair compared (diverged or not), and each kind it diverged in. */
@@ -57,15 +65,23 @@ public class ShadowMeters {
 
     /** A comparison that could not be stored (PostgreSQL down): it is still in the metrics. */
     void unstored() {
-        Counter.builder("gateway.shadow.comparisons.unstored").description("comparisons not stored in shadow_comparisons")
-                .register(registry).increment();
+        unstoredCounter().increment();
+    }
+
+    private Counter unstoredCounter() {
+        return Counter.builder("gateway.shadow.comparisons.unstored").description("comparisons not stored in shadow_comparisons")
+                .register(registry);
     }
 
     /** A pair given up because its primary did not end within gateway.shadow.primary-wait. */
     void primaryUnfinished() {
-        Counter.builder("gateway.shadow.primary.unfinished")
+        primaryUnfinishedCounter().increment();
+    }
+
+    private Counter primaryUnfinishedCounter() {
+        return Counter.builder("gateway.shadow.primary.unfinished")
                 .description("shadow pairs not compared: the primary did not end within gateway.shadow.primary-wait")
-                .register(registry).increment();
+                .register(registry);
     }
 
     void inFlight(Supplier<Number> count) {

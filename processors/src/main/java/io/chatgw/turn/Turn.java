@@ -57,6 +57,8 @@ public final class Turn {
     private volatile ExecutionMode fellBackFrom;
     private volatile long routeEventId;
     private volatile TurnOutcome outcome;
+    /** The W3C trace id of the request that opened this turn (null when tracing is off). */
+    private volatile String traceId;
     /** The client that posted the message went away before the turn's end event (the answer still completes). */
     private volatile boolean clientDisconnected;
     /** Set before the first run starts when this turn is compared with a shadow (and for a shadow turn). */
@@ -361,6 +363,15 @@ public final class Turn {
     /** How the turn ended (null while it runs): what the done/error event, usage record, metrics and log say. */
     public TurnOutcome outcome() {
         return outcome;
+    }
+
+    /** The W3C trace id of the request that opened this turn, null when tracing is off (the turn's log line). */
+    public String traceId() {
+        return traceId;
+    }
+
+    public void traceId(String traceId) {
+        this.traceId = traceId;
     }
 
     public long routeEventId() {

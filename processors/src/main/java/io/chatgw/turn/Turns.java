@@ -215,13 +215,7 @@ public class Turns {
                     .tag("path", path).publishPercentileHistogram().register(meters)
                     .record(Duration.ofNanos(turn.firstEventNanos() - turn.startedNanos()));
         }
-        log.info("chat turn request_id={} path={}{} outcome={}{} duration_ms={} first_event_ms={} tokens_in={} tokens_out={}{}",
-                turn.requestId(), path, turn.fallbackFrom() == null ? "" : " fallback_from=" + turn.fallbackFrom(),
-                outcome.status(), outcome.errorCode() == null ? "" : " error=" + outcome.errorCode(),
-                (now - turn.startedNanos()) / 1_000_000,
-                turn.firstEventNanos() == 0 ? -1 : (turn.firstEventNanos() - turn.startedNanos()) / 1_000_000,
-                turn.usage().promptTokens(), turn.usage().completionTokens(),
-                turn.historyNote().isEmpty() ? "" : " " + turn.historyNote());
+        TurnLog.ended(turn, now);
     }
 
     /**

@@ -61,6 +61,10 @@ public class LaunchedPlanes {
         this.recoveryTime = Timer.builder("gateway.plane.recovery.time")
                 .description("crash detected to the replacement's hello (its turns resume then)")
                 .publishPercentileHistogram().register(meters);
+        // every series at 0 from the start: an alert's increase() then counts the first crash/recovery/start too
+        CAUSES.forEach(cause -> crashCounter(cause));
+        java.util.List.of("resumed", "failed", "crash_loop").forEach(o -> recoveryCounter(o));
+        java.util.List.of("hello", "timeout", "failed").forEach(o -> startCounter(o));
         registry.whenGreeted(this::greeted);
         registry.whenDead(link -> {
             if (recovering.remove(link.userId()) != null) {
@@ -143,8 +147,7 @@ public class LaunchedPlanes {
      */
     public void exited(String userId, String vmId, String cause, String detail) {
         String tag = CAUSES.contains(cause) ? cause : "exited";
-        Counter.builder("gateway.plane.crashes").description("launched planes that exited unasked, by cause")
-                .tag("cause", tag).register(meters).increment();
+        crashCounter(tag).increment();
         starting.remove(userId);
         java.util.Deque<Long> times = crashes.computeIfAbsent(userId, u -> new java.util.ArrayDeque<>());
         synchronized (times) {
@@ -183,12 +186,25 @@ public class LaunchedPlanes {
     }
 
     private void recovery(String outcome) {
-        Counter.builder("gateway.plane.recoveries").description("crashed planes' turns: resumed by a replacement, or not")
-                .tag("outcome", outcome).register(meters).increment();
+        recoveryCounter(outcome).increment();
     }
 
     private void outcome(String outcome) {
-        Counter.builder("gateway.plane.starts").description("plane starts by outcome (hello, timeout, failed)")
-                .tag("outcome", outcome).register(meters).increment();
+        startCounter(outcome).increment();
+    }
+
+    private Counter crashCounter(String cause) {
+        return Counter.builder("gateway.plane.crashes").description("launched planes that exited unasked, by cause")
+                .tag("cause", cause).register(meters);
+    }
+
+    private Counter recoveryCounter(String outcome) {
+        return Counter.builder("gateway.plane.recoveries").description("crashed planes' turns: resumed by a replacement, or not")
+                .tag("outcome", outcome).register(meters);
+    }
+
+    private Counter startCounter(String outcome) {
+        return Counter.builder("gateway.plane.starts").description("plane starts by outcome (hello, timeout, failed)")
+                .tag("outcome", outcome).register(meters);
     }
 }

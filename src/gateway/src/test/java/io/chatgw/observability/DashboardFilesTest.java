@@ -1,0 +1,68 @@
+package io.chatgw.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * config/grafana/*.json are importable dashboards: a uid and title each, a Prometheus data source variable that every
+ * panel and target uses, unique panel ids, a PromQL expression per target; the expressions' metrics are checked
+ * against a real Prometheus by PrometheusScrapeIT.
+ */
+class DashboardFilesTest {
+
+    @Test
+    void theSixDashboardsOfTheIssueExist() {
+        assertThat(ObservabilityFiles.dashboards()).extracting(p -> p.getFileName().toString())
+                .contains("migration-overview.json", "resilience.json", "execution-planes.json",
+                        "relay-and-clients.json", "usage-and-events.json", "shadow.json");
+    }
+
+    @Test
+    void everyDashboardHasAPrometheusDataSourceVariableThatEveryPanelUses() {
+        Set<String> uids = new HashSet<>();
+        for (Path file : ObservabilityFiles.dashboards()) {
+            JsonNode d = ObservabilityFiles.read(file);
+            assertThat(d.path("uid").asText()).as(file + " uid").isNotBlank();
+            assertThat(uids.add(d.get("uid").asText())).as(file + " uid unique").isTrue();
+            assertThat(d.path("title").asText()).as(file + " title").isNotBlank();
+            JsonNode variable = d.at("/templating/list/0");
+            assertThat(variable.path("type").asText()).as(file + " first variable").isEqualTo("datasource");
+            assertThat(variable.path("query").asText()).isEqualTo("prometheus");
+            String ref = "${" + variable.get("name").asText() + "}";
+            Set<Integer> ids = new HashSet<>();
+            for (JsonNode panel : d.get("panels")) {
+                String title = file.getFileName() + ": " + panel.path("title").asText();
+                assertThat(ids.add(panel.get("id").asInt())).as(title + " id unique").isTrue();
+                assertThat(panel.has("gridPos")).as(title).isTrue();
+                if ("row".equals(panel.get("type").asText())) {
+                    continue;
+                }
+                assertThat(panel.at("/datasource/uid").asText()).as(title).isEqualTo(ref);
+                assertThat(panel.get("targets")).as(title + " targets").isNotEmpty();
+                for (JsonNode target : panel.get("targets")) {
+                    assertThat(target.at("/datasource/uid").asText()).as(title).isEqualTo(ref);
+                    assertThat(target.path("expr").asText()).as(title + " expr").isNotBlank();
+                }
+            }
+        }
+    }
+
+    @Test
+    void metricNamesAreReadFromExpressionsWithoutLabelsOrFunctions() {
+        assertThat(ObservabilityFiles.metricNames(
+                "sum by (path, le) (rate(gateway_time_to_first_event_seconds_bucket{path=~\"new|legacy\"}[5m])) "
+                        + "/ on (path) group_left sum by (path) (gateway_requests_total) > 0.05 and max(up)"))
+                .isEqualTo(Set.of("gateway_time_to_first_event_seconds_bucket", "gateway_requests_total", "up"));
+        assertThat(ObservabilityFiles.metricNames("histogram_quantile(0.99, sum by (le) (rate(x_bucket[$__rate_interval])))"))
+                .isEqualTo(Set.of("x_bucket"));
+        assertThat(ObservabilityFiles.metricNames("x_total unless x_total offset 10m > 1.5"))
+                .isEqualTo(Set.of("x_total"));
+        assertThat(List.of(ObservabilityFiles.forPrometheus("rate(x[$__rate_interval])"))).containsExactly("rate(x[1m])");
+    }
+}
