@@ -304,8 +304,8 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     if (!acceptDownlink(frame)) {
       return;
     }
-    String sessionId = text(frame, "session_id");
-    String requestId = text(frame, "request_id");
+    String sessionId = PlaneFrames.text(frame, "session_id");
+    String requestId = PlaneFrames.text(frame, "request_id");
     Object message = frame.getValue("message");
     if (sessionId == null || requestId == null) {
       LOG.warning("a user_message without session_id or request_id: " + frame.encode());
@@ -357,8 +357,8 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     if (!acceptDownlink(frame)) {
       return;
     }
-    String sessionId = text(frame, "session_id");
-    String requestId = text(frame, "request_id");
+    String sessionId = PlaneFrames.text(frame, "session_id");
+    String requestId = PlaneFrames.text(frame, "request_id");
     PlaneTurn turn = sessionId == null ? null : turns.get(sessionId);
     if (turn != null && (requestId == null || requestId.equals(turn.requestId()))) {
       turn.cancel();
@@ -393,10 +393,5 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     List<Runnable> waiting = new ArrayList<>(writableWaiters);
     writableWaiters.clear();
     waiting.forEach(Runnable::run);
-  }
-
-  private static String text(JsonObject frame, String field) {
-    Object value = frame.getValue(field);
-    return value instanceof String && !((String) value).isBlank() ? (String) value : null;
   }
 }

@@ -19,6 +19,12 @@ final class PlaneFrames {
    * The chat messages of a {@code user_message}'s {@code history} or {@code continuation}: the entries that are
    * objects with a string {@code role}, as sent ({@code content}, {@code tool_calls}, {@code tool_call_id}).
    */
+  /** A frame's string field, or null when it is missing, not a string or blank. */
+  static String text(JsonObject frame, String field) {
+    Object value = frame.getValue(field);
+    return value instanceof String && !((String) value).isBlank() ? (String) value : null;
+  }
+
   static JsonArray messages(Object value) {
     JsonArray messages = new JsonArray();
     if (value instanceof JsonArray) {
