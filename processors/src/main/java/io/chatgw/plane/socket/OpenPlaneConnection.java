@@ -2,7 +2,6 @@ package io.chatgw.plane.socket;
 
 import io.chatgw.plane.PlaneProperties;
 import io.vertx.core.http.ServerWebSocket;
-import io.chatgw.plane.PlaneProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
@@ -32,8 +31,9 @@ public class OpenPlaneConnection implements Processor {
         ServerWebSocket socket = exchange.getIn().getBody(ServerWebSocket.class);
         String key = exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
         PlaneConnection connection = connections.open(key, socket);
-        connections.run(connection, "direct:plane-admit", null, System.nanoTime());
-        // from now on the connection's messages are assembled within max-frame-bytes (frame_too_large beyond)
+        // from the next message on, the connection's messages are assembled within max-frame-bytes
+        // (frame_too_large beyond); installed before the admission can welcome the plane, which may then send at once
         PlaneFrameAssembler.install(socket, config.maxFrameBytes(), message -> queue.queue(key, message));
+        connections.run(connection, "direct:plane-admit", null, System.nanoTime());
     }
 }

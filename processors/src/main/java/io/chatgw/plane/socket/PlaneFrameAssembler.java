@@ -16,9 +16,10 @@ import java.util.function.Consumer;
  *
  * <p>It takes over from the component's message aggregation (Vert.x's aggregation would hold a whole message and,
  * past its own limit, drop it and deliver the rest as a new message): installed when the connection opens, it
- * removes the component's message handlers on the first frame it sees, on the socket's event loop. That frame
- * went to the component's aggregation too (Vert.x hands a frame to it first), so the assembler leaves it to it;
- * every later frame is the assembler's alone. Each message is handed to the socket Vert.x's single worker thread,
+ * removes the component's message handlers on the first final data frame it sees, on the socket's event loop.
+ * Every frame up to that one went to the component's aggregation too (Vert.x hands a frame to it first), so the
+ * assembler leaves the message it ends to the aggregation: a message already in progress when the assembler was
+ * installed (a plane may send as soon as it is connected) arrives whole. Every later frame is the assembler's alone. Each message is handed to the socket Vert.x's single worker thread,
  * as the component hands its events, so frames stay in arrival order behind the ones the component delivered.
  * Control frames (ping, pong, close) are Vert.x's.
  */
@@ -47,16 +48,18 @@ final class PlaneFrameAssembler implements Handler<WebSocketFrame> {
     @Override
     public void handle(WebSocketFrame frame) {
         if (!tookOver) {
-            tookOver = true;
-            socket.textMessageHandler(null); // on the event loop: no frame reaches the aggregation after this one
-            socket.binaryMessageHandler(null);
-            return; // this frame went to the component's aggregation
+            if (frame.isFinal() && (frame.isText() || frame.isBinary() || frame.isContinuation())) {
+                tookOver = true;
+                socket.textMessageHandler(null); // on the event loop: no frame reaches the aggregation after this one
+                socket.binaryMessageHandler(null);
+            }
+            return; // this frame went to the component's aggregation, which completes the message it belongs to
         }
         switch (frame.type()) {
             case TEXT, BINARY -> start(frame.type() == io.vertx.core.http.WebSocketFrameType.BINARY);
             case CONTINUATION -> {
                 if (!open) {
-                    start(false); // its start came before the assembler took over: read as what it is, a fragment
+                    start(false); // a continuation with no start (a protocol error Vert.x lets through): a fragment
                 }
             }
             default -> {
