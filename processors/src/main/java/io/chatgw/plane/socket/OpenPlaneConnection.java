@@ -1,7 +1,7 @@
 package io.chatgw.plane.socket;
 
-import io.chatgw.plane.PlaneProperties;
 import io.vertx.core.http.ServerWebSocket;
+import io.chatgw.plane.PlaneProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
