@@ -49,6 +49,8 @@ public final class ExchangeKeys {
     /** Headers the HTTP layer hands to the routes. */
     public static final String HTTP_AUTHORIZATION = "Authorization";
     public static final String HTTP_CONTENT_TYPE = "Content-Type";
+    /** The caller's W3C trace context header, if any (a turn's span continues it: io.chatgw.tracing.TurnTraces). */
+    public static final String TRACEPARENT = "traceparent";
     /** The client's IP address as the HTTP layer saw it (the source of an audited authentication failure). */
     public static final String REMOTE_ADDRESS = "gatewayRemoteAddress";
     public static final String SESSION_ID_HEADER = "sessionId";

@@ -31,15 +31,19 @@ public final class DescribeUsageEvent implements Processor {
         record.computeIfPresent("model", (k, v) -> Audit.clip(String.valueOf(v), 100));
         record.putIfAbsent("estimated", false);
         String requestId = String.valueOf(record.get("requestId"));
-        String id = "usage:" + requestId + ":" + record.get("attempt");
         String org = String.valueOf(record.get("orgId"));
-        exchange.getMessage().setBody(new Event(UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)),
+        exchange.getMessage().setBody(new Event(eventId(requestId, record.get("attempt")),
                 Event.USAGE, org, Instant.now(), record));
         String model = record.get("model") == null ? "none" : String.valueOf(record.get("model"));
         if (!"shadow".equals(record.get("status"))) {
             meters.tokens(org, model, "input", number(record.get("tokensIn")));
             meters.tokens(org, model, "output", number(record.get("tokensOut")));
         }
+    }
+
+    /** A run's usage event id, from its request id and attempt (also on the run's span: io.chatgw.tracing). */
+    public static UUID eventId(String requestId, Object attempt) {
+        return UUID.nameUUIDFromBytes(("usage:" + requestId + ":" + attempt).getBytes(StandardCharsets.UTF_8));
     }
 
     private static long number(Object v) {

@@ -26,11 +26,14 @@ public final class BoundedTagValues {
 
     /** {@code value} itself while it is valid and within the bound, else {@value #OTHER}. */
     public String of(String value) {
-        if (value == null || !VALID.matcher(value).matches()) {
+        if (value == null) {
             return OTHER;
         }
-        if (seen.contains(value)) {
+        if (seen.contains(value)) { // seen values were valid: no regex on the common path
             return value;
+        }
+        if (!VALID.matcher(value).matches()) {
+            return OTHER;
         }
         synchronized (seen) {
             if (seen.size() < max) {

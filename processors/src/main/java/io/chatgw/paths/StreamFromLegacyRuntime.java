@@ -78,11 +78,22 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
      * {@value #SHADOW_OF_HEADER} (the primary's request id): the runtime must not apply side effects for it.
      */
     static Map<String, String> headers(Turn turn) {
-        if (!turn.isShadow()) {
-            return Map.of("X-Request-Id", turn.requestId().toString());
+        Map<String, String> headers = new java.util.HashMap<>(4);
+        headers.put("X-Request-Id", turn.requestId().toString());
+        if (turn.isShadow()) {
+            headers.put(SHADOW_HEADER, "true");
+            headers.put(SHADOW_OF_HEADER, turn.shadowOf().requestId().toString());
         }
-        return Map.of("X-Request-Id", turn.requestId().toString(), SHADOW_HEADER, "true",
-                SHADOW_OF_HEADER, turn.shadowOf().requestId().toString());
+        traceparent(turn, headers);
+        return headers;
+    }
+
+    /** The running path span's W3C {@code traceparent} (docs/operations.md#traces), when tracing is on. */
+    static void traceparent(Turn turn, Map<String, String> headers) {
+        PathRun run = turn.currentRun();
+        if (run != null && run.traceparent() != null) {
+            headers.put("traceparent", run.traceparent());
+        }
     }
 
     @Override

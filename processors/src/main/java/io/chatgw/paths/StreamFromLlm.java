@@ -65,6 +65,7 @@ public class StreamFromLlm extends StreamIntoRun {
         body.put("stream_options", Map.of("include_usage", true));
         Map<String, String> headers = new HashMap<>();
         headers.put("X-Request-Id", turn.requestId().toString());
+        StreamFromLegacyRuntime.traceparent(turn, headers);
         if (config.apiKey() != null && !config.apiKey().isBlank()) {
             headers.put("Authorization", "Bearer " + config.apiKey());
         }

@@ -22,10 +22,12 @@ public class OpenTurn implements Processor {
 
     private final Turns turns;
     private final JdbcTemplate jdbc;
+    private final io.chatgw.tracing.TurnTraces traces;
 
-    public OpenTurn(Turns turns, JdbcTemplate jdbc) {
+    public OpenTurn(Turns turns, JdbcTemplate jdbc, io.chatgw.tracing.TurnTraces traces) {
         this.turns = turns;
         this.jdbc = jdbc;
+        this.traces = traces;
     }
 
     @Override
@@ -37,6 +39,7 @@ public class OpenTurn implements Processor {
                 exchange.getProperty(ExchangeKeys.MESSAGE, String.class),
                 history(exchange),
                 requestId(exchange));
+        traces.opened(turn, exchange.getIn().getHeader(ExchangeKeys.TRACEPARENT, String.class));
         turn.keptInConversation(!Boolean.FALSE.equals(exchange.getProperty(ExchangeKeys.KEEP_CONVERSATION, Boolean.class)));
         turn.historyNote(exchange.getProperty(ExchangeKeys.HISTORY_NOTE, String.class));
         @SuppressWarnings("unchecked")

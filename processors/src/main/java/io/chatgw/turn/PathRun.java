@@ -30,6 +30,8 @@ public final class PathRun {
     private final int attempt;
     private final ExecutionMode fallbackFrom;
     private final long startedNanos = System.nanoTime();
+    private volatile String traceparent;
+    private volatile String planeTraceparent;
     /** Completes at the first event published, or at a successful end without any; fails at a failure before. */
     private final CompletableFuture<Void> firstEvent = new CompletableFuture<>();
     private final CompletableFuture<Void> end = new CompletableFuture<>();
@@ -202,6 +204,24 @@ public final class PathRun {
     /** Whether any event of this run reached the client. */
     public boolean reachedClient() {
         return firstEventNanos != 0;
+    }
+
+    /** This run's span as W3C {@code traceparent} (sent to its upstream), null when tracing is off. */
+    public String traceparent() {
+        return traceparent;
+    }
+
+    public void traceparent(String traceparent) {
+        this.traceparent = traceparent;
+    }
+
+    /** The plane's span context as it sent it back on its frames (new path), null if none. */
+    public String planeTraceparent() {
+        return planeTraceparent;
+    }
+
+    public void planeTraceparent(String traceparent) {
+        this.planeTraceparent = traceparent;
     }
 
     public Turn turn() {

@@ -57,8 +57,8 @@ public final class Turn {
     private volatile ExecutionMode fellBackFrom;
     private volatile long routeEventId;
     private volatile TurnOutcome outcome;
-    /** The W3C trace id of the request that opened this turn (null when tracing is off). */
-    private volatile String traceId;
+    private volatile Object span; // an OpenTelemetry Span and who starts its runs' spans; null when tracing is off
+    private volatile io.chatgw.tracing.TurnTraces traces;
     /** The client that posted the message went away before the turn's end event (the answer still completes). */
     private volatile boolean clientDisconnected;
     /** Set before the first run starts when this turn is compared with a shadow (and for a shadow turn). */
@@ -104,6 +104,9 @@ public final class Turn {
         }
         PathRun run = new PathRun(this, path, runs.size() + 1, fellBackFrom);
         runs.add(run);
+        if (traces != null) {
+            traces.runStarted(run);
+        }
         return run;
     }
 
@@ -365,13 +368,15 @@ public final class Turn {
         return outcome;
     }
 
-    /** The W3C trace id of the request that opened this turn, null when tracing is off (the turn's log line). */
-    public String traceId() {
-        return traceId;
+    /** The turn's span (set by TurnTraces when tracing is on), null otherwise. */
+    public Object span() {
+        return span;
     }
 
-    public void traceId(String traceId) {
-        this.traceId = traceId;
+    /** Set by {@link io.chatgw.tracing.TurnTraces#opened}: the span, and the traces its runs' spans come from. */
+    public void span(Object span, io.chatgw.tracing.TurnTraces traces) {
+        this.span = span;
+        this.traces = traces;
     }
 
     public long routeEventId() {

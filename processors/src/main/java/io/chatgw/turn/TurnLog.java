@@ -52,8 +52,9 @@ final class TurnLog {
                 .addKeyValue("duration_ms", durationMs)
                 .addKeyValue("tokens_in", turn.usage().promptTokens())
                 .addKeyValue("tokens_out", turn.usage().completionTokens());
-        if (turn.traceId() != null) {
-            line = line.addKeyValue("trace_id", turn.traceId());
+        String traceId = io.chatgw.tracing.TurnTraces.traceIdOf(turn);
+        if (traceId != null) {
+            line = line.addKeyValue("trace_id", traceId);
         }
         if (outcome.errorCode() != null) {
             line = line.addKeyValue("error", outcome.errorCode());

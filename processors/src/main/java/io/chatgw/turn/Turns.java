@@ -42,10 +42,12 @@ public class Turns {
     private final RuntimeMonitor monitor;
     private final Conversations conversations;
     private final MetricTags tags;
+    private final io.chatgw.tracing.TurnTraces traces;
 
     public Turns(SessionRelay relay, ObjectMapper json, MeterRegistry meters, GatewayProperties properties,
-                 RuntimeMonitor monitor, Conversations conversations, MetricTags tags) {
+                 RuntimeMonitor monitor, Conversations conversations, MetricTags tags, io.chatgw.tracing.TurnTraces traces) {
         this.tags = tags;
+        this.traces = traces;
         this.monitor = monitor;
         this.conversations = conversations;
         this.relay = relay;
@@ -134,6 +136,7 @@ public class Turns {
         data.put("reason", reason);
         turn.fellBackFrom(from);
         turn.publish(ChatEventTypes.FALLBACK, data);
+        traces.fellBack(turn, from, to, reason);
         Counter.builder("gateway.fallbacks").description("turns answered by another path after theirs failed before its first event")
                 .tag("from", from.wire()).tag("to", to.wire()).tag("reason", reason).register(meters).increment();
         log.info("chat turn request_id={} fallback from={} to={} reason={}", turn.requestId(), from, to, reason);
@@ -216,6 +219,7 @@ public class Turns {
                     .record(Duration.ofNanos(turn.firstEventNanos() - turn.startedNanos()));
         }
         TurnLog.ended(turn, now);
+        traces.ended(turn);
     }
 
     /**

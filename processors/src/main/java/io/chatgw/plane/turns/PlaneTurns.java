@@ -38,6 +38,9 @@ public class PlaneTurns {
             frame.put("request_id", planeTurn.requestId());
             frame.put("message", run.turn().message());
             frame.put("history", history);
+            if (run.traceparent() != null) {
+                frame.put("traceparent", run.traceparent()); // W3C trace context: the plane continues the turn's trace
+            }
             if (run.turn().isShadow()) {
                 frame.put("shadow", true); // docs/protocol.md: answer it, apply no side effects
             }

@@ -83,6 +83,9 @@ public class RelayPlaneEvent implements Processor {
             }
             throw new PlaneFrameException("unknown_request", "request " + requestId + " is not running in session " + sessionId);
         }
+        if (turn.run().traceparent() != null && turn.run().planeTraceparent() == null && frame.has("traceparent")) {
+            turn.run().planeTraceparent(io.chatgw.tracing.TurnTraces.validTraceparent(frame.path("traceparent").asText(null)));
+        }
         synchronized (turn) {
             if (!turn.accept(seq)) {
                 duplicates.increment();

@@ -38,6 +38,7 @@ final class RouteCalls {
             exchange.getIn().setBody(body);
             setHeader(exchange, ExchangeKeys.HTTP_AUTHORIZATION, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             setHeader(exchange, ExchangeKeys.HTTP_CONTENT_TYPE, request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+            setHeader(exchange, ExchangeKeys.TRACEPARENT, request.headers().firstHeader(ExchangeKeys.TRACEPARENT)); // validated by TurnTraces
             setHeader(exchange, ExchangeKeys.REMOTE_ADDRESS, request.remoteAddress()
                     .map(a -> a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()).orElse(null));
             request.pathVariables().forEach((name, value) -> setHeader(exchange, name, value));

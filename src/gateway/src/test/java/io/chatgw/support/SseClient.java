@@ -110,11 +110,18 @@ public final class SseClient {
     }
 
     public Stream post(String path, String token, String json) throws IOException, InterruptedException {
+        return post(path, token, json, java.util.Map.of());
+    }
+
+    /** As above, with extra request headers (e.g. {@code traceparent}). */
+    public Stream post(String path, String token, String json, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(b::header);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

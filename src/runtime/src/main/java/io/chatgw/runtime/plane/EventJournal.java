@@ -58,7 +58,11 @@ final class EventJournal {
   long append(String sessionId, String requestId, String event, JsonObject data) {
     PlaneState.Session session = state.session(sessionId);
     long seq = ++session.lastSeq;
-    session.unacked.addLast(PlaneFrames.sseEvent(sessionId, requestId, seq, event, data));
+    JsonObject frame = PlaneFrames.sseEvent(sessionId, requestId, seq, event, data);
+    if (session.openTurn != null && session.openTurn.getValue("traceparent") instanceof String traceparent) {
+      frame.put("traceparent", traceparent); // the plane's span of the turn (PlaneTrace)
+    }
+    session.unacked.addLast(frame);
     while (session.unacked.size() > maxUnacked) {
       JsonObject dropped = session.unacked.removeFirst();
       LOG.warning("session " + sessionId + ": more than " + maxUnacked

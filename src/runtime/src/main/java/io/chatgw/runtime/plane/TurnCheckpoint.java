@@ -20,7 +20,8 @@ final class TurnCheckpoint {
   static JsonObject of(JsonObject userMessage, PlaneState.Session session) {
     return new JsonObject().put("request_id", userMessage.getValue("request_id"))
         .put("message", userMessage.getValue("message")).put("history", userMessage.getValue("history"))
-        .put("parameters", userMessage.getValue("parameters")).put("first_seq", session.lastSeq + 1);
+        .put("parameters", userMessage.getValue("parameters")).put("first_seq", session.lastSeq + 1)
+        .put("traceparent", PlaneTrace.child(userMessage.getValue("traceparent"))); // kept: a resumed turn continues it
   }
 
   /**
