@@ -1,5 +1,6 @@
 package io.chatgw.plane.socket;
 
+import io.chatgw.plane.PlaneProperties;
 import io.vertx.core.http.ServerWebSocket;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
