@@ -33,7 +33,7 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
     private final LegacyEventMapping mapping;
 
     public StreamFromLegacyRuntime(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters);
+        super(vertx, meters, ExecutionMode.LEGACY);
         this.config = properties.legacy();
         this.client = UpstreamClients.create(vertx, config);
         this.json = json;

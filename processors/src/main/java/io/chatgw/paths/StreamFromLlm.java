@@ -34,7 +34,7 @@ public class StreamFromLlm extends StreamIntoRun {
     private final ObjectMapper json;
 
     public StreamFromLlm(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters);
+        super(vertx, meters, ExecutionMode.DIRECT_LLM);
         this.config = properties.llm();
         this.client = UpstreamClients.create(vertx, config.asUpstream());
         this.json = json;

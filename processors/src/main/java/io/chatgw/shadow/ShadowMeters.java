@@ -20,7 +20,7 @@ public class ShadowMeters {
     public ShadowMeters(MeterRegistry registry) {
         this.registry = registry;
         // the failure counters at 0 from the start (dashboards and alerts see them before the first failure)
-        java.util.List.of("cost_cap", "pool_full", "concurrency").forEach(this::skippedCounter);
+        ShadowAdmission.SKIP_REASONS.forEach(this::skippedCounter);
         primaryUnfinishedCounter();
     }
 
@@ -30,7 +30,7 @@ public class ShadowMeters {
                 .tag("kind", kind).tag("target", target).tag("outcome", outcome).register(registry).increment();
     }
 
-    /** A sample that was not run: {@code cost_cap}, {@code pool_full}, {@code concurrency}. */
+    /** A sample that was not run: {@code cost_cap}, {@code pool_full}, {@code concurrency}, {@code route_stopped}. */
     void skipped(String reason) {
         skippedCounter(reason).increment();
     }
