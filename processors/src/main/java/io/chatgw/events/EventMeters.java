@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class EventMeters {
 
-    static final List<String> TYPES = List.of(Event.USAGE, Event.AUDIT, Event.PLANE_USAGE);
+    static final List<String> TYPES = List.of(Event.USAGE, Event.AUDIT, Event.PLANE_USAGE, Event.SHADOW_COMPARISON);
 
     private final MeterRegistry meters;
     private final MetricTags tags;
@@ -35,7 +35,9 @@ public final class EventMeters {
         for (String type : TYPES) { // visible at 0 before the first event
             accepted(type);
             written(type);
-            published(type);
+            if (!Event.SHADOW_COMPARISON.equals(type)) { // never on Kafka
+                published(type);
+            }
             refused(type);
             dead(type);
         }

@@ -18,11 +18,14 @@ import java.util.function.Function;
 public abstract class StreamIntoRun extends StartPath {
 
     protected final Vertx vertx;
-    private final MeterRegistry meters;
+    private final Counter ignored;
 
-    protected StreamIntoRun(Vertx vertx, MeterRegistry meters) {
+    /** @param path the path this streams for: its {@code gateway_upstream_events_ignored_total} is there at 0 from the start */
+    protected StreamIntoRun(Vertx vertx, MeterRegistry meters, io.chatgw.core.ExecutionMode path) {
         this.vertx = vertx;
-        this.meters = meters;
+        this.ignored = Counter.builder("gateway.upstream.events.ignored")
+                .description("upstream events with no chat event to map to")
+                .tag("path", path.wire()).register(meters);
     }
 
     /** Starts the upstream call, feeding its events to {@code listener}. */
@@ -59,9 +62,7 @@ public abstract class StreamIntoRun extends StartPath {
             } else if (outcome instanceof PathOutcome.Failed f) {
                 throw GatewayException.upstream(f.code(), f.message());
             } else if (outcome instanceof PathOutcome.Ignored) {
-                Counter.builder("gateway.upstream.events.ignored")
-                        .description("upstream events with no chat event to map to")
-                        .tag("path", run.path().wire()).register(meters).increment();
+                ignored.increment();
             }
         }
         return finished;

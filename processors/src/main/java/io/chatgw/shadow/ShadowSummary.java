@@ -113,8 +113,9 @@ public class ShadowSummary {
         g.put("first_event_delta_ms", percentiles(null, null));
         g.put("duration_delta_ms", percentiles(null, null));
         g.put("errors", new LinkedHashMap<>(Map.of("primary", new LinkedHashMap<>(), "shadow", new LinkedHashMap<>())));
-        g.put("skipped", new LinkedHashMap<>(Map.of(ShadowAdmission.COST_CAP, 0L, ShadowAdmission.POOL_FULL, 0L,
-                ShadowAdmission.CONCURRENCY, 0L)));
+        Map<String, Object> skipped = new LinkedHashMap<>();
+        ShadowAdmission.SKIP_REASONS.forEach(reason -> skipped.put(reason, 0L));
+        g.put("skipped", skipped);
         return g;
     }
 

@@ -238,8 +238,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
-  public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
-    return llm.streamChat(messages, parameters, listener);
+  public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
+      LlmStreamListener listener) {
+    return llm.streamChat(messages, parameters, headers, listener);
   }
 
   @Override
@@ -338,6 +339,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       turn.parameters(parameters);
     }
     turn.shadow(Boolean.TRUE.equals(frame.getValue("shadow"))); // docs/protocol.md: no side effects
+    turn.traceparent(session.openTurn.getString("traceparent")); // the plane's span, also on the LLM call
     turns.put(sessionId, turn);
     turn.start();
   }

@@ -28,6 +28,7 @@ final class PlaneTurn implements LlmStreamListener {
   private LlmChatClient.LlmCall call;
   private JsonObject parameters = new JsonObject();
   private boolean shadow;
+  private String traceparent;
   private JsonArray continuation = new JsonArray();
   private String finishReason;
   private boolean paused;
@@ -74,6 +75,11 @@ final class PlaneTurn implements LlmStreamListener {
 
   void shadow(boolean shadow) {
     this.shadow = shadow;
+  }
+
+  /** The plane's span of this turn ({@code traceparent}, continuing the gateway's), sent with the LLM call. */
+  void traceparent(String traceparent) {
+    this.traceparent = traceparent;
   }
 
   void start() {
@@ -215,7 +221,14 @@ final class PlaneTurn implements LlmStreamListener {
   private void startLlm() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
     continuation.forEach(messages::add);
-    call = host.streamChat(messages, parameters, this);
+    java.util.Map<String, String> headers = new java.util.HashMap<>(2);
+    if (traceparent != null) {
+      headers.put(io.chatgw.runtime.TraceContext.HEADER, traceparent);
+    }
+    if (shadow) {
+      headers.put("X-Gateway-Shadow", "true"); // the LLM's side can tell a shadow too (docs/shadow.md)
+    }
+    call = host.streamChat(messages, parameters, headers, this);
     pauseWhileBackedUp();
   }
 

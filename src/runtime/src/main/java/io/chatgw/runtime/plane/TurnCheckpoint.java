@@ -21,7 +21,7 @@ final class TurnCheckpoint {
     return new JsonObject().put("request_id", userMessage.getValue("request_id"))
         .put("message", userMessage.getValue("message")).put("history", userMessage.getValue("history"))
         .put("parameters", userMessage.getValue("parameters")).put("first_seq", session.lastSeq + 1)
-        .put("traceparent", PlaneTrace.child(userMessage.getValue("traceparent"))); // kept: a resumed turn continues it
+        .put("traceparent", io.chatgw.runtime.TraceContext.child(userMessage.getValue("traceparent"))); // kept: a resumed turn continues it
   }
 
   /**
@@ -46,6 +46,7 @@ final class TurnCheckpoint {
       turn.parameters(parameters);
     }
     turn.alreadyEmitted(already);
+    turn.traceparent(checkpoint.getValue("traceparent") instanceof String span ? span : null);
     return turn;
   }
 
