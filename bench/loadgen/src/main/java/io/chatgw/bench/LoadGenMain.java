@@ -209,7 +209,7 @@ public final class LoadGenMain {
               config.getDouble("settleSeconds", 10.0));
           // fresh sessions per cell: a turn a previous cell left running must not answer 409 here
           freshSessions(target, concurrency);
-          JitClock jit = target.kind() == TargetSpec.Kind.GATEWAY ? new JitClock(target.baseUrl()) : null;
+          JitClock jit = target.baseUrl() != null ? new JitClock(target.baseUrl()) : null; // this gateway, either API
           var jitBefore = jit == null ? java.util.OptionalDouble.empty() : jit.compileMillis();
           long t0 = System.nanoTime();
           CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
@@ -275,7 +275,7 @@ public final class LoadGenMain {
     CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
     log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
     JsonObject settle = warmup.getJsonObject("jitSettle");
-    if (settle != null && target.kind() == TargetSpec.Kind.GATEWAY) {
+    if (settle != null && target.baseUrl() != null) {
       settleJit(target, plan, settle);
     }
   }
