@@ -90,8 +90,8 @@ class OpenAiResponsesIT extends OpenAiTestBase {
             assertThat(u.totalTokens()).isEqualTo(u.inputTokens() + 5);
         });
         Map<String, Object> usage = awaitUsageRecord(requestId);
-        assertThat(((Number) usage.get("completion_tokens")).intValue()).isEqualTo(5);
-        assertThat(usage.get("execution_mode")).isEqualTo("direct_llm");
+        assertThat(((Number) usage.get("tokens_out")).intValue()).isEqualTo(5);
+        assertThat(usage.get("path")).isEqualTo("direct_llm");
     }
 
     @Test
