@@ -29,6 +29,11 @@ public final class ExchangeKeys {
     public static final String LLM_PARAMETERS = "llmParameters";
     /** Boolean.FALSE: the session's conversation does not keep this turn (a per-request OpenAI session). */
     public static final String KEEP_CONVERSATION = "keepConversation";
+    /**
+     * A {@link io.chatgw.turn.ConversationLink} for the turn (an OpenAI response: kept or not, the response it
+     * continues, its input's earlier messages); absent: {@link #KEEP_CONVERSATION} decides.
+     */
+    public static final String CONVERSATION_LINK = "conversationLink";
     /** The {@link io.chatgw.conversation.ConversationTurn} an ended turn adds, while it is written. */
     public static final String CONVERSATION_TURN = "conversationTurn";
     /**
