@@ -1,17 +1,17 @@
 package io.chatgw.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
+import io.chatgw.core.StrictJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * Validates a chat message body: JSON content type, a JSON object, a non-empty string {@code message}.
+ * Validates a chat message body: JSON content type, a JSON object read by {@link StrictJson}, a non-empty string
+ * {@code message}.
  * (The body size limit is enforced while reading it, before the route runs.)
  */
 @Component("parseChatMessage")
@@ -57,17 +57,6 @@ public class ParseChatMessage implements Processor {
     }
 
     static JsonNode readObject(ObjectMapper json, byte[] body) {
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
-        return node;
+        return StrictJson.readObject(json, body);
     }
 }

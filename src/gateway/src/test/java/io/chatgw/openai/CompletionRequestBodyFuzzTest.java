@@ -44,7 +44,10 @@ class CompletionRequestBodyFuzzTest {
             assertThat(e.code()).isNotBlank();
             return;
         }
-        assertThat(request.message()).isNotNull();
+        assertThat(request.message()).isNotNull().doesNotContain("\u0000"); // StrictJson refuses NUL in any text
+        if (request.user() != null) {
+            assertThat(request.user()).doesNotContain("\u0000");
+        }
         assertThat(request.history()).isNotNull();
         assertThat(request.continuation()).isNotNull();
         assertThat(request.parameters()).isNotNull();
