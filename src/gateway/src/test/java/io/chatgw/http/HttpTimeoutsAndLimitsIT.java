@@ -94,9 +94,13 @@ class HttpTimeoutsAndLimitsIT extends GatewayTestBase {
         String token = tokenFor("u-alice", "org-acme");
         String session = newSession(token);
         try {
-            for (int i = 0; i < limits.maxConnectionsPerSource(); i++) { // each follows a session: no idle timeout
-                held.add(RawHttp.connect(port, source).send(head("GET", "/api/v1/sessions/" + session + "/events",
-                        "Authorization: Bearer " + token, "Accept: text/event-stream")));
+            // each follows a session (a request in progress: no idle timeout), and its answer proves the gateway
+            // accepted it (a client's connect returns once the kernel queued it, before the server took it)
+            for (int i = 0; i < limits.maxConnectionsPerSource(); i++) {
+                RawHttp http = RawHttp.connect(port, source).send(head("GET", "/api/v1/sessions/" + session + "/events",
+                        "Authorization: Bearer " + token, "Accept: text/event-stream"));
+                held.add(http);
+                assertThat(http.read().status()).isEqualTo(200);
             }
             try (RawHttp refused = RawHttp.connect(port, source)) {
                 RawHttp.Response response = refused.read();
