@@ -95,6 +95,9 @@ public final class RawHttp implements AutoCloseable {
             headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (headers.getOrDefault("content-type", "").startsWith("text/event-stream")) {
+            return new Response(status, headers, ""); // a stream: its events are not read here
+        }
         if (headers.containsKey("content-length")) {
             int length = Integer.parseInt(headers.get("content-length"));
             body.write(in.readNBytes(length));
@@ -104,7 +107,7 @@ public final class RawHttp implements AutoCloseable {
                 line();
             }
             line();
-        } else if (!headers.containsKey("content-type") || !headers.get("content-type").startsWith("text/event-stream")) {
+        } else {
             body.write(in.readAllBytes());
         }
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
