@@ -4,6 +4,8 @@ package io.chatgw.core;
 public final class ExchangeKeys {
     /** {@link io.chatgw.auth.Caller} set by authenticateCaller. */
     public static final String CALLER = "caller";
+    /** Set (true) when the caller authenticated with an API key rather than a user JWT (AuthenticateCaller). */
+    public static final String CALLER_VIA_API_KEY = "callerViaApiKey";
     /** {@link io.chatgw.session.ChatSession} set by loadOwnedSession / createSession. */
     public static final String SESSION = "session";
     /** The user's message text, set by parseChatMessage. */

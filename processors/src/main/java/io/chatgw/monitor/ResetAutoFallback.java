@@ -1,13 +1,11 @@
 package io.chatgw.monitor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -66,17 +64,7 @@ public class ResetAutoFallback implements Processor {
         if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
             throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json");
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
+        JsonNode node = io.chatgw.core.StrictJson.readObject(json, body);
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();

@@ -1,12 +1,11 @@
 package io.chatgw.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
+import io.chatgw.core.StrictJson;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -46,18 +45,7 @@ public class CreateApiKey implements Processor {
         if (body == null || body.length == 0) {
             throw GatewayException.badRequest("missing_body", "expected {\"user_id\": \"...\", \"name\": \"...\"}");
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
-        return node;
+        return StrictJson.readObject(json, body);
     }
 
     private static String text(JsonNode body, String field) {

@@ -66,7 +66,14 @@ public record PlaneProperties(
         @DefaultValue("5s") Duration mcpTimeout,
         /** A plane's turn fails with upstream_timeout without a first event / without any event for this long. */
         @DefaultValue("30s") Duration firstEventTimeout,
-        @DefaultValue("60s") Duration idleTimeout) {
+        @DefaultValue("60s") Duration idleTimeout,
+        /** An admitted connection that has not said hello this long after its upgrade is closed 1008. */
+        @DefaultValue("10s") Duration helloTimeout,
+        /**
+         * A /ws/vm connection that sends nothing for this long is closed, before its upgrade (a handshake that
+         * never comes) as after it (a live plane answers every heartbeat ping, so keep it well above heartbeat-interval).
+         */
+        @DefaultValue("60s") Duration socketIdleTimeout) {
 
     public PlaneProperties {
         if (port < 1 || port > 65535) {
