@@ -21,8 +21,9 @@ public final class EventStore {
     private static final String USAGE = """
             WITH touched AS (UPDATE sessions SET last_active_at = now() WHERE id = ?::uuid)
             INSERT INTO usage_records (id, request_id, attempt, session_id, user_id, org_id, path, fallback_from,
-              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at, ttft_ms)
-            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at, ttft_ms,
+              invalid_reason)
+            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     private static final String AUDIT = """
             INSERT INTO audit_log (event_id, occurred_at, actor, org_id, action, target, request_id, details)
@@ -66,7 +67,7 @@ public final class EventStore {
                         e.text("fallbackFrom"), bool(e, "fellBack"), e.text("status"), e.text("model"),
                         number(e, "tokensIn", 0), number(e, "tokensOut", 0), number(e, "latencyMs", 0),
                         e.text("errorCode"), bool(e, "estimated"), at,
-                        e.data().get("ttftMs") instanceof Number n ? n.intValue() : null});
+                        e.data().get("ttftMs") instanceof Number n ? n.intValue() : null, e.text("invalidReason")});
                 case Event.AUDIT -> audit.add(new Object[] {e.id().toString(), at, e.text("actor"), e.text("orgId"),
                         e.text("action"), e.text("target"), e.text("requestId"), json.value(e.data().get("details"))});
                 default -> plane.add(new Object[] {e.id().toString(), e.text("vmId"), e.text("userId"), e.text("orgId"),

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * First step for every plane frame: only frames of a connection that is admitted and current; size
- * limit, JSON object with a {@code type}, flood limit (frames other than sse_event/pong per second), and
- * hello before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
+ * limit, JSON object with a {@code type} and no NUL, flood limit (frames other than valid sse_event/pong per second,
+ * bad ones included: {@link FloodGuard}), and hello before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
  * {@code planeFrameType} for the route's choice.
  */
 @Component("readPlaneFrame")
@@ -41,6 +41,39 @@ public class ReadPlaneFrame implements Processor {
             return;
         }
         exchange.setProperty(PlaneConnection.LINK, link);
+        long arrived = exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class);
+        String type;
+        try {
+            type = read(exchange);
+        } catch (PlaneFrameException bad) {
+            if (!flooding(exchange, connection, link, arrived)) { // a bad frame counts against the frame rate too
+                throw bad;
+            }
+            return;
+        }
+        // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
+        if (!"sse_event".equals(type) && !"pong".equals(type) && flooding(exchange, connection, link, arrived)) {
+            return;
+        }
+        if (!link.isGreeted() && !"hello".equals(type)) {
+            throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
+        }
+        exchange.getIn().setHeader(TYPE, type);
+        sender.count(type, "in");
+    }
+
+    /** Over the frame rate: closes the socket (1008) and stops the route. */
+    private boolean flooding(Exchange exchange, PlaneConnection connection, PlaneLink link, long arrived) {
+        if (!link.flood().overFrameRate(arrived)) {
+            return false;
+        }
+        connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
+        exchange.setRouteStop(true);
+        return true;
+    }
+
+    /** Parses the frame into property {@value #FRAME}; returns its type. */
+    private String read(Exchange exchange) {
         Object body = exchange.getIn().getBody();
         if (body instanceof PlaneFrameAssembler.OversizedFrame oversized) {
             throw new PlaneFrameException("frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
@@ -61,25 +94,36 @@ public class ReadPlaneFrame implements Processor {
         if (frame == null || !frame.isObject()) {
             throw new PlaneFrameException("invalid_frame", "frame must be a JSON object");
         }
+        exchange.setProperty(FRAME, frame); // from here on the error frame can name the frame's type and id
         JsonNode typeNode = frame.get("type");
         if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
             throw new PlaneFrameException("missing_type", "frame has no 'type'");
         }
-        String type = typeNode.asText();
-        // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
-        if (!"sse_event".equals(type) && !"pong".equals(type)
-                && link.overFrameRate(exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class),
-                        config.maxFramesPerSecond())) {
-            connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
-            exchange.setRouteStop(true);
-            return;
+        // PostgreSQL cannot store U+0000 in text or jsonb: a frame carrying one is refused whole (unescaped, JSON forbids it)
+        if (text.contains("\\u0000") && hasNul(frame)) {
+            throw new PlaneFrameException("invalid_frame", "strings must not contain U+0000 (NUL)");
         }
-        if (!link.isGreeted() && !"hello".equals(type)) {
-            throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
+        return typeNode.asText();
+    }
+
+    private static boolean hasNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText().indexOf('\0') >= 0;
         }
-        exchange.setProperty(FRAME, frame);
-        exchange.getIn().setHeader(TYPE, type);
-        sender.count(type, "in");
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (hasNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A required text field of a frame. */
