@@ -25,8 +25,14 @@ public class ParseChatMessage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        requireJson(exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class));
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        exchange.setProperty(ExchangeKeys.MESSAGE, parse(
+                exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class),
+                exchange.getIn().getBody(byte[].class)));
+    }
+
+    /** The message of a chat message body, or a {@link GatewayException} (4xx) saying what is wrong with it. */
+    public String parse(String contentType, byte[] body) {
+        requireJson(contentType);
         if (body == null || body.length == 0) {
             throw GatewayException.badRequest("missing_body", "request body is empty; expected {\"message\": \"...\"}");
         }
@@ -40,7 +46,7 @@ public class ParseChatMessage implements Processor {
         if (message.asText().isBlank()) {
             throw GatewayException.badRequest("empty_message", "field 'message' must not be empty");
         }
-        exchange.setProperty(ExchangeKeys.MESSAGE, message.asText());
+        return message.asText();
     }
 
     static void requireJson(String contentType) {
