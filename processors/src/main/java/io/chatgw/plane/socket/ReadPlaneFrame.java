@@ -72,38 +72,59 @@ public class ReadPlaneFrame implements Processor {
         return true;
     }
 
-    /** Parses the frame into property {@value #FRAME}; returns its type. */
+    /** Parses the frame into property {@value #FRAME} (as far as it is an object); returns its type. */
     private String read(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
+        Parsed parsed = parse(exchange.getIn().getBody());
+        if (parsed.frame() != null) {
+            exchange.setProperty(FRAME, parsed.frame()); // the error frame can name the frame's type and id
+        }
+        if (parsed.refused() != null) {
+            throw parsed.refused();
+        }
+        return parsed.type();
+    }
+
+    /**
+     * What a plane's message is, as a protocol frame: a JSON object with a non-blank {@code type} and no NUL, within
+     * max-frame-bytes; or why not ({@code refused}, the error frame's code and message; {@code frame} then holds the
+     * object if it was one). No other outcome: any input whatsoever ends here (ReadPlaneFrameFuzzTest).
+     */
+    public record Parsed(JsonNode frame, String type, PlaneFrameException refused) {
+        static Parsed refused(JsonNode frame, String code, String message) {
+            return new Parsed(frame, null, new PlaneFrameException(code, message));
+        }
+    }
+
+    /** Parses one message as the socket delivered it (String text, byte[] binary, or an oversized one's size). */
+    public Parsed parse(Object body) {
         if (body instanceof PlaneFrameAssembler.OversizedFrame oversized) {
-            throw new PlaneFrameException("frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
+            return Parsed.refused(null, "frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
                     + config.maxFrameBytes() + " bytes");
         }
         if (!(body instanceof String text)) {
-            throw new PlaneFrameException("invalid_frame", "only JSON text frames are accepted");
+            return Parsed.refused(null, "invalid_frame", "only JSON text frames are accepted");
         }
         if (text.length() > config.maxFrameBytes() / 4 && text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
-            throw new PlaneFrameException("frame_too_large", "frame exceeds " + config.maxFrameBytes() + " bytes");
+            return Parsed.refused(null, "frame_too_large", "frame exceeds " + config.maxFrameBytes() + " bytes");
         }
         JsonNode frame;
         try {
             frame = json.readTree(text);
         } catch (Exception e) {
-            throw new PlaneFrameException("malformed_json", "frame is not valid JSON");
+            return Parsed.refused(null, "malformed_json", "frame is not valid JSON");
         }
         if (frame == null || !frame.isObject()) {
-            throw new PlaneFrameException("invalid_frame", "frame must be a JSON object");
+            return Parsed.refused(null, "invalid_frame", "frame must be a JSON object");
         }
-        exchange.setProperty(FRAME, frame); // from here on the error frame can name the frame's type and id
         JsonNode typeNode = frame.get("type");
         if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
-            throw new PlaneFrameException("missing_type", "frame has no 'type'");
+            return Parsed.refused(frame, "missing_type", "frame has no 'type'");
         }
         // PostgreSQL cannot store U+0000 in text or jsonb: a frame carrying one is refused whole (unescaped, JSON forbids it)
         if (text.contains("\\u0000") && hasNul(frame)) {
-            throw new PlaneFrameException("invalid_frame", "strings must not contain U+0000 (NUL)");
+            return Parsed.refused(frame, "invalid_frame", "strings must not contain U+0000 (NUL)");
         }
-        return typeNode.asText();
+        return new Parsed(frame, typeNode.asText(), null);
     }
 
     private static boolean hasNul(JsonNode node) {
