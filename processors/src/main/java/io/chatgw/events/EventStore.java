@@ -100,6 +100,12 @@ public final class EventStore {
      */
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // a commit or rollback that failed, or a connection that broke mid-statement: PostgreSQL went away during
+            // the transaction (the driver may even fail with an AssertionError then), never a verdict on the events
+            if (t instanceof org.springframework.transaction.TransactionSystemException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                return true;
+            }
             if (t instanceof CannotGetJdbcConnectionException || t instanceof TransientDataAccessException
                     || t instanceof QueryTimeoutException || t instanceof java.net.ConnectException
                     || t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
