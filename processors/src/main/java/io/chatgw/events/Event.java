@@ -32,6 +32,6 @@ public record Event(UUID id, String type, String key, Instant occurredAt, Map<St
     /** The value of a data field as text, or null. */
     public String text(String field) {
         Object v = data.get(field);
-        return v == null ? null : String.valueOf(v);
+        return v == null ? null : String.valueOf(v).replace('\u0000', '\ufffd'); // PostgreSQL text cannot hold NUL
     }
 }

@@ -23,8 +23,9 @@ public final class EventStore {
     private static final String USAGE = """
             WITH touched AS (UPDATE sessions SET last_active_at = now() WHERE id = ?::uuid)
             INSERT INTO usage_records (id, request_id, attempt, session_id, user_id, org_id, path, fallback_from,
-              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at, ttft_ms)
-            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              fell_back, status, model, tokens_in, tokens_out, latency_ms, error_code, estimated, created_at, ttft_ms,
+              invalid_reason)
+            VALUES (?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     private static final String AUDIT = """
             INSERT INTO audit_log (event_id, occurred_at, actor, org_id, action, target, request_id, details)
@@ -76,7 +77,7 @@ public final class EventStore {
                         e.text("fallbackFrom"), bool(e, "fellBack"), e.text("status"), e.text("model"),
                         number(e, "tokensIn", 0), number(e, "tokensOut", 0), number(e, "latencyMs", 0),
                         e.text("errorCode"), bool(e, "estimated"), at,
-                        integer(e, "ttftMs")});
+                        integer(e, "ttftMs"), e.text("invalidReason")});
                 case Event.AUDIT -> audit.add(new Object[] {e.id().toString(), at, e.text("actor"), e.text("orgId"),
                         e.text("action"), e.text("target"), e.text("requestId"), json.value(e.data().get("details"))});
                 case Event.SHADOW_COMPARISON -> comparisons.add(comparison(e, at));
@@ -129,6 +130,12 @@ public final class EventStore {
      */
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // a commit or rollback that failed, or a connection that broke mid-statement: PostgreSQL went away during
+            // the transaction (the driver may even fail with an AssertionError then), never a verdict on the events
+            if (t instanceof org.springframework.transaction.TransactionSystemException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+                return true;
+            }
             if (t instanceof CannotGetJdbcConnectionException || t instanceof TransientDataAccessException
                     || t instanceof QueryTimeoutException || t instanceof java.net.ConnectException
                     || t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {

@@ -30,7 +30,10 @@ public class ResetAutoFallback implements Processor {
     private final MonitorReports reports;
     private final ObjectMapper json;
 
-    public ResetAutoFallback(RuntimeMonitor monitor, MonitorReports reports, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public ResetAutoFallback(RuntimeMonitor monitor, MonitorReports reports, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.monitor = monitor;
         this.reports = reports;
         this.json = json;
@@ -43,8 +46,11 @@ public class ResetAutoFallback implements Processor {
                 exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class));
         String orgId = optionalText(body, "org_id");
         Optional<ExecutionMode> path = Optional.ofNullable(optionalText(body, "path")).map(ResetAutoFallback::path);
-        if (orgId != null) {
+        if (orgId != null) { // an org admin resets its own org's trips only; the global ones are the platform's
+            adminScope.requireOrg(exchange, orgId);
             reports.requireKnownOrg(orgId);
+        } else {
+            adminScope.requirePlatform(exchange);
         }
         List<Map<String, Object>> ended = new ArrayList<>();
         monitor.reset(orgId, path, admin.userId(), admin.orgId())

@@ -21,7 +21,10 @@ public class CreateApiKey implements Processor {
     private final ApiKeyStore keys;
     private final ObjectMapper json;
 
-    public CreateApiKey(ApiKeyStore keys, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public CreateApiKey(ApiKeyStore keys, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.keys = keys;
         this.json = json;
     }
@@ -34,6 +37,7 @@ public class CreateApiKey implements Processor {
             throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json");
         }
         JsonNode body = readObject(exchange.getIn().getBody(byte[].class));
+        adminScope.requireUser(exchange, text(body, "user_id")); // an org admin: keys for its own org's users only
         Map.Entry<ApiKeyStore.ApiKey, String> created = keys.create(text(body, "user_id"), text(body, "name"),
                 admin.userId(), admin.orgId());
         Map<String, Object> reply = created.getKey().toJson();

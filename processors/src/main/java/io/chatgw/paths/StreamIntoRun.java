@@ -55,12 +55,13 @@ public abstract class StreamIntoRun extends StartPath {
                 run.publish(p.type(), p.data());
             } else if (outcome instanceof PathOutcome.Report r) {
                 run.reportUsage(r.usage());
+                run.reportInvalid(r.invalid());
                 run.reportModel(r.model());
                 run.reportFinishReason(r.finishReason());
             } else if (outcome instanceof PathOutcome.Finished) {
                 finished = true;
             } else if (outcome instanceof PathOutcome.Failed f) {
-                throw GatewayException.upstream(f.code(), f.message());
+                throw GatewayException.upstream(f.code(), io.chatgw.turn.ReportedValues.message(f.message()));
             } else if (outcome instanceof PathOutcome.Ignored) {
                 ignored.increment();
             }

@@ -23,7 +23,15 @@ public record PlaneProperties(
          * larger one closes the socket with 1009. At least max-frame-bytes; send bigger messages fragmented.
          */
         @DefaultValue("16777216") int maxSocketFrameBytes,
+        /** Bad frames (answered with an error frame) a plane may send within bad-frame-window; one more closes it (1008). */
         @DefaultValue("20") int maxBadFrames,
+        @DefaultValue("60s") Duration badFrameWindow,
+        /** Rejected frames and unknown methods are audited as one audit_log row per connection and window of this length. */
+        @DefaultValue("60s") Duration rejectionAuditWindow,
+        /** Plane requests (request frames) of one plane served at once; more wait in its queue (fair between planes). */
+        @DefaultValue("4") int maxConcurrentRequests,
+        /** Plane requests of one plane waiting to be served; beyond, a request gets an error frame too_many_requests. */
+        @DefaultValue("64") int maxQueuedRequests,
         /** Frames per second other than sse_event and pong (by arrival time) beyond which a plane is closed. */
         @DefaultValue("500") int maxFramesPerSecond,
         /** Characters of received frames waiting to be handled beyond which the socket is paused (backpressure). */

@@ -31,7 +31,10 @@ public class ShadowSummary {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public ShadowSummary(JdbcTemplate jdbc, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public ShadowSummary(JdbcTemplate jdbc, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -41,7 +44,7 @@ public class ShadowSummary {
 
     public void summary(Exchange exchange) {
         AdminRequest q = AdminRequest.query(exchange, json, KEYS);
-        String org = q.id("org_id").orElse(null);
+        String org = adminScope.orgFilter(exchange, q.id("org_id").orElse(null)); // an org admin: its own org only
         Instant since = q.text("since").map(ShadowSummary::instant).orElse(Instant.now().minus(Duration.ofHours(24)));
         Timestamp from = Timestamp.from(since);
         Map<Group, Map<String, Object>> groups = new LinkedHashMap<>();

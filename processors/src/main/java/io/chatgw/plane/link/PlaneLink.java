@@ -59,9 +59,8 @@ public final class PlaneLink {
     private final ArrayDeque<Held> heldResponses = new ArrayDeque<>();
     private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
     private int missedPongs;
-    private int badFramesInARow;
-    private long windowStartNanos;
-    private int framesInWindow;
+    /** The flood limits, kept across connections (a reconnect does not start them over). */
+    private final io.chatgw.plane.socket.FloodGuard flood;
     private long graceTimer = -1;
     private boolean dead;
     /** When the plane was last given a fresh VM token (welcome / token frame). */
@@ -74,7 +73,9 @@ public final class PlaneLink {
         }
     };
 
-    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl) {
+    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl,
+              io.chatgw.plane.socket.FloodGuard flood) {
+        this.flood = flood;
         this.vmId = vmId;
         this.userId = userId;
         this.orgId = orgId;
@@ -117,8 +118,6 @@ public final class PlaneLink {
         greeted = false;
         dead = false;
         missedPongs = 0;
-        badFramesInARow = 0;
-        framesInWindow = 0;
         return replaced;
     }
 
@@ -376,22 +375,7 @@ public final class PlaneLink {
         return late ? Beat.PINGED_LATE : Beat.PINGED;
     }
 
-    /** Counts a frame by arrival time (a backlog handled in a burst is no flood): whether it is over {@code max}/s. */
-    public synchronized boolean overFrameRate(long arrivedNanos, int max) {
-        if (arrivedNanos - windowStartNanos > 1_000_000_000L) {
-            windowStartNanos = arrivedNanos;
-            framesInWindow = 0;
-        }
-        return ++framesInWindow > max;
-    }
-
-    /** A bad frame: how many came in a row now. */
-    public synchronized int badFrame() {
-        return ++badFramesInARow;
-    }
-
-    /** An accepted frame: bad frames "in a row" start over. */
-    public synchronized void goodFrame() {
-        badFramesInARow = 0;
+    public io.chatgw.plane.socket.FloodGuard flood() {
+        return flood;
     }
 }

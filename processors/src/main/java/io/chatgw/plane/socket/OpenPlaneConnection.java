@@ -36,7 +36,7 @@ public class OpenPlaneConnection implements Processor {
         PlaneConnection connection = connections.open(key, socket);
         // from the next message on, the connection's messages are assembled within max-frame-bytes
         // (frame_too_large beyond); installed before the admission can welcome the plane, which may then send at once
-        PlaneFrameAssembler.install(socket, config.maxFrameBytes(), message -> queue.queue(key, message));
+        PlaneFrameAssembler.install(socket, config.maxFrameBytes(), (message, arrived) -> queue.queue(key, message, arrived));
         connections.run(connection, "direct:plane-admit", null, System.nanoTime());
         CompletableFuture.delayedExecutor(Math.max(1, config.helloTimeout().toMillis()), TimeUnit.MILLISECONDS)
                 .execute(() -> closeUnlessGreeted(connection));

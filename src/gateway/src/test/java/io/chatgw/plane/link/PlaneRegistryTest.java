@@ -69,7 +69,8 @@ class PlaneRegistryTest {
         PlaneSender sender = new PlaneSender(JSON, meters);
         PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
         PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters);
-        PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters);
+        PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters,
+                sender);
         return connect(new Planes(registry, greeting, heartbeat));
     }
 

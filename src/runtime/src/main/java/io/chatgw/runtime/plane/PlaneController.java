@@ -183,7 +183,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
         onCancel(frame);
         break;
       case "error":
-        LOG.info("the gateway did not accept a frame: " + frame.encode());
+        if (!requests.onRefused(frame)) {
+          LOG.info("the gateway did not accept a frame: " + frame.encode());
+        }
         break;
       default:
         LOG.fine("ignoring a " + type + " frame");
