@@ -20,7 +20,7 @@ class CompletionRequestBodyFuzzTest {
 
     private static final ParseCompletionRequest PARSER = new ParseCompletionRequest(new ObjectMapper(),
             new OpenAiProperties(true, List.of("chat-gateway"), false, Map.of(), 1 << 20, 64, "X-Session-Id", true,
-                    RuntimeEvents.OMIT, Duration.ofSeconds(15), Duration.ofSeconds(10),
+                    RuntimeEvents.OMIT, Duration.ofSeconds(15), Duration.ofSeconds(10), Map.of(),
                     new OpenAiProperties.ApiKeys(Duration.ofSeconds(60)),
                     new OpenAiProperties.EphemeralSessions(Duration.ofHours(24), Duration.ofMinutes(10), 1000)));
 
