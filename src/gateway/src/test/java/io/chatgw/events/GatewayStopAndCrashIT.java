@@ -337,6 +337,8 @@ class GatewayStopAndCrashIT {
                 "gateway.events.relay.max-block-ms", "2000",
                 "gateway.events.relay.request-timeout-ms", "2000",
                 "gateway.events.relay.delivery-timeout-ms", "4000"));
+        // every client here is 127.0.0.1: 200 streams at once plus the pooled connections of the set-up calls
+        config.put("gateway.http.max-connections-per-source", "2000");
         config.putAll(more);
         return config;
     }
