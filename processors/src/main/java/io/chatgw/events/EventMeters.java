@@ -24,6 +24,7 @@ public final class EventMeters {
     private final MetricTags tags;
     private final AtomicLong outboxDepth = new AtomicLong();
     private final AtomicLong outboxOldestAgeMs = new AtomicLong();
+    private final Timer publishLag;
 
     public EventMeters(MeterRegistry meters) {
         this(meters, MetricTags.withDefaults());
@@ -41,6 +42,9 @@ public final class EventMeters {
             refused(type);
             dead(type);
         }
+        publishLag = Timer.builder("gateway.events.publish.lag") // registered now: its buckets exist before the first publish
+                .description("from an event's occurrence to Kafka's acknowledgement").publishPercentileHistogram()
+                .register(meters);
         Gauge.builder("gateway.events.outbox.depth", outboxDepth, AtomicLong::get)
                 .description("outbox rows not yet acknowledged by Kafka (as of the relay's last pass)").register(meters);
         Gauge.builder("gateway.events.outbox.oldest.age", outboxOldestAgeMs, v -> v.get() / 1000.0)
@@ -79,8 +83,7 @@ public final class EventMeters {
     }
 
     public void publishLag(Duration lag) {
-        Timer.builder("gateway.events.publish.lag").description("from an event's occurrence to Kafka's acknowledgement")
-                .publishPercentileHistogram().register(meters).record(lag.isNegative() ? Duration.ZERO : lag);
+        publishLag.record(lag.isNegative() ? Duration.ZERO : lag);
     }
 
     public void outbox(long depth, long oldestAgeMs) {
