@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatgw.core.ExchangeKeys;
-import io.chatgw.core.GatewayException;
 import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -37,7 +36,6 @@ public class ParseResponseRequest implements Processor {
     private static final Set<String> UNSUPPORTED = Set.of("tools", "reasoning", "include", "background", "prompt",
             "conversation", "top_logprobs", "max_tool_calls", "service_tier", "prompt_cache_key", "safety_identifier");
     private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
-    private static final int MAX_USER_CHARS = 256;
     private static final int MAX_METADATA_KEYS = 16;
 
     private final ObjectMapper json;
@@ -64,11 +62,7 @@ public class ParseResponseRequest implements Processor {
     }
 
     public Parsed parse(String contentType, byte[] body) {
-        if (contentType != null && !contentType.isBlank()
-                && !contentType.toLowerCase().trim().startsWith("application/json")) {
-            throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json, was "
-                    + contentType);
-        }
+        RequestFields.requireJson(contentType);
         JsonNode root = readObject(body);
         root.fieldNames().forEachRemaining(name -> {
             if (UNSUPPORTED.contains(name) && !root.get(name).isNull()) {
@@ -79,8 +73,8 @@ public class ParseResponseRequest implements Processor {
                 throw new InvalidParameter("unknown_parameter", "Unknown parameter: '" + name + "'.", name);
             }
         });
-        String model = text(root, "model");
-        boolean stream = bool(root, "stream", false);
+        String model = RequestFields.text(root, "model");
+        boolean stream = RequestFields.bool(root, "stream", "stream", false);
         JsonNode streamOptions = root.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull()) {
             if (!stream) {
@@ -90,21 +84,17 @@ public class ParseResponseRequest implements Processor {
             if (!streamOptions.isObject()) {
                 throw new InvalidParameter("invalid_type", "'stream_options' must be an object", "stream_options");
             }
-            bool(streamOptions, "include_obfuscation", false); // no obfuscation fields are sent either way
+            RequestFields.bool(streamOptions, "include_obfuscation", "include_obfuscation", false); // no obfuscation fields are sent either way
         }
-        boolean store = bool(root, "store", true);
-        String instructions = text(root, "instructions");
-        String previousId = text(root, "previous_response_id");
+        boolean store = RequestFields.bool(root, "store", "store", true);
+        String instructions = RequestFields.text(root, "instructions");
+        String previousId = RequestFields.text(root, "previous_response_id");
         java.util.UUID previous = previousId == null ? null : responseId(previousId);
-        String user = text(root, "user");
-        if (user != null && user.length() > MAX_USER_CHARS) {
-            throw new InvalidParameter("invalid_value", "'user' must be at most " + MAX_USER_CHARS + " characters", "user");
-        }
+        String user = RequestFields.user(root);
         CompletionMessages.Split messages = split(input(root.get("input")));
 
         ObjectNode chat = json.createObjectNode(); // the chat completion parameters these stand for
-        number(root, "temperature", 0, 2, chat, "temperature");
-        number(root, "top_p", 0, 1, chat, "top_p");
+        SamplingParameters.copyNumbers(root, chat, "temperature", "top_p");
         JsonNode maxTokens = root.get("max_output_tokens");
         if (maxTokens != null && !maxTokens.isNull()) {
             if (!maxTokens.isIntegralNumber() || maxTokens.asLong() < 1 || maxTokens.asLong() > Integer.MAX_VALUE) {
@@ -113,7 +103,7 @@ public class ParseResponseRequest implements Processor {
             }
             chat.set("max_tokens", maxTokens);
         }
-        JsonNode format = textFormat(root.get("text"));
+        JsonNode format = ResponseFormat.ofText(root.get("text"), json);
         if (format != null) {
             chat.set("response_format", format);
         }
@@ -121,7 +111,7 @@ public class ParseResponseRequest implements Processor {
         truncation(root.get("truncation"));
         Map<String, Object> metadata = metadata(root.get("metadata"));
         Map<String, Object> parameters = new LinkedHashMap<>(LlmParameters.of(chat, json));
-        if (user != null && !user.isBlank()) {
+        if (user != null) {
             parameters.put("user", user);
         }
         Map<String, Object> echoed = new LinkedHashMap<>();
@@ -133,8 +123,7 @@ public class ParseResponseRequest implements Processor {
             }
         }
         echoed.put("metadata", metadata);
-        CompletionRequest completion = new CompletionRequest(model, stream, false, user == null || user.isBlank()
-                ? null : user, messages.message(), messages.history(), messages.continuation(), RuntimeEvents.OMIT,
+        CompletionRequest completion = new CompletionRequest(model, stream, false, user, messages.message(), messages.history(), messages.continuation(), RuntimeEvents.OMIT,
                 parameters);
         return new Parsed(completion, new ResponseRequest(store, previous, previousId, instructions, echoed));
     }
@@ -236,55 +225,6 @@ public class ParseResponseRequest implements Processor {
         }
     }
 
-    /** {@code text.format} as a chat {@code response_format}; null for plain text. */
-    private JsonNode textFormat(JsonNode text) {
-        if (text == null || text.isNull()) {
-            return null;
-        }
-        if (!text.isObject()) {
-            throw new InvalidParameter("invalid_type", "'text' must be an object", "text");
-        }
-        text.fieldNames().forEachRemaining(name -> {
-            if (!"format".equals(name) && !("verbosity".equals(name) && text.get(name).isNull())) {
-                throw new InvalidParameter("unsupported_parameter", "'text." + name + "' is not supported", "text." + name);
-            }
-        });
-        JsonNode format = text.get("format");
-        if (format == null || format.isNull()) {
-            return null;
-        }
-        String type = format.path("type").asText("");
-        switch (type) {
-            case "text" -> {
-                return null;
-            }
-            case "json_object" -> {
-                return json.createObjectNode().put("type", "json_object");
-            }
-            case "json_schema" -> {
-                if (!format.path("name").isTextual() || format.get("name").asText().isBlank()) {
-                    throw new InvalidParameter("missing_required_parameter", "'text.format.name' is required",
-                            "text.format.name");
-                }
-                if (!format.path("schema").isObject()) {
-                    throw new InvalidParameter("missing_required_parameter", "'text.format.schema' must be an object",
-                            "text.format.schema");
-                }
-                ObjectNode schema = json.createObjectNode();
-                for (String field : new String[] {"name", "description", "schema", "strict"}) {
-                    if (format.hasNonNull(field)) {
-                        schema.set(field, format.get(field));
-                    }
-                }
-                ObjectNode out = json.createObjectNode().put("type", "json_schema");
-                out.set("json_schema", schema);
-                return out;
-            }
-            default -> throw new InvalidParameter("invalid_value",
-                    "'text.format.type' must be 'text', 'json_object' or 'json_schema'", "text.format.type");
-        }
-    }
-
     /** Without tools, {@code tool_choice} may only be auto or none, and {@code parallel_tool_calls} changes nothing. */
     private static void toolSettings(JsonNode root) {
         JsonNode choice = root.get("tool_choice");
@@ -325,21 +265,6 @@ public class ParseResponseRequest implements Processor {
         return out;
     }
 
-    private static void number(JsonNode root, String name, double min, double max, ObjectNode chat, String chatName) {
-        JsonNode value = root.get(name);
-        if (value == null || value.isNull()) {
-            return;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidParameter("invalid_type", "'" + name + "' must be a number", name);
-        }
-        if (value.asDouble() < min || value.asDouble() > max) {
-            throw new InvalidParameter("invalid_value", "'" + name + "' must be between " + (int) min + " and "
-                    + (int) max, name);
-        }
-        chat.set(chatName, value);
-    }
-
     private JsonNode readObject(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InvalidParameter("missing_body", "request body is empty; expected a response request", null);
@@ -356,28 +281,6 @@ public class ParseResponseRequest implements Processor {
             throw new InvalidParameter("malformed_json", "body must be a JSON object", null);
         }
         return node;
-    }
-
-    private static String text(JsonNode root, String name) {
-        JsonNode value = root.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidParameter("invalid_type", "'" + name + "' must be a string", name);
-        }
-        return value.asText();
-    }
-
-    private static boolean bool(JsonNode parent, String name, boolean otherwise) {
-        JsonNode value = parent.get(name);
-        if (value == null || value.isNull()) {
-            return otherwise;
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidParameter("invalid_type", "'" + name + "' must be a boolean", name);
-        }
-        return value.asBoolean();
     }
 
     private static String abbreviate(String s) {

@@ -104,22 +104,25 @@ public final class ResponseObjects {
         return part;
     }
 
-    /** A path's chat usage ({@code prompt_tokens}, {@code completion_tokens}) as the Responses API's; null if none. */
-    public static Map<String, Object> usage(JsonNode chat) {
-        if (chat == null || !chat.isObject() || !chat.has("prompt_tokens")) {
-            return null;
+    /**
+     * The status a {@code done} event ends a response with: {@code incomplete} when the LLM stopped at
+     * max_output_tokens (finish_reason {@code length}) or its content filter, else {@code completed}.
+     */
+    public static String endStatus(JsonNode done) {
+        return incompleteReason(done) == null ? COMPLETED : INCOMPLETE;
+    }
+
+    /** The response a {@code done} event ends, with its {@code output} items, status and usage. */
+    public Map<String, Object> ended(JsonNode done, String model, List<Map<String, Object>> output) {
+        return response(endStatus(done), model, output, OpenAiUsage.responses(done), null, incompleteReason(done));
+    }
+
+    private static String incompleteReason(JsonNode done) {
+        String finishReason = TurnEventReader.finishReason(done);
+        if ("length".equals(finishReason)) {
+            return "max_output_tokens";
         }
-        long input = chat.path("prompt_tokens").asLong();
-        long output = chat.path("completion_tokens").asLong();
-        Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("input_tokens", input);
-        usage.put("input_tokens_details", Map.of("cached_tokens",
-                chat.path("prompt_tokens_details").path("cached_tokens").asLong(0), "cache_write_tokens", 0));
-        usage.put("output_tokens", output);
-        usage.put("output_tokens_details", Map.of("reasoning_tokens",
-                chat.path("completion_tokens_details").path("reasoning_tokens").asLong(0)));
-        usage.put("total_tokens", chat.has("total_tokens") ? chat.get("total_tokens").asLong() : input + output);
-        return usage;
+        return "content_filter".equals(finishReason) ? "content_filter" : null;
     }
 
     /** A failed response's {@code error}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.turn.ChatEventTypes;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,24 +33,16 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
     public record Frame(String type, String data) {
     }
 
-    private final ObjectMapper json;
     private final ResponseObjects objects;
-    private final String turnId;
-    private final Supplier<String> currentModel;
+    private final TurnEventReader events;
     private final StringBuilder text = new StringBuilder();
     private int sequence;
     private boolean started;
     private boolean finished;
-    private OpenAiError failure;
-    private String path;
-    private String fallbackFrom;
-    private String model;
 
     public ResponseStream(ObjectMapper json, ResponseObjects objects, String turnId, Supplier<String> currentModel) {
-        this.json = json;
         this.objects = objects;
-        this.turnId = turnId;
-        this.currentModel = currentModel;
+        this.events = new TurnEventReader(json, turnId, currentModel);
     }
 
     /** The events this relay event adds to the stream, in order (often none). */
@@ -60,19 +51,14 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
         if (finished) {
             return List.of();
         }
-        if (RelayEvent.RESYNC.equals(event.type())) {
-            return fail(OpenAiError.ofTurn("stream_interrupted", "the gateway lost events of this answer; retry the request"));
+        JsonNode data = events.read(event);
+        if (events.failure() != null) {
+            return fail(events.failure());
         }
-        if (!turnId.equals(event.turnId())) {
+        if (data == null) {
             return List.of();
         }
-        JsonNode data = parse(event.data());
         switch (event.type()) {
-            case ChatEventTypes.ROUTE -> path = data.path("path").asText(null);
-            case ChatEventTypes.FALLBACK -> {
-                path = data.path("to").asText(path);
-                fallbackFrom = data.path("from").asText(null);
-            }
             case ChatEventTypes.TEXT -> {
                 String delta = data.path("delta").asText("");
                 if (delta.isEmpty()) {
@@ -85,34 +71,25 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
                 return out;
             }
             case ChatEventTypes.DONE -> {
-                if (!started && data.hasNonNull("model")) {
-                    model = data.get("model").asText(); // nothing sent yet: the path's own model names it all
-                }
+                events.adoptModel(data); // nothing sent yet: the path's own model names it all
                 List<Frame> out = new ArrayList<>(8);
                 start(out);
                 String answer = text.toString();
                 out.add(frame("response.output_text.done", part(Map.of("text", answer, "logprobs", List.of()))));
                 out.add(frame("response.content_part.done", part(Map.of("part", ResponseObjects.outputText(answer)))));
-                String incomplete = incompleteReason(data.path("finish_reason").asText(null));
-                String itemStatus = incomplete == null ? ResponseObjects.COMPLETED : ResponseObjects.INCOMPLETE;
-                Map<String, Object> item = objects.message(itemStatus, List.of(ResponseObjects.outputText(answer)));
+                Map<String, Object> item = objects.message(ResponseObjects.endStatus(data),
+                        List.of(ResponseObjects.outputText(answer)));
                 out.add(frame("response.output_item.done", item(item)));
-                Map<String, Object> response = objects.response(itemStatus, model(), List.of(item),
-                        ResponseObjects.usage(data.get("usage")), null, incomplete);
-                out.add(frame(incomplete == null ? "response.completed" : "response.incomplete", Map.of("response", response)));
+                Map<String, Object> response = objects.ended(data, events.model(), List.of(item));
+                out.add(frame(ResponseObjects.COMPLETED.equals(response.get("status")) ? "response.completed"
+                        : "response.incomplete", Map.of("response", response)));
                 finished = true;
                 return out;
             }
-            case ChatEventTypes.ERROR -> {
-                return fail(OpenAiError.ofTurn(data.path("code").asText("internal_error"),
-                        data.path("message").asText("the answer failed"),
-                        data.has("retry_after") && data.get("retry_after").canConvertToInt()
-                                ? data.get("retry_after").asInt() : null));
-            }
             default -> {
+                return List.of();
             }
         }
-        return List.of();
     }
 
     /** Starts the stream without waiting for the path's first output (the HTTP layer gave up waiting). */
@@ -129,21 +106,12 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
     /** A failure of the stream itself (not of the turn) after it started: response.failed. */
     public Frame failed(OpenAiError error) {
         finished = true;
-        return frame("response.failed", Map.of("response", objects.response(ResponseObjects.FAILED, model(),
+        return frame("response.failed", Map.of("response", objects.response(ResponseObjects.FAILED, events.model(),
                 List.of(objects.message(ResponseObjects.INCOMPLETE, List.of(ResponseObjects.outputText(text.toString())))),
                 null, ResponseObjects.error(error), null)));
     }
 
-    /** {@code length} (the LLM hit max_output_tokens) and {@code content_filter} make a response incomplete. */
-    static String incompleteReason(String finishReason) {
-        if ("length".equals(finishReason)) {
-            return "max_output_tokens";
-        }
-        return "content_filter".equals(finishReason) ? "content_filter" : null;
-    }
-
     private List<Frame> fail(OpenAiError error) {
-        failure = error;
         if (!started) {
             finished = true;
             return List.of();
@@ -156,7 +124,7 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
             return;
         }
         started = true;
-        Map<String, Object> response = objects.response(ResponseObjects.IN_PROGRESS, model(), List.of(), null, null, null);
+        Map<String, Object> response = objects.response(ResponseObjects.IN_PROGRESS, events.model(), List.of(), null, null, null);
         out.add(frame("response.created", Map.of("response", response)));
         out.add(frame("response.in_progress", Map.of("response", response)));
         Map<String, Object> added = new LinkedHashMap<>();
@@ -187,46 +155,18 @@ public final class ResponseStream implements StreamTranslator<ResponseStream.Fra
         return new Frame(type, objects.event(type, sequence++, fields));
     }
 
-    private String model() {
-        if (model == null) {
-            model = currentModel.get();
-        }
-        return model;
+    @Override
+    public TurnEventReader events() {
+        return events;
     }
 
-    private JsonNode parse(String data) {
-        try {
-            return json.readTree(data);
-        } catch (IOException e) {
-            throw new IllegalStateException("relay event data is not JSON", e);
-        }
-    }
-
-    /** Something was sent (the HTTP status is committed: 200). */
     @Override
     public boolean started() {
         return started;
     }
 
-    /** The turn ended (done, error) or the stream was interrupted. */
     @Override
     public boolean finished() {
         return finished;
-    }
-
-    /** Why the answer failed, or null. */
-    @Override
-    public OpenAiError failure() {
-        return failure;
-    }
-
-    @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
-    public String fallbackFrom() {
-        return fallbackFrom;
     }
 }

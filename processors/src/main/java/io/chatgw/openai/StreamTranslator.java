@@ -23,12 +23,21 @@ public interface StreamTranslator<F> {
     /** The turn ended (done, error) or the stream was interrupted. */
     boolean finished();
 
+    /** What the turn's events said of the answer: its path, the failed one before it, its failure. */
+    TurnEventReader events();
+
     /** Why the answer failed, or null. */
-    OpenAiError failure();
+    default OpenAiError failure() {
+        return events().failure();
+    }
 
     /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
-    String path();
+    default String path() {
+        return events().path();
+    }
 
     /** The path that failed before the answering one took over, or null. */
-    String fallbackFrom();
+    default String fallbackFrom() {
+        return events().fallbackFrom();
+    }
 }

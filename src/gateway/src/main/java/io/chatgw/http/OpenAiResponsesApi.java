@@ -1,7 +1,6 @@
 package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatgw.core.ExchangeKeys;
 import io.chatgw.openai.CompletionRequest;
 import io.chatgw.openai.OpenAiError;
 import io.chatgw.openai.OpenAiKeys;
@@ -35,12 +34,10 @@ import reactor.core.publisher.Mono;
 public class OpenAiResponsesApi {
 
     private final ProducerTemplate routes;
-    private final OpenAiProperties config;
     private final OpenAiReplies replies;
 
     public OpenAiResponsesApi(ProducerTemplate routes, SessionRelay relay, OpenAiProperties config, ObjectMapper json) {
         this.routes = routes;
-        this.config = config;
         this.replies = new OpenAiReplies(relay, config, json);
     }
 
@@ -50,34 +47,19 @@ public class OpenAiResponsesApi {
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return RouteCalls.readBody(request, config.maxBodyBytes())
-                .flatMap(body -> RouteCalls.call(routes, "direct:openai-response", request, body, Map.of()))
-                .flatMap(exchange -> {
-                    Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-                    RequestIds.useTurnId(request, turn.requestId());
-                    ResponseObjects objects = new ResponseObjects(replies.json(), turn.requestId().toString(),
-                            exchange.getProperty(OpenAiKeys.RESPONSE_REQUEST, ResponseRequest.class));
-                    return exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class).stream()
-                            ? stream(request, turn, objects) : collect(request, turn, objects);
-                })
-                .onErrorResume(replies::failure);
+        return replies.turn(request, routes, "direct:openai-response", Map.of(), (exchange, turn) -> {
+            ResponseObjects objects = new ResponseObjects(replies.json(), turn.requestId().toString(),
+                    exchange.getProperty(OpenAiKeys.RESPONSE_REQUEST, ResponseRequest.class));
+            return exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class).stream()
+                    ? stream(request, turn, objects) : collect(request, turn, objects);
+        });
     }
 
     /** stream: false — wait for the turn's end, answer with the response object (or the failure's status). */
     private Mono<ServerResponse> collect(ServerRequest request, Turn turn, ResponseObjects objects) {
         String turnId = turn.requestId().toString();
         ResponseCollector collector = new ResponseCollector(replies.json(), objects, turnId, replies.model(turn));
-        return replies.follow(request, turn, turn.routeEventId() - 1)
-                .takeUntil(collector::accept)
-                .then(Mono.defer(() -> {
-                    String path = collector.path() != null ? collector.path() : turn.path();
-                    if (collector.response() == null) {
-                        return replies.error(collector.failure() != null ? collector.failure() : OpenAiError.internal(),
-                                path, collector.fallbackFrom(), turnId);
-                    }
-                    return replies.json(collector.response(), path, collector.fallbackFrom(), turnId);
-                }))
-                .doOnCancel(turn::clientDisconnected);
+        return replies.collect(request, turn, collector);
     }
 
     /** stream: true — {@code event: <type>} / {@code data: <event>} pairs, ending with the response's last state. */
