@@ -29,7 +29,7 @@ final class ResponseTools {
         }
         if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
             if (choice != null && !choice.isNull() && !("auto".equals(choice.asText()) || "none".equals(choice.asText()))) {
-                throw new InvalidParameter("invalid_value", "'tool_choice' must be 'auto' or 'none' when no 'tools' "
+                throw new InvalidParameter("unsupported_value", "'tool_choice' must be 'auto' or 'none' when no 'tools' "
                         + "are given", "tool_choice");
             }
             return;

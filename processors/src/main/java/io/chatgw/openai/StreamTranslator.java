@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param <F> one piece of the stream (a chunk's JSON, a typed event)
  */
-public interface StreamTranslator<F> {
+public interface StreamTranslator<F> extends TurnAnswer {
 
     /** The pieces this event adds to the stream, in order (often none). */
     List<F> accept(RelayEvent event);
@@ -22,22 +22,4 @@ public interface StreamTranslator<F> {
 
     /** The turn ended (done, error) or the stream was interrupted. */
     boolean finished();
-
-    /** What the turn's events said of the answer: its path, the failed one before it, its failure. */
-    TurnEventReader events();
-
-    /** Why the answer failed, or null. */
-    default OpenAiError failure() {
-        return events().failure();
-    }
-
-    /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
-    default String path() {
-        return events().path();
-    }
-
-    /** The path that failed before the answering one took over, or null. */
-    default String fallbackFrom() {
-        return events().fallbackFrom();
-    }
 }

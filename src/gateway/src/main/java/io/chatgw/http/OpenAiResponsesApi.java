@@ -16,6 +16,7 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -23,7 +24,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /v1/responses} (OpenAI's Responses API, text in and out), thin like {@link OpenAiApi}: the request
+ * {@code POST /v1/responses} (OpenAI's Responses API: text, function tools) and {@code GET /v1/responses/{id}}
+ * (a stored one), thin like {@link OpenAiApi}: the request
  * goes through routes/openai.yaml's openai-response route (the same auth, model, router and turn as a chat
  * completion; the session and history of {@code previous_response_id}), and the turn's relay events become one
  * response object ({@link ResponseCollector}) or its stream of typed events ({@link ResponseStream}). Errors before
@@ -43,7 +45,18 @@ public class OpenAiResponsesApi {
 
     @Bean
     RouterFunction<ServerResponse> openAiResponseRoutes() {
-        return RouterFunctions.route().POST("/v1/responses", this::create).build();
+        return RouterFunctions.route()
+                .POST("/v1/responses", this::create)
+                .GET("/v1/responses/{responseId}", this::retrieve)
+                .build();
+    }
+
+    /** A stored response of the caller's (routes/openai.yaml's openai-get-response), or a 404. */
+    Mono<ServerResponse> retrieve(ServerRequest request) {
+        return RouteCalls.call(routes, "direct:openai-get-response", request, new byte[0], Map.of())
+                .flatMap(exchange -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(exchange.getMessage().getBody()))
+                .onErrorResume(replies::failure);
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
