@@ -83,6 +83,16 @@ public class Conversations {
         return new Chain(start, maxTurns == 0 ? window.bound(List.of()) : window.bound(turns));
     }
 
+    /** The stored turn of this request (held in memory until written, then read from PostgreSQL), or null. */
+    public ConversationTurn stored(UUID requestId) {
+        ConversationTurn waiting = pendingByRequest.get(requestId);
+        if (waiting != null) {
+            return waiting;
+        }
+        List<ConversationTurn> found = store.chain(requestId, 1, window.encodingName());
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     /** A response chain's newest turn ({@code null}: not stored) and the bounded history it makes. */
     public record Chain(ConversationTurn chainStart, HistoryWindow.Bounded history) {
     }

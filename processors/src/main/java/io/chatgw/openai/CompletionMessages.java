@@ -169,6 +169,14 @@ final class CompletionMessages {
             }
             throw new InvalidParameter("missing_required_parameter", "'" + param + "' is required", param);
         }
+        return textOf(content, param, "text", "only text parts are supported");
+    }
+
+    /**
+     * A content that is a string, or an array of {@code {type: partType, text}} parts joined with newlines; a part
+     * of another type is a 400 {@code unsupported_content} saying {@code only}.
+     */
+    static String textOf(JsonNode content, String param, String partType, String only) {
         if (content.isTextual()) {
             return content.asText();
         }
@@ -183,9 +191,9 @@ final class CompletionMessages {
                 throw new InvalidParameter("invalid_type", "'" + partParam + "' must be an object", partParam);
             }
             String type = part.path("type").asText("");
-            if (!"text".equals(type)) {
-                throw new InvalidParameter("unsupported_content", "'" + partParam + ".type' is '" + type
-                        + "': only text parts are supported", partParam + ".type");
+            if (!partType.equals(type)) {
+                throw new InvalidParameter("unsupported_content", "'" + partParam + ".type' is '" + type + "': "
+                        + only, partParam + ".type");
             }
             JsonNode partText = part.get("text");
             if (partText == null || !partText.isTextual()) {

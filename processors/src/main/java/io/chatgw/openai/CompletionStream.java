@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.turn.ChatEventTypes;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,16 +35,10 @@ public final class CompletionStream implements StreamTranslator<String> {
 
     private final ObjectMapper json;
     private final CompletionChunks chunks;
-    private final String turnId;
     private final RuntimeEvents runtimeEvents;
-    private final Supplier<String> currentModel;
+    private final TurnEventReader events;
     private boolean started;
     private boolean finished;
-    private OpenAiError failure;
-    private String path;
-    private String fallbackFrom;
-    /** The model named by the first chunk; every later chunk repeats it (OpenAI's chunks all carry the same model). */
-    private String model;
 
     /**
      * @param currentModel the model to name in chunks before the turn's {@code done} reports one
@@ -54,9 +47,8 @@ public final class CompletionStream implements StreamTranslator<String> {
                             Supplier<String> currentModel) {
         this.json = json;
         this.chunks = chunks;
-        this.turnId = turnId;
         this.runtimeEvents = runtimeEvents;
-        this.currentModel = currentModel;
+        this.events = new TurnEventReader(json, turnId, currentModel);
     }
 
     /** The payloads this event adds to the stream, in order (often none). */
@@ -65,24 +57,14 @@ public final class CompletionStream implements StreamTranslator<String> {
         if (finished) {
             return List.of();
         }
-        if (RelayEvent.RESYNC.equals(event.type())) {
-            return fail(OpenAiError.ofTurn("stream_interrupted",
-                    "the gateway lost events of this answer; retry the request"));
+        JsonNode data = events.read(event);
+        if (events.failure() != null) {
+            return fail(events.failure());
         }
-        if (!turnId.equals(event.turnId())) {
+        if (data == null) {
             return List.of();
         }
-        JsonNode data = parse(event.data());
         switch (event.type()) {
-            case ChatEventTypes.ROUTE -> {
-                path = data.path("path").asText(null);
-                return List.of();
-            }
-            case ChatEventTypes.FALLBACK -> {
-                path = data.path("to").asText(path);
-                fallbackFrom = data.path("from").asText(null);
-                return List.of();
-            }
             case ChatEventTypes.TEXT -> {
                 String delta = data.path("delta").asText("");
                 if (delta.isEmpty()) {
@@ -90,7 +72,7 @@ public final class CompletionStream implements StreamTranslator<String> {
                 }
                 List<String> out = new ArrayList<>(2);
                 start(out);
-                out.add(chunks.content(model(), delta,
+                out.add(chunks.content(events.model(), delta,
                         data.path("logprobs").isArray() ? json.convertValue(data.get("logprobs"), Object.class) : null,
                         null));
                 return out;
@@ -99,30 +81,24 @@ public final class CompletionStream implements StreamTranslator<String> {
                 List<String> out = new ArrayList<>(2);
                 if (!started) {
                     started = true;
-                    out.add(chunks.role(model(), null));
+                    out.add(chunks.role(events.model(), null));
                 }
-                out.add(chunks.toolCall(model(), data.path("index").asInt(0), data.path("id").asText(),
+                out.add(chunks.toolCall(events.model(), data.path("index").asInt(0), data.path("id").asText(),
                         data.path("name").asText(), data.path("arguments").asText("")));
                 return out;
             }
             case ChatEventTypes.DONE -> {
                 List<String> out = new ArrayList<>(4);
-                if (!started && data.hasNonNull("model")) {
-                    model = data.get("model").asText();   // nothing sent yet: the path's own model names them all
-                }
+                events.adoptModel(data);   // nothing sent yet: the path's own model names them all
                 start(out);
-                String model = model();
-                out.add(chunks.finish(model, data.hasNonNull("finish_reason") ? data.get("finish_reason").asText() : null));
+                String model = events.model();
+                out.add(chunks.finish(model, TurnEventReader.finishReason(data)));
                 if (chunks.includeUsage()) {
-                    out.add(chunks.usage(model, json.convertValue(data.path("usage"), Object.class)));
+                    out.add(chunks.usage(model, OpenAiUsage.chat(json, data)));
                 }
                 out.add(DONE_PAYLOAD);
                 finished = true;
                 return out;
-            }
-            case ChatEventTypes.ERROR -> {
-                return fail(OpenAiError.ofTurn(data.path("code").asText("internal_error"),
-                        data.path("message").asText("the answer failed"), retryAfterOf(data)));
             }
             default -> {
                 if (runtimeEvents != RuntimeEvents.EXTENSION) {
@@ -130,7 +106,7 @@ public final class CompletionStream implements StreamTranslator<String> {
                 }
                 List<String> out = new ArrayList<>(2);
                 start(out);
-                out.add(chunks.extension(model(), event.type(), json.convertValue(data, Object.class)));
+                out.add(chunks.extension(events.model(), event.type(), json.convertValue(data, Object.class)));
                 return out;
             }
         }
@@ -152,7 +128,6 @@ public final class CompletionStream implements StreamTranslator<String> {
 
     private List<String> fail(OpenAiError error) {
         finished = true;
-        failure = error;
         if (!started) {
             return List.of();
         }
@@ -162,56 +137,22 @@ public final class CompletionStream implements StreamTranslator<String> {
     private void start(List<String> out) {
         if (!started) {
             started = true;
-            out.add(chunks.role(model()));
+            out.add(chunks.role(events.model()));
         }
     }
 
-    private String model() {
-        if (model == null) {
-            model = currentModel.get();
-        }
-        return model;
+    @Override
+    public TurnEventReader events() {
+        return events;
     }
 
-    private JsonNode parse(String data) {
-        try {
-            return json.readTree(data);
-        } catch (IOException e) {
-            throw new IllegalStateException("relay event data is not JSON", e);
-        }
-    }
-
-    /** Something was sent (the HTTP status is committed: 200). */
     @Override
     public boolean started() {
         return started;
     }
 
-    /** The turn ended (done, error) or the stream was interrupted. */
     @Override
     public boolean finished() {
         return finished;
-    }
-
-    /** Why the answer failed, or null. */
-    @Override
-    public OpenAiError failure() {
-        return failure;
-    }
-
-    /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
-    @Override
-    public String path() {
-        return path;
-    }
-
-    /** The path that failed before the answering one took over (the fallback event's), or null. */
-    @Override
-    public String fallbackFrom() {
-        return fallbackFrom;
-    }
-
-    private static Integer retryAfterOf(com.fasterxml.jackson.databind.JsonNode data) {
-        return data.path("retry_after").canConvertToInt() && data.has("retry_after") ? data.get("retry_after").asInt() : null;
     }
 }

@@ -19,6 +19,8 @@ public final class OpenAiKeys {
     public static final String RUNTIME_EVENTS_HEADER = "openaiRuntimeEvents";
     /** Header: {@code user_id} query parameter of the admin key listing. */
     public static final String USER_ID_HEADER = "userId";
+    /** Header: the response id in GET /v1/responses/{responseId}. */
+    public static final String RESPONSE_ID_HEADER = "responseId";
     /** Header: the key id in DELETE /api/v1/admin/api-keys/{keyId}. */
     public static final String KEY_ID_HEADER = "keyId";
 

@@ -3,12 +3,10 @@ package io.chatgw.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.ExchangeKeys;
-import io.chatgw.core.GatewayException;
 import io.chatgw.core.StrictJson;
 import io.chatgw.core.TextInputs;
 import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
@@ -25,10 +23,6 @@ import org.springframework.stereotype.Component;
 @Component("parseCompletionRequest")
 public class ParseCompletionRequest implements Processor {
 
-    private static final Set<String> NUMBERS = Set.of("temperature", "top_p", "presence_penalty", "frequency_penalty");
-    private static final Set<String> INTEGERS = Set.of("max_tokens", "max_completion_tokens", "seed", "n",
-            "top_logprobs");
-    private static final int MAX_USER_CHARS = 256;
 
     private final ObjectMapper json;
     private final OpenAiProperties config;
@@ -51,11 +45,7 @@ public class ParseCompletionRequest implements Processor {
     }
 
     public CompletionRequest parse(String contentType, byte[] body, String runtimeEventsHeader) {
-        if (contentType != null && !contentType.isBlank()
-                && !contentType.toLowerCase().trim().startsWith("application/json")) {
-            throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json, was "
-                    + contentType);
-        }
+        RequestFields.requireJson(contentType);
         if (body == null || body.length == 0) {
             throw new InvalidParameter("missing_body", "request body is empty; expected a chat completion request", null);
         }
@@ -77,28 +67,25 @@ public class ParseCompletionRequest implements Processor {
         }
         CompletionMessages.Split messages = CompletionMessages.split(messagesNode);
 
-        String model = optionalText(root, "model");
-        boolean stream = optionalBoolean(root, "stream", "stream");
+        String model = RequestFields.text(root, "model");
+        boolean stream = RequestFields.bool(root, "stream", "stream", false);
         boolean includeUsage = false;
         JsonNode streamOptions = root.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull()) {
             if (!streamOptions.isObject()) {
                 throw new InvalidParameter("invalid_type", "'stream_options' must be an object", "stream_options");
             }
-            includeUsage = optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
+            includeUsage = RequestFields.bool(streamOptions, "include_usage", "stream_options.include_usage", false);
             if (!stream) { // as OpenAI answers it
                 throw new InvalidParameter("invalid_value", "'stream_options' is only allowed when 'stream' is true",
                         "stream_options");
             }
         }
-        String user = optionalText(root, "user");
-        if (user != null && user.length() > MAX_USER_CHARS) {
-            throw new InvalidParameter("invalid_value", "'user' must be at most " + MAX_USER_CHARS + " characters", "user");
-        }
-        checkSamplingParameters(root);
+        String user = RequestFields.user(root);
+        SamplingParameters.checkTypes(root);
         ToolParameters.check(root);
         Map<String, Object> parameters = new java.util.LinkedHashMap<>(LlmParameters.of(root, json));
-        if (user != null && !user.isBlank()) {
+        if (user != null) {
             parameters.put("user", user); // the LLM's abuse monitoring sees the client's end user
         }
         RuntimeEvents runtimeEvents;
@@ -107,7 +94,7 @@ public class ParseCompletionRequest implements Processor {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameter("invalid_value", "X-Gateway-Runtime-Events: " + e.getMessage(), null);
         }
-        return new CompletionRequest(model, stream, includeUsage, user == null || user.isBlank() ? null : user,
+        return new CompletionRequest(model, stream, includeUsage, user,
                 messages.message(), messages.history(), messages.continuation(),
                 runtimeEvents == null ? config.runtimeEvents() : runtimeEvents, parameters);
     }
@@ -118,50 +105,5 @@ public class ParseCompletionRequest implements Processor {
         } catch (TextInputs.Refused e) {
             throw new InvalidParameter(e.code(), e.getMessage(), e.field()); // the field named in param
         }
-    }
-
-    private static void checkSamplingParameters(JsonNode root) {
-        for (String name : NUMBERS) {
-            JsonNode value = root.get(name);
-            if (value != null && !value.isNull() && !value.isNumber()) {
-                throw new InvalidParameter("invalid_type", "'" + name + "' must be a number", name);
-            }
-        }
-        for (String name : INTEGERS) {
-            JsonNode value = root.get(name);
-            if (value != null && !value.isNull() && !value.isIntegralNumber()) {
-                throw new InvalidParameter("invalid_type", "'" + name + "' must be an integer", name);
-            }
-        }
-        JsonNode n = root.get("n");
-        if (n != null && !n.isNull() && n.asInt() != 1) {
-            throw new InvalidParameter("unsupported_value", "'n' must be 1: the gateway returns one choice", "n");
-        }
-        JsonNode stop = root.get("stop");
-        if (stop != null && !stop.isNull() && !stop.isTextual() && !stop.isArray()) {
-            throw new InvalidParameter("invalid_type", "'stop' must be a string or an array of strings", "stop");
-        }
-    }
-
-    private static String optionalText(JsonNode root, String name) {
-        JsonNode value = root.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidParameter("invalid_type", "'" + name + "' must be a string", name);
-        }
-        return value.asText();
-    }
-
-    private static boolean optionalBoolean(JsonNode parent, String name, String param) {
-        JsonNode value = parent.get(name);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidParameter("invalid_type", "'" + param + "' must be a boolean", param);
-        }
-        return value.asBoolean();
     }
 }

@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Formats the objects of one {@code POST /v1/responses} answer in OpenAI's shape: the {@code response} (also inside
- * the stream's {@code response.created}, {@code response.completed}, ... events), its one output message and the
- * streaming events. Ids are {@code resp_} / {@code msg_} + the turn's request id without dashes, so a response can
- * be traced to its usage record and continued with {@code previous_response_id}.
+ * the stream's {@code response.created}, {@code response.completed}, ... events), its output message and function
+ * calls, and the streaming events. Ids are {@code resp_} / {@code msg_} + the turn's request id without dashes
+ * ({@code fc_} + it + {@code _n} for the n-th function call), so a response can be traced to its usage record,
+ * continued with {@code previous_response_id} and its items referred to with {@code item_reference}.
  */
 public final class ResponseObjects {
 
@@ -20,6 +21,8 @@ public final class ResponseObjects {
     public static final String COMPLETED = "completed";
     public static final String INCOMPLETE = "incomplete";
     public static final String FAILED = "failed";
+    static final String MESSAGE_PREFIX = "msg_";
+    static final String FUNCTION_CALL_PREFIX = "fc_";
 
     private final ObjectMapper json;
     private final ResponseRequest request;
@@ -36,7 +39,7 @@ public final class ResponseObjects {
         this.request = request;
         String hex = requestId.replace("-", "");
         this.id = ParseResponseRequest.PREFIX + hex;
-        this.messageId = "msg_" + hex;
+        this.messageId = MESSAGE_PREFIX + hex;
         this.createdAt = createdAt;
     }
 
@@ -46,6 +49,20 @@ public final class ResponseObjects {
 
     public String messageId() {
         return messageId;
+    }
+
+    /** The id of the answer's {@code ordinal}-th function call (0 first): {@code fc_} + the request id + ordinal. */
+    public String functionCallId(int ordinal) {
+        return functionCallId(id.substring(ParseResponseRequest.PREFIX.length()), ordinal);
+    }
+
+    static String functionCallId(String hex, int ordinal) {
+        return FUNCTION_CALL_PREFIX + hex + "_" + ordinal;
+    }
+
+    /** The request gave function tools: the answer may be function calls, its message opens with its first text. */
+    public boolean hasTools() {
+        return request.echoed().get("tools") instanceof List<?> tools && !tools.isEmpty();
     }
 
     /**
@@ -75,7 +92,7 @@ public final class ResponseObjects {
         r.put("temperature", echoed.getOrDefault("temperature", 1.0));
         r.put("text", echoed.getOrDefault("text", Map.of("format", Map.of("type", "text"))));
         r.put("tool_choice", echoed.getOrDefault("tool_choice", "auto"));
-        r.put("tools", List.of());
+        r.put("tools", echoed.getOrDefault("tools", List.of()));
         r.put("top_p", echoed.getOrDefault("top_p", 1.0));
         r.put("truncation", echoed.getOrDefault("truncation", "disabled"));
         r.put("usage", usage);
@@ -94,6 +111,18 @@ public final class ResponseObjects {
         return m;
     }
 
+    /** A {@code function_call} output item: the LLM's call of one of the request's function tools. */
+    public Map<String, Object> functionCall(int ordinal, String status, String callId, String name, String arguments) {
+        Map<String, Object> call = new LinkedHashMap<>();
+        call.put("id", functionCallId(ordinal));
+        call.put("type", "function_call");
+        call.put("status", status);
+        call.put("arguments", arguments);
+        call.put("call_id", callId);
+        call.put("name", name);
+        return call;
+    }
+
     /** An {@code output_text} content part. */
     public static Map<String, Object> outputText(String text) {
         Map<String, Object> part = new LinkedHashMap<>();
@@ -104,22 +133,25 @@ public final class ResponseObjects {
         return part;
     }
 
-    /** A path's chat usage ({@code prompt_tokens}, {@code completion_tokens}) as the Responses API's; null if none. */
-    public static Map<String, Object> usage(JsonNode chat) {
-        if (chat == null || !chat.isObject() || !chat.has("prompt_tokens")) {
-            return null;
+    /**
+     * The status a {@code done} event ends a response with: {@code incomplete} when the LLM stopped at
+     * max_output_tokens (finish_reason {@code length}) or its content filter, else {@code completed}.
+     */
+    public static String endStatus(JsonNode done) {
+        return incompleteReason(done) == null ? COMPLETED : INCOMPLETE;
+    }
+
+    /** The response a {@code done} event ends, with its {@code output} items, status and usage. */
+    public Map<String, Object> ended(JsonNode done, String model, List<Map<String, Object>> output) {
+        return response(endStatus(done), model, output, OpenAiUsage.responses(done), null, incompleteReason(done));
+    }
+
+    private static String incompleteReason(JsonNode done) {
+        String finishReason = TurnEventReader.finishReason(done);
+        if ("length".equals(finishReason)) {
+            return "max_output_tokens";
         }
-        long input = chat.path("prompt_tokens").asLong();
-        long output = chat.path("completion_tokens").asLong();
-        Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("input_tokens", input);
-        usage.put("input_tokens_details", Map.of("cached_tokens",
-                chat.path("prompt_tokens_details").path("cached_tokens").asLong(0), "cache_write_tokens", 0));
-        usage.put("output_tokens", output);
-        usage.put("output_tokens_details", Map.of("reasoning_tokens",
-                chat.path("completion_tokens_details").path("reasoning_tokens").asLong(0)));
-        usage.put("total_tokens", chat.has("total_tokens") ? chat.get("total_tokens").asLong() : input + output);
-        return usage;
+        return "content_filter".equals(finishReason) ? "content_filter" : null;
     }
 
     /** A failed response's {@code error}. */

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param <F> one piece of the stream (a chunk's JSON, a typed event)
  */
-public interface StreamTranslator<F> {
+public interface StreamTranslator<F> extends TurnAnswer {
 
     /** The pieces this event adds to the stream, in order (often none). */
     List<F> accept(RelayEvent event);
@@ -22,13 +22,4 @@ public interface StreamTranslator<F> {
 
     /** The turn ended (done, error) or the stream was interrupted. */
     boolean finished();
-
-    /** Why the answer failed, or null. */
-    OpenAiError failure();
-
-    /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
-    String path();
-
-    /** The path that failed before the answering one took over, or null. */
-    String fallbackFrom();
 }

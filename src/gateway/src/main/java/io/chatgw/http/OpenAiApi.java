@@ -1,7 +1,6 @@
 package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatgw.core.ExchangeKeys;
 import io.chatgw.openai.CompletionChunks;
 import io.chatgw.openai.CompletionCollector;
 import io.chatgw.openai.CompletionRequest;
@@ -69,15 +68,10 @@ public class OpenAiApi {
                 .ifPresent(v -> headers.put(OpenAiKeys.SESSION_HEADER, v));
         request.headers().header(RUNTIME_EVENTS_HEADER).stream().findFirst()
                 .ifPresent(v -> headers.put(OpenAiKeys.RUNTIME_EVENTS_HEADER, v));
-        return RouteCalls.readBody(request, config.maxBodyBytes())
-                .flatMap(body -> RouteCalls.call(routes, "direct:openai-chat-completion", request, body, headers))
-                .flatMap(exchange -> {
-                    Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-                    RequestIds.useTurnId(request, turn.requestId());
-                    CompletionRequest completion = exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class);
-                    return completion.stream() ? stream(request, turn, completion) : collect(request, turn, completion);
-                })
-                .onErrorResume(replies::failure);
+        return replies.turn(request, routes, "direct:openai-chat-completion", headers, (exchange, turn) -> {
+            CompletionRequest completion = exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class);
+            return completion.stream() ? stream(request, turn, completion) : collect(request, turn, completion);
+        });
     }
 
     Mono<ServerResponse> models(ServerRequest request) {
@@ -93,17 +87,7 @@ public class OpenAiApi {
         CompletionCollector collector = new CompletionCollector(replies.json(),
                 new CompletionChunks(replies.json(), turnId, false), turnId, completion.runtimeEvents(),
                 replies.model(turn));
-        return replies.follow(request, turn, turn.routeEventId() - 1)
-                .takeUntil(collector::accept)
-                .then(Mono.defer(() -> {
-                    String path = collector.path() != null ? collector.path() : turn.path();
-                    if (collector.completion() == null) {
-                        return replies.error(collector.failure() != null ? collector.failure() : OpenAiError.internal(),
-                                path, collector.fallbackFrom(), turnId);
-                    }
-                    return replies.json(collector.completion(), path, collector.fallbackFrom(), turnId);
-                }))
-                .doOnCancel(turn::clientDisconnected); // gone before the answer (after the turn's end: no effect)
+        return replies.collect(request, turn, collector);
     }
 
     /** stream: true — {@code data: <chunk>} events, {@code data: [DONE]} at the end. */

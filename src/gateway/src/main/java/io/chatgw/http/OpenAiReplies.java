@@ -1,19 +1,26 @@
 package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
+import io.chatgw.openai.AnswerCollector;
 import io.chatgw.openai.OpenAiError;
 import io.chatgw.openai.OpenAiProperties;
 import io.chatgw.openai.StreamTranslator;
+import io.chatgw.openai.TurnEventReader;
 import io.chatgw.relay.RelayEvent;
 import io.chatgw.relay.RelaySubscription;
 import io.chatgw.relay.SessionRelay;
 import io.chatgw.relay.SlowClientException;
 import io.chatgw.turn.Turn;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -52,6 +59,40 @@ final class OpenAiReplies {
 
     ObjectMapper json() {
         return json;
+    }
+
+    /**
+     * Reads the body, calls the endpoint's route (auth, validation, session, router, turn) and answers the turn
+     * it opened: {@code x-request-id} is the turn's, the answer is {@code answer}'s; a route's failure is an error
+     * in OpenAI's shape.
+     */
+    Mono<ServerResponse> turn(ServerRequest request, ProducerTemplate routes, String route, Map<String, String> headers,
+                              BiFunction<Exchange, Turn, Mono<ServerResponse>> answer) {
+        return RouteCalls.readBody(request, config.maxBodyBytes())
+                .flatMap(body -> RouteCalls.call(routes, route, request, body, headers))
+                .flatMap(exchange -> {
+                    Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
+                    RequestIds.useTurnId(request, turn.requestId());
+                    return answer.apply(exchange, turn);
+                })
+                .onErrorResume(this::failure);
+    }
+
+    /** A non-streamed answer: waits for the turn's end, answers with the collected object or the failure's status. */
+    Mono<ServerResponse> collect(ServerRequest request, Turn turn, AnswerCollector collector) {
+        String turnId = turn.requestId().toString();
+        return follow(request, turn, turn.routeEventId() - 1)
+                .takeUntil(collector::accept)
+                .then(Mono.defer(() -> {
+                    TurnEventReader events = collector.events();
+                    String path = events.path() != null ? events.path() : turn.path();
+                    if (collector.answer() == null) {
+                        return error(events.failure() != null ? events.failure() : OpenAiError.internal(),
+                                path, events.fallbackFrom(), turnId);
+                    }
+                    return json(collector.answer(), path, events.fallbackFrom(), turnId);
+                }))
+                .doOnCancel(turn::clientDisconnected); // gone before the answer (after the turn's end: no effect)
     }
 
     /**

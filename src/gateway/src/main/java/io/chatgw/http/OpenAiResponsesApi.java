@@ -1,7 +1,6 @@
 package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chatgw.core.ExchangeKeys;
 import io.chatgw.openai.CompletionRequest;
 import io.chatgw.openai.OpenAiError;
 import io.chatgw.openai.OpenAiKeys;
@@ -17,6 +16,7 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -24,7 +24,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /v1/responses} (OpenAI's Responses API, text in and out), thin like {@link OpenAiApi}: the request
+ * {@code POST /v1/responses} (OpenAI's Responses API: text, function tools) and {@code GET /v1/responses/{id}}
+ * (a stored one), thin like {@link OpenAiApi}: the request
  * goes through routes/openai.yaml's openai-response route (the same auth, model, router and turn as a chat
  * completion; the session and history of {@code previous_response_id}), and the turn's relay events become one
  * response object ({@link ResponseCollector}) or its stream of typed events ({@link ResponseStream}). Errors before
@@ -35,49 +36,43 @@ import reactor.core.publisher.Mono;
 public class OpenAiResponsesApi {
 
     private final ProducerTemplate routes;
-    private final OpenAiProperties config;
     private final OpenAiReplies replies;
 
     public OpenAiResponsesApi(ProducerTemplate routes, SessionRelay relay, OpenAiProperties config, ObjectMapper json) {
         this.routes = routes;
-        this.config = config;
         this.replies = new OpenAiReplies(relay, config, json);
     }
 
     @Bean
     RouterFunction<ServerResponse> openAiResponseRoutes() {
-        return RouterFunctions.route().POST("/v1/responses", this::create).build();
+        return RouterFunctions.route()
+                .POST("/v1/responses", this::create)
+                .GET("/v1/responses/{responseId}", this::retrieve)
+                .build();
+    }
+
+    /** A stored response of the caller's (routes/openai.yaml's openai-get-response), or a 404. */
+    Mono<ServerResponse> retrieve(ServerRequest request) {
+        return RouteCalls.call(routes, "direct:openai-get-response", request, new byte[0], Map.of())
+                .flatMap(exchange -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(exchange.getMessage().getBody()))
+                .onErrorResume(replies::failure);
     }
 
     Mono<ServerResponse> create(ServerRequest request) {
-        return RouteCalls.readBody(request, config.maxBodyBytes())
-                .flatMap(body -> RouteCalls.call(routes, "direct:openai-response", request, body, Map.of()))
-                .flatMap(exchange -> {
-                    Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-                    RequestIds.useTurnId(request, turn.requestId());
-                    ResponseObjects objects = new ResponseObjects(replies.json(), turn.requestId().toString(),
-                            exchange.getProperty(OpenAiKeys.RESPONSE_REQUEST, ResponseRequest.class));
-                    return exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class).stream()
-                            ? stream(request, turn, objects) : collect(request, turn, objects);
-                })
-                .onErrorResume(replies::failure);
+        return replies.turn(request, routes, "direct:openai-response", Map.of(), (exchange, turn) -> {
+            ResponseObjects objects = new ResponseObjects(replies.json(), turn.requestId().toString(),
+                    exchange.getProperty(OpenAiKeys.RESPONSE_REQUEST, ResponseRequest.class));
+            return exchange.getProperty(OpenAiKeys.COMPLETION_REQUEST, CompletionRequest.class).stream()
+                    ? stream(request, turn, objects) : collect(request, turn, objects);
+        });
     }
 
     /** stream: false — wait for the turn's end, answer with the response object (or the failure's status). */
     private Mono<ServerResponse> collect(ServerRequest request, Turn turn, ResponseObjects objects) {
         String turnId = turn.requestId().toString();
         ResponseCollector collector = new ResponseCollector(replies.json(), objects, turnId, replies.model(turn));
-        return replies.follow(request, turn, turn.routeEventId() - 1)
-                .takeUntil(collector::accept)
-                .then(Mono.defer(() -> {
-                    String path = collector.path() != null ? collector.path() : turn.path();
-                    if (collector.response() == null) {
-                        return replies.error(collector.failure() != null ? collector.failure() : OpenAiError.internal(),
-                                path, collector.fallbackFrom(), turnId);
-                    }
-                    return replies.json(collector.response(), path, collector.fallbackFrom(), turnId);
-                }))
-                .doOnCancel(turn::clientDisconnected);
+        return replies.collect(request, turn, collector);
     }
 
     /** stream: true — {@code event: <type>} / {@code data: <event>} pairs, ending with the response's last state. */

@@ -240,8 +240,8 @@ class OpenAiResponsesIT extends OpenAiTestBase {
         assertThatThrownBy(() -> sdk.responses().create(params("hi").putAdditionalBodyProperty("tools",
                 JsonValue.from(List.of(Map.of("type", "web_search")))).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
-                    assertThat(e.code()).hasValue("unsupported_parameter");
-                    assertThat(e.param()).hasValue("tools");
+                    assertThat(e.code()).hasValue("unsupported_value");
+                    assertThat(e.param()).hasValue("tools[0].type");
                 });
         assertThatThrownBy(() -> sdk.responses().create(params("hi").model("no-such-model").build()))
                 .isInstanceOfSatisfying(com.openai.errors.NotFoundException.class,

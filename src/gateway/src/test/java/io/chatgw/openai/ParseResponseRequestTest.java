@@ -77,10 +77,10 @@ class ParseResponseRequestTest {
 
     @Test
     void whatTheGatewayCannotHonourIsRefusedNamingIt() {
-        assertRefused("{\"input\":\"x\",\"tools\":[]}", "unsupported_parameter", "tools");
+        assertRefused("{\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}", "unsupported_value", "tools[0].type");
         assertRefused("{\"input\":\"x\",\"reasoning\":{\"effort\":\"low\"}}", "unsupported_parameter", "reasoning");
         assertRefused("{\"input\":\"x\",\"frobnicate\":1}", "unknown_parameter", "frobnicate");
-        assertRefused("{\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"o\"}]}",
+        assertRefused("{\"input\":[{\"type\":\"computer_call\",\"call_id\":\"c\"}]}",
                 "unsupported_value", "input[0].type");
         assertRefused("{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":\"u\"}]}]}",
                 "unsupported_content", "input[0].content[0].type");
@@ -98,5 +98,71 @@ class ParseResponseRequestTest {
         assertRefused("{\"input\":\"x\",\"stream_options\":{}}", "invalid_value", "stream_options");
         assertRefused("{\"input\":\"x\",\"metadata\":{\"k\":1}}", "invalid_value", "metadata");
         assertRefused("{\"input\":[1,2,3,4,5]}", "too_many_messages", "input");
+    }
+
+    @Test
+    void functionToolsAndAChosenToolBecomeTheChatOnesWithErrorsNamingTheResponsesFields() {
+        ParseResponseRequest.Parsed p = parse("""
+                {"input": "x", "tools": [{"type": "function", "name": "get_weather", "strict": true,
+                                          "parameters": {"type": "object"}}],
+                 "tool_choice": {"type": "function", "name": "get_weather"}, "parallel_tool_calls": false}""");
+        assertThat(p.completion().parameters().get("tools").toString())
+                .isEqualTo("[{type=function, function={name=get_weather, strict=true, parameters={type=object}}}]");
+        assertThat(p.completion().parameters().get("tool_choice").toString())
+                .isEqualTo("{type=function, function={name=get_weather}}");
+        assertThat(p.completion().parameters()).containsEntry("parallel_tool_calls", false);
+        assertThat(p.response().echoed()).containsKeys("tools", "tool_choice");
+        assertRefused("{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"a b\"}]}", "invalid_value",
+                "tools[0].name");
+        assertRefused("{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"a\"}],"
+                + "\"tool_choice\":{\"type\":\"function\",\"name\":\"b\"}}", "invalid_value", "tool_choice.name");
+        assertRefused("{\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"name\":\"a\"}],"
+                + "\"tool_choice\":{\"type\":\"file_search\"}}", "unsupported_value", "tool_choice.type");
+    }
+
+    @Test
+    void functionCallsJoinTheAssistantMessageBeforeThemAndTheirOutputsAreToolMessages() {
+        ParseResponseRequest.Parsed p = parse("""
+                {"input": [{"role": "user", "content": "weather?"},
+                           {"role": "assistant", "content": "Let me look."},
+                           {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
+                           {"type": "function_call_output", "call_id": "c1",
+                            "output": [{"type": "input_text", "text": "rain"}, {"type": "input_text", "text": "cold"}]}]}""");
+        assertThat(p.completion().message()).isEqualTo("weather?");
+        List<Map<String, Object>> after = p.completion().continuation();
+        assertThat(after).hasSize(2);
+        assertThat(after.get(0).get("content")).isEqualTo("Let me look.");
+        assertThat(after.get(0).get("tool_calls").toString())
+                .isEqualTo("[{id=c1, type=function, function={name=get_weather, arguments={}}}]");
+        assertThat(after.get(1)).isEqualTo(Map.of("role", "tool", "tool_call_id", "c1", "content", "rain\ncold"));
+        // an output answering no call is named by its input index, though two calls were joined into one message
+        assertRefused("""
+                {"input": [{"role": "user", "content": "weather?"},
+                           {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
+                           {"type": "function_call", "call_id": "c2", "name": "get_time", "arguments": "{}"},
+                           {"type": "function_call_output", "call_id": "c9", "output": "rain"}]}""",
+                "invalid_value", "input[3].tool_call_id");
+        assertRefused("{\"input\":[{\"role\":\"user\",\"content\":\"x\"},{\"type\":\"function_call\",\"call_id\":\"c\"}]}",
+                "missing_required_parameter", "input[1].name");
+    }
+
+    @Test
+    void anItemReferenceIsReadAsTheStoredItemItNamesAndAnUnknownOneIsNotFound() {
+        ResponseInput.Items items = id -> "msg_1".equals(id)
+                ? new ObjectMapper().createObjectNode().put("type", "message").put("role", "assistant").put("content", "Hi!")
+                : null;
+        ParseResponseRequest.Parsed p = parser.parse("application/json", """
+                {"input": [{"role": "user", "content": "hi"}, {"type": "item_reference", "id": "msg_1"},
+                           {"id": "msg_1"}, {"role": "user", "content": "again"}]}""".getBytes(StandardCharsets.UTF_8),
+                items);
+        assertThat(p.completion().history()).containsExactly(Map.of("role", "user", "content", "hi"),
+                Map.of("role", "assistant", "content", "Hi!"), Map.of("role", "assistant", "content", "Hi!"));
+        assertThatThrownBy(() -> parser.parse("application/json",
+                "{\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_2\"}]}".getBytes(StandardCharsets.UTF_8), items))
+                .isInstanceOfSatisfying(InvalidParameter.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("item_not_found");
+                    assertThat(e.param()).isEqualTo("input[0].id");
+                });
     }
 }

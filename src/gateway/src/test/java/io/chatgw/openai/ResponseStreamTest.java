@@ -122,4 +122,50 @@ class ResponseStreamTest {
         assertThat(c.response().toString()).contains("text=a b");
         assertThat(c.path()).isEqualTo("new");
     }
+
+    private static final ResponseRequest WITH_TOOLS = new ResponseRequest(true, null, null, null,
+            Map.of("metadata", Map.of(), "tools", List.of(Map.of("type", "function", "name", "get_weather"))));
+
+    @Test
+    void withToolsAToolCallIsAFunctionCallItemAndNoMessageOpensWithoutText() throws Exception {
+        ResponseStream s = new ResponseStream(JSON, new ResponseObjects(JSON, TURN, WITH_TOOLS, 1L), TURN, () -> "m");
+        List<ResponseStream.Frame> frames = new ArrayList<>(s.accept(event("tool_call",
+                Map.of("index", 0, "id", "call_1", "name", "get_weather", "arguments", "{}"))));
+        frames.addAll(s.accept(event("done", Map.of("finish_reason", "tool_calls"))));
+        assertThat(types(frames)).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.output_item.done", "response.completed");
+        JsonNode added = data(frames.get(2));
+        assertThat(added.at("/item/type").asText()).isEqualTo("function_call");
+        assertThat(added.at("/item/status").asText()).isEqualTo("in_progress");
+        assertThat(added.at("/item/arguments").asText()).isEmpty();
+        assertThat(data(frames.get(3)).get("item_id").asText()).isEqualTo("fc_6f1c2a4e000040008000000000000001_0");
+        JsonNode completed = data(frames.get(6)).get("response");
+        assertThat(completed.get("output")).hasSize(1);
+        assertThat(completed.at("/output/0/call_id").asText()).isEqualTo("call_1");
+        assertThat(completed.at("/tools/0/name").asText()).isEqualTo("get_weather");
+    }
+
+    @Test
+    void withToolsTextOpensTheMessageWhereItComesAmongTheCalls() throws Exception {
+        ResponseStream s = new ResponseStream(JSON, new ResponseObjects(JSON, TURN, WITH_TOOLS, 1L), TURN, () -> "m");
+        List<ResponseStream.Frame> frames = new ArrayList<>(s.accept(event("tool_call",
+                Map.of("index", 0, "id", "call_1", "name", "get_weather", "arguments", "{}"))));
+        frames.addAll(s.accept(event("text", Map.of("delta", "and"))));
+        frames.addAll(s.accept(event("done", Map.of())));
+        JsonNode completed = data(frames.get(frames.size() - 1)).get("response");
+        assertThat(completed.at("/output/0/type").asText()).isEqualTo("function_call");
+        assertThat(completed.at("/output/1/type").asText()).isEqualTo("message");
+        assertThat(completed.at("/output/1/content/0/text").asText()).isEqualTo("and");
+        assertThat(data(frames.get(frames.size() - 2)).get("output_index").asInt()).isEqualTo(1);
+
+        ResponseCollector c = new ResponseCollector(JSON, new ResponseObjects(JSON, TURN, WITH_TOOLS, 1L), TURN, () -> "m");
+        c.accept(event("text", Map.of("delta", "Let me look.")));
+        c.accept(event("tool_call", Map.of("index", 0, "id", "call_1", "name", "get_weather", "arguments", "{}")));
+        c.accept(event("done", Map.of()));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> output = (List<Map<String, Object>>) c.response().get("output");
+        assertThat(output).extracting(o -> o.get("type")).containsExactly("message", "function_call");
+        assertThat(output.get(1).get("id")).isEqualTo("fc_6f1c2a4e000040008000000000000001_0");
+    }
 }
