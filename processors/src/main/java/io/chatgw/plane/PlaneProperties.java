@@ -83,8 +83,8 @@ public record PlaneProperties(
          */
         @DefaultValue("60s") Duration socketIdleTimeout,
         /**
-         * A /ws/vm connection's upgrade request (request line and headers) must be complete this long after its first
-         * byte, however it trickles; otherwise it gets 408 upgrade_timeout and is closed.
+         * A /ws/vm connection's upgrade request (request line and headers) must be complete this long after the
+         * connection opened, however it trickles; otherwise it gets 408 upgrade_timeout and is closed.
          */
         @DefaultValue("10s") Duration upgradeHeaderTimeout) {
 

@@ -14,9 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The /ws/vm port's deadline for a connection's upgrade request: its request line and headers (up to the blank line)
- * must have arrived within {@code gateway.plane.upgrade-header-timeout} of its first byte, however slowly they
- * trickle (slowloris: every byte resets the idle timeout, which alone only bounds silence; a connection that sends
- * nothing is closed by that idle timeout). Otherwise the
+ * must have arrived within {@code gateway.plane.upgrade-header-timeout} of the connection opening, however slowly
+ * they trickle (slowloris: every byte resets the idle timeout, which alone only bounds silence). Otherwise the
  * connection gets {@code 408 upgrade_timeout} and is closed. First in the connection's pipeline, before Vert.x's own
  * handlers ({@link PlaneSocketComponent} puts it there on every accepted connection), it reads the raw bytes only to
  * find the end of the headers, then takes itself out: the upgraded plane is bounded by the idle timeout and
@@ -41,17 +40,17 @@ final class UpgradeDeadline extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> expire(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
+        deadline.cancel(false);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (deadline == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            deadline = ctx.executor().schedule(() -> expire(ctx), nanos, TimeUnit.NANOSECONDS); // the request's first byte
-        }
         if (msg instanceof ByteBuf bytes && headersEndIn(bytes)) {
             ctx.pipeline().remove(this); // the headers are complete: Vert.x and the route decide the rest
         }
