@@ -44,7 +44,7 @@ class PlaneUpgradeDeadlineIT extends PlaneProtocolSupport {
             assertThat(response.status()).isEqualTo(408);
             assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("upgrade_timeout");
             assertThat(http.closedByServer()).isTrue();
-            assertThat(closedAfter).isBetween(deadline - 200, deadline + 5000);
+            assertThat(closedAfter).isBetween(deadline - 200, deadline + 2000);
         }
     }
 
