@@ -1,7 +1,6 @@
 package io.chatgw.plane;
 
 import io.chatgw.plane.socket.PlaneConnections;
-import io.chatgw.plane.socket.PlaneSocketComponent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -53,15 +52,6 @@ public class PlaneBeans {
                 .setIdleTimeout((int) Math.max(1, config.socketIdleTimeout().toSeconds()))
                 .setMaxWebSocketFrameSize(config.maxSocketFrameBytes())
                 .setMaxWebSocketMessageSize(config.maxSocketFrameBytes());
-    }
-
-    /**
-     * camel-vertx-websocket for /ws/vm (the component named vertx-websocket; its Vert.x is planeSocketVertx, set by
-     * {@code camel.component.vertx-websocket.vertx}), with the upgrade deadline on every connection.
-     */
-    @Bean("vertx-websocket")
-    PlaneSocketComponent planeSocketComponent(PlaneProperties config) {
-        return new PlaneSocketComponent(config.upgradeHeaderTimeout());
     }
 
     private static ThreadFactory named(String prefix) {

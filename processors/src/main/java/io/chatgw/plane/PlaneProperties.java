@@ -81,12 +81,7 @@ public record PlaneProperties(
          * A /ws/vm connection that sends nothing for this long is closed, before its upgrade (a handshake that
          * never comes) as after it (a live plane answers every heartbeat ping, so keep it well above heartbeat-interval).
          */
-        @DefaultValue("60s") Duration socketIdleTimeout,
-        /**
-         * A /ws/vm connection's upgrade request (request line and headers) must be complete this long after the
-         * connection opened, however it trickles; otherwise it gets 408 upgrade_timeout and is closed.
-         */
-        @DefaultValue("10s") Duration upgradeHeaderTimeout) {
+        @DefaultValue("60s") Duration socketIdleTimeout) {
 
     public PlaneProperties {
         if (port < 1 || port > 65535) {
