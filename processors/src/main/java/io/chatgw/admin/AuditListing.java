@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code GET /api/v1/admin/audit?since=&actor=&action=&limit=&cursor=}: audit_log newest first. The cursor is the
- * last row's id (stable while rows are added, unlike an offset); {@code next_cursor} is null on the last page.
+ * {@code GET /api/v1/admin/audit?since=&actor=&action=&limit=&cursor=}: audit_log newest first, paged by
+ * {@link CursorPage}.
  */
 @Component("auditListing")
 public class AuditListing {
@@ -44,7 +43,7 @@ public class AuditListing {
             throw AdminRequest.invalid("action", "must match [a-z0-9_.]{1,64}, e.g. policy.rollback");
         }
         int limit = q.integer("limit", 1, 500).orElse(50);
-        long cursor = q.text("cursor").map(AuditListing::cursor).orElse(Long.MAX_VALUE);
+        long cursor = CursorPage.cursor(q);
         List<Map<String, Object>> rows = jdbc.query("""
                 SELECT id, occurred_at, actor, org_id, action, target, details::text FROM audit_log
                 WHERE id < ? AND (CAST(? AS TIMESTAMPTZ) IS NULL OR occurred_at >= ?)
@@ -65,12 +64,7 @@ public class AuditListing {
             }
             return row;
         }, cursor, since, since, actor, actor, action.orElse(null), action.orElse(null), org, org, limit + 1);
-        boolean more = rows.size() > limit;
-        List<Map<String, Object>> data = new ArrayList<>(more ? rows.subList(0, limit) : rows);
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("data", data);
-        page.put("next_cursor", more ? String.valueOf(data.get(data.size() - 1).get("id")) : null);
-        exchange.getMessage().setBody(page);
+        exchange.getMessage().setBody(CursorPage.of(rows, limit));
     }
 
     private static Instant instant(String raw) {
@@ -79,12 +73,5 @@ public class AuditListing {
         } catch (DateTimeParseException e) {
             throw AdminRequest.invalid("since", "must be an ISO-8601 instant such as 2026-12-01T09:00:00Z, got " + AdminRequest.shown(raw));
         }
-    }
-
-    private static long cursor(String raw) {
-        if (!raw.matches("^[0-9]{1,18}$")) {
-            throw AdminRequest.invalid("cursor", "must be a next_cursor value from a previous page");
-        }
-        return Long.parseLong(raw);
     }
 }

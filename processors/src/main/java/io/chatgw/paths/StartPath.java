@@ -33,10 +33,12 @@ public abstract class StartPath implements Processor {
     public final void process(Exchange exchange) {
         Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
         PathRun run = turn.startRun(mode());
-        try {
-            start(run);
-        } catch (RuntimeException e) {
-            run.fail(e);
+        if (!run.end().isDone()) { // ended already: its turn was stopped (a shadow's timeout or stop), the path is not called
+            try {
+                start(run);
+            } catch (RuntimeException e) {
+                run.fail(e);
+            }
         }
         run.awaitFirstEvent(firstEventTimeout().plus(SAFETY_MARGIN));
     }

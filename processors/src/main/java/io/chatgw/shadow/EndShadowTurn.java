@@ -47,6 +47,6 @@ public class EndShadowTurn implements Processor {
         turns.endShadow(shadow, code, message);
         ShadowPlan plan = exchange.getProperty(SampleShadow.PLAN, ShadowPlan.class);
         meters.run(plan.kind(), plan.target().wire(),
-                code == null ? "completed" : AwaitShadowEnd.TIMEOUT.equals(code) ? "timeout" : "failed");
+                code == null ? "completed" : ShadowSlot.TIMEOUT.equals(code) ? "timeout" : "failed");
     }
 }

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * On the shadow pool: opens the shadow turn ({@link Turns#openShadow}) and makes it the exchange's turn, so the
- * target path's processor runs it like any turn; the primary stays in exchange property {@value #PRIMARY}.
+ * target path's processor runs it like any turn; the primary stays in exchange property {@value #PRIMARY}. From here
+ * {@code gateway.shadow.timeout} bounds the whole shadow, the wait for its first event included ({@link ShadowSlot}).
  */
 @Component("openShadowTurn")
 public class OpenShadowTurn implements Processor {
@@ -17,9 +18,11 @@ public class OpenShadowTurn implements Processor {
     public static final String PRIMARY = "shadowPrimary";
 
     private final Turns turns;
+    private final ShadowProperties config;
 
-    public OpenShadowTurn(Turns turns) {
+    public OpenShadowTurn(Turns turns, ShadowProperties config) {
         this.turns = turns;
+        this.config = config;
     }
 
     @Override
@@ -29,7 +32,7 @@ public class OpenShadowTurn implements Processor {
         Turn shadow = turns.openShadow(primary, plan.target(), plan.requestId(), plan.sessionId());
         ShadowSlot slot = exchange.getProperty(AdmitShadowRun.SLOT, ShadowSlot.class);
         if (slot != null) {
-            slot.opened(shadow); // a stop of the shadow-run route can cancel it
+            slot.opened(shadow, config.timeout()); // its deadline runs; stopped at once if its place was given up already
         }
         exchange.setProperty(PRIMARY, primary);
         exchange.setProperty(ExchangeKeys.TURN, shadow);

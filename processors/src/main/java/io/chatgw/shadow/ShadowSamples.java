@@ -3,10 +3,10 @@ package io.chatgw.shadow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.admin.AdminRequest;
+import io.chatgw.admin.CursorPage;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code GET /api/v1/admin/shadow/samples?kind=&sample=&org_id=&limit=&cursor=} (routes/admin.yaml, docs/shadow.md):
  * the pairs that diverged, newest first, optionally in one divergence {@code kind} only, of one {@code sample} kind
- * ({@code shadow} or {@code noise}) or org; each with both sides' event sequences and what differed. The cursor is
- * the last row's id; {@code next_cursor} is null on the last page.
+ * ({@code shadow} or {@code noise}) or org; each with both sides' event sequences and what differed. Paged by
+ * {@link CursorPage}.
  */
 @Component("shadowSamples")
 public class ShadowSamples {
@@ -43,7 +43,7 @@ public class ShadowSamples {
         String sample = q.oneOf("sample", List.of(ShadowPlan.SHADOW, ShadowPlan.NOISE)).orElse(null);
         String org = adminScope.orgFilter(exchange, q.id("org_id").orElse(null)); // an org admin: its own org only
         int limit = q.integer("limit", 1, 100).orElse(20);
-        long cursor = q.text("cursor").map(ShadowSamples::cursor).orElse(Long.MAX_VALUE);
+        long cursor = CursorPage.cursor(q);
         String kindJson = kind == null ? null : "[\"" + kind + "\"]"; // one of KINDS: nothing from outside
         List<Map<String, Object>> rows = jdbc.query("""
                 SELECT id, created_at, kind, org_id, user_id, session_id, primary_request_id, shadow_request_id,
@@ -55,12 +55,7 @@ public class ShadowSamples {
                   AND (CAST(? AS VARCHAR) IS NULL OR kind = ?) AND (CAST(? AS VARCHAR) IS NULL OR org_id = ?)
                 ORDER BY id DESC LIMIT ?""", (rs, i) -> row(rs),
                 cursor, kindJson, kindJson, sample, sample, org, org, limit + 1);
-        boolean more = rows.size() > limit;
-        List<Map<String, Object>> data = new ArrayList<>(more ? rows.subList(0, limit) : rows);
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("data", data);
-        page.put("next_cursor", more ? String.valueOf(data.get(data.size() - 1).get("id")) : null);
-        exchange.getMessage().setBody(page);
+        exchange.getMessage().setBody(CursorPage.of(rows, limit));
     }
 
     private Map<String, Object> row(ResultSet rs) throws SQLException {
@@ -101,12 +96,5 @@ public class ShadowSamples {
         } catch (IOException e) {
             return json.nullNode();
         }
-    }
-
-    private static long cursor(String raw) {
-        if (!raw.matches("^[0-9]{1,18}$")) {
-            throw AdminRequest.invalid("cursor", "must be a next_cursor value from a previous page");
-        }
-        return Long.parseLong(raw);
     }
 }

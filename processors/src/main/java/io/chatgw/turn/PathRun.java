@@ -43,6 +43,8 @@ public final class PathRun {
     /** What was wrong with the values this run's path reported ({@link ReportedValues}); null: nothing. */
     private volatile String invalidReason;
     private volatile Runnable onCancel;
+    /** Ended by {@link #cancel} (not by the path): an {@link #onCancel} action set later runs at once. */
+    private boolean cancelled;
     /** What the conversation keeps of this run: its text, and its tool calls and results ({type, data}). */
     private final StringBuilder answer = new StringBuilder();
     private final List<Map<String, Object>> toolEvents = new ArrayList<>();
@@ -158,20 +160,33 @@ public final class PathRun {
         }
     }
 
-    /** What the path does when the gateway gives up on it (client gone, first-event wait over): set once at start. */
+    /**
+     * What the path does when the gateway gives up on it (client gone, first-event wait over): set once at start. A run
+     * cancelled before the path set it (e.g. a shadow stopped while its plane was starting) runs it at once.
+     */
     public void onCancel(Runnable action) {
-        this.onCancel = action;
+        boolean cancelledAlready;
+        synchronized (this) {
+            this.onCancel = action;
+            cancelledAlready = cancelled;
+        }
+        if (cancelledAlready) {
+            action.run();
+        }
     }
 
     /** Ends the run from the gateway's side: the path is told to stop, later events are dropped. */
     public void cancel(GatewayException why) {
-        boolean ended;
+        Runnable action;
         synchronized (this) {
-            ended = end.isDone();
+            if (end.isDone()) {
+                return;
+            }
+            cancelled = true;
             fail(why);
+            action = onCancel;
         }
-        Runnable action = onCancel;
-        if (!ended && action != null) {
+        if (action != null) {
             action.run();
         }
     }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,10 +50,7 @@ public final class Turn {
     /** The messages after {@link #message} (tool calls, tool results, a prefill); empty for the native chat API. */
     private volatile List<Map<String, Object>> continuation = List.of();
     private final AtomicBoolean ended = new AtomicBoolean();
-    /** The paths' attempts, in order: the decided path, then at most one fallback. The last one answers. */
-    private final List<PathRun> runs = new CopyOnWriteArrayList<>();
-    /** The path that failed (or whose breaker refused) before the next run: set by a fallback. */
-    private volatile ExecutionMode fellBackFrom;
+    private final TurnRuns runs = new TurnRuns();
     private volatile long routeEventId;
     private volatile TurnOutcome outcome;
     private volatile Object span; // an OpenTelemetry Span and who starts its runs' spans; null when tracing is off
@@ -98,12 +94,7 @@ public final class Turn {
 
     /** Starts a path's attempt at this turn: the first is the decided path, a second one is its fallback. */
     public PathRun startRun(ExecutionMode path) {
-        PathRun previous = currentRun();
-        if (previous != null && previous.reachedClient()) {
-            throw new IllegalStateException("turn " + requestId + " already streamed from " + previous.path());
-        }
-        PathRun run = new PathRun(this, path, runs.size() + 1, fellBackFrom);
-        runs.add(run);
+        PathRun run = runs.start(this, path);
         if (traces != null) {
             traces.runStarted(run);
         }
@@ -112,21 +103,29 @@ public final class Turn {
 
     /** {@code from} failed before its first event (or its breaker is open); the next run answers instead. */
     void fellBackFrom(ExecutionMode from) {
-        this.fellBackFrom = from;
+        runs.fellBackFrom(from);
     }
 
     /** Whether this turn fell back already (one fallback per turn at most). */
     public boolean hasFallenBack() {
-        return fellBackFrom != null;
+        return runs.fellBackFrom() != null;
+    }
+
+    /**
+     * Ends the current run and every run started later with {@code why} ({@link TurnRuns}): a shadow's own timeout or
+     * a stop of the shadow-run route, which may come before the shadow's path started its run.
+     */
+    public void stop(GatewayException why) {
+        runs.stop(why);
     }
 
     /** The attempt running now (or the last one), null before any started. */
     public PathRun currentRun() {
-        return runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        return runs.current();
     }
 
     public List<PathRun> runs() {
-        return List.copyOf(runs);
+        return runs.all();
     }
 
     /** Publishes one of the gateway's own events of this turn ({@code route}, {@code fallback}) to the session. */
@@ -261,7 +260,7 @@ public final class Turn {
 
     /** The path that failed before the answering one took over, or null. */
     public ExecutionMode fallbackFrom() {
-        return fellBackFrom;
+        return runs.fellBackFrom();
     }
 
     public String message() {

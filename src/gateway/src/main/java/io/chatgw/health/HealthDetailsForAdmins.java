@@ -21,7 +21,9 @@ import reactor.core.scheduler.Schedulers;
  * {@code /actuator/health} and its groups ({@code /readiness}, {@code /liveness}, components) answer anyone with
  * the bare status ({@code {"status":"UP"}}, 200 or 503: what a load balancer needs), and only a caller with an
  * admin user JWT ({@code Authorization: Bearer}, role {@code admin}) with the details (database, Kafka cluster id,
- * spool path, ...). Without Spring Security the actuator's own {@code when-authorized} never sees a principal.
+ * spool path, ...). An org admin ({@code org_admin}) gets the bare status too: the details are the whole gateway's
+ * dependency state, shared by every org, not its org's (docs/operations.md "Limits and timeouts"). Without Spring
+ * Security the actuator's own {@code when-authorized} never sees a principal.
  */
 @Component
 public class HealthDetailsForAdmins implements WebFilter, Ordered {
@@ -72,7 +74,7 @@ public class HealthDetailsForAdmins implements WebFilter, Ordered {
         }
         try {
             JwtVerifier.Claims claims = jwt.verify(header.substring(7).trim());
-            return claims.roles().contains("admin") && !claims.roles().contains("vm");
+            return claims.roles().contains("admin") && !claims.roles().contains("vm"); // platform admin; org_admin is not
         } catch (JwtVerifier.JwtRejected e) {
             return false;
         }

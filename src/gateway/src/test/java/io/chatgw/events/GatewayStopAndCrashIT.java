@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.chatgw.support.GatewayProcess;
 import io.chatgw.support.KafkaProcess;
 import io.chatgw.support.SseClient;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,31 +36,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class GatewayStopAndCrashIT {
 
-    static Path pgData;
-    static int pgPort;
-    static EmbeddedPostgres postgres;
+    static StoppableBackends backends;
     static JdbcTemplate jdbc;
     static KafkaProcess kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        pgData = Files.createTempDirectory("crash-pg-");
-        try (ServerSocket s = new ServerSocket(0)) {
-            pgPort = s.getLocalPort();
-        }
-        startPostgres();
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setUrl(jdbcUrl());
-        ds.setUser("postgres");
-        ds.setConnectTimeout(2);
-        jdbc = new JdbcTemplate(ds);
-        kafka = new KafkaProcess(3).start();
+        backends = StoppableBackends.start(3);
+        jdbc = backends.jdbc();
+        kafka = backends.kafka();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        kafka.close();
-        postgres.close();
+        backends.close();
     }
 
     @Test
@@ -70,7 +57,7 @@ class GatewayStopAndCrashIT {
         Path spool = Files.createTempDirectory("crash-spool-");
         String user = "u-stop-" + UUID.randomUUID().toString().substring(0, 8);
         // the timers pass once at start, then not for a minute: what is accepted stays in the spool until the stop
-        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "20s", Map.of(
+        try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "20s", Map.of(
                 "gateway.events.drain-interval", "60000", "gateway.events.relay.interval", "60000")))) {
             String token = gateway.token(user, "org-stop");
             String session = gateway.newSession(token);
@@ -98,7 +85,7 @@ class GatewayStopAndCrashIT {
         try {
             // 1. Kafka down: events reach PostgreSQL and wait in the outbox; then PostgreSQL stops under running
             // turns: their events wait in the spool. A stop with a 2 s drain timeout leaves both where they are.
-            try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "2s", Map.of()))) {
+            try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "2s", Map.of()))) {
                 String token = gateway.token(user, "org-crash");
                 runTurnsThenStopPostgresUnderRunningOnes(gateway, token, 10, 6);
                 await().atMost(Duration.ofSeconds(20)).until(() -> spooledEvents(spool) >= 6);
@@ -110,8 +97,8 @@ class GatewayStopAndCrashIT {
             assertThat(spooledEvents(spool)).isGreaterThanOrEqualTo(6); // kept on disk for the next start
 
             // 2. the next start replays the spool into PostgreSQL (Kafka still down); the same again, then kill -9
-            startPostgres();
-            try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "2s", Map.of()))) {
+            backends.startPostgres();
+            try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "2s", Map.of()))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> spooledEvents(spool) == 0);
                 assertThat(usageRows(user)).isEqualTo(16);
                 String token = gateway.token(user, "org-crash");
@@ -120,16 +107,14 @@ class GatewayStopAndCrashIT {
                 assertThat(gateway.kill()).isEqualTo(137);
             }
         } finally {
-            if (postgres == null) {
-                startPostgres();
-            }
+            backends.startPostgres(); // if stopped
             kafka.start();
         }
         assertThat(unpublished(user)).isPositive();
         assertThat(spooledEvents(spool)).isGreaterThanOrEqualTo(6);
 
         // 3. both back, a new gateway on the same spool: every accepted event in PostgreSQL and on Kafka
-        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "10s", Map.of()))) {
+        try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "10s", Map.of()))) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(usageRows(user)).isEqualTo(32);
                 assertThat(unpublished(user)).isZero();
@@ -144,7 +129,7 @@ class GatewayStopAndCrashIT {
             throws Exception {
         Path spool = Files.createTempDirectory("crash-spool-");
         String run = UUID.randomUUID().toString().substring(0, 6);
-        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "10s", Map.of()))) {
+        try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "10s", Map.of()))) {
             // four users in four orgs (four Kafka keys), four clients at a time; Kafka stopped for real after the
             // first 40 turns and started again after the 160th
             List<String[]> callers = new ArrayList<>();
@@ -203,12 +188,11 @@ class GatewayStopAndCrashIT {
             for (SseClient.Stream stream : streams) {
                 assertThat(stream.next()).isNotNull();
             }
-            postgres.close();
-            postgres = null;
+            backends.stopPostgres();
             try {
                 assertAllEndDone(streams);
             } finally {
-                startPostgres();
+                backends.startPostgres();
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(usageRows("u-pg-" + run)).isEqualTo(200);
@@ -216,53 +200,6 @@ class GatewayStopAndCrashIT {
             });
             assertPublishedOncePerIdInOutboxOrder("u-pg-" + run, 200);
         }
-    }
-
-    @Test
-    void aShadowPairComparedWhilePostgresqlIsStoppedWaitsInTheSpoolAndIsStoredOnceWhenItIsBack() throws Exception {
-        Path spool = Files.createTempDirectory("crash-spool-");
-        String run = UUID.randomUUID().toString().substring(0, 6);
-        String user = "u-shd-" + run;
-        String org = "org-shd-" + run;
-        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "10s", Map.of()))) {
-            String token = gateway.token(user, org);
-            String session = gateway.newSession(token); // provisions the user
-            jdbc.update("UPDATE users SET execution_mode = 'direct_llm' WHERE id = ?", user);
-            jdbc.update("INSERT INTO route_policies (scope, scope_id, canary_percent, shadow_percent, shadow_path) "
-                    + "VALUES ('org', ?, NULL, 100, 'legacy')", org);
-            await("the org's shadow policy applies").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
-                    .until(() -> {
-                        gateway.chat(token, session, "warm up");
-                        return jdbc.queryForObject("SELECT count(*) FROM shadow_comparisons WHERE org_id = ?", Integer.class, org) > 0;
-                    });
-            double accepted = metric(gateway, "gateway_events_accepted_total{type=\"shadow_comparison\"}");
-
-            // the primary (direct_llm) answers at once; its legacy shadow 6 s later, when PostgreSQL is stopped
-            List<SseClient.Event> events = gateway.chat(token, gateway.newSession(token),
-                    "[[runtime first_event_delay_ms=6000]] while postgresql is down");
-            assertThat(last(events)).isEqualTo("done");
-            String requestId = events.get(0).json().get("request_id").asText();
-            postgres.close();
-            postgres = null;
-            try {
-                await("the pair accepted into the spool").atMost(Duration.ofSeconds(60)).until(() ->
-                        metric(gateway, "gateway_events_accepted_total{type=\"shadow_comparison\"}") > accepted);
-            } finally {
-                startPostgres();
-            }
-            await("the pair written once PostgreSQL is back").atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM shadow_comparisons WHERE primary_request_id = ?::uuid", Integer.class, requestId) == 1);
-            assertThat(jdbc.queryForMap("SELECT shadow_path, shadow_status FROM shadow_comparisons WHERE primary_request_id = ?::uuid",
-                    requestId)).containsEntry("shadow_path", "legacy").containsEntry("shadow_status", "completed");
-        }
-    }
-
-    /** A sample's value on the gateway's /actuator/prometheus (0 when it has none). */
-    private static double metric(GatewayProcess gateway, String series) throws Exception {
-        String body = new SseClient(gateway.port()).send("GET", "/actuator/prometheus", null, null, null).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
-                .matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static boolean kafkaUp() {
@@ -320,27 +257,8 @@ class GatewayStopAndCrashIT {
         for (SseClient.Stream stream : streams) {
             assertThat(stream.next()).isNotNull(); // admitted and streaming
         }
-        postgres.close();
-        postgres = null;
+        backends.stopPostgres();
         assertAllEndDone(streams);
-    }
-
-    private static Map<String, String> gatewayConfig(Path spool, String drainTimeout, Map<String, String> more) {
-        Map<String, String> config = new HashMap<>(Map.of(
-                "spring.datasource.url", jdbcUrl(),
-                "spring.datasource.username", "postgres",
-                "spring.datasource.password", "postgres",
-                "spring.datasource.hikari.connection-timeout", "2000",
-                "camel.component.kafka.brokers", kafka.brokers(),
-                "gateway.events.spool.dir", spool.toString(),
-                "gateway.events.shutdown-drain-timeout", drainTimeout,
-                "gateway.events.relay.max-block-ms", "2000",
-                "gateway.events.relay.request-timeout-ms", "2000",
-                "gateway.events.relay.delivery-timeout-ms", "4000"));
-        // every client here is 127.0.0.1: 200 streams at once plus the pooled connections of the set-up calls
-        config.put("gateway.http.max-connections-per-source", "2000");
-        config.putAll(more);
-        return config;
     }
 
     /**
@@ -414,14 +332,5 @@ class GatewayStopAndCrashIT {
 
     private static String last(List<SseClient.Event> events) {
         return events.isEmpty() ? null : events.get(events.size() - 1).type();
-    }
-
-    private static String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
-    }
-
-    private static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(pgPort)
-                .setPGStartupWait(Duration.ofSeconds(30)).start();
     }
 }

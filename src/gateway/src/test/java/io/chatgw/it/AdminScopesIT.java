@@ -57,6 +57,20 @@ class AdminScopesIT extends GatewayTestBase {
     }
 
     @Test
+    void anOrgAdminGetsTheBareHealthStatusWithoutTheGatewaysDependencyDetails() throws Exception {
+        // the details are the whole gateway's (database, Kafka cluster id, spool path, route reloads), not one org's
+        for (String path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/db")) {
+            HttpResponse<String> health = client.send("GET", path, orgAdminA, null, null);
+            assertThat(health.statusCode()).as(path).isEqualTo(200);
+            JsonNode body = JSON.readTree(health.body());
+            assertThat(body.size()).as(path + " " + health.body()).isEqualTo(1);
+            assertThat(body.get("status").asText()).isEqualTo("UP");
+        }
+        HttpResponse<String> platform = client.send("GET", "/actuator/health/db", platformAdmin, null, null);
+        assertThat(JSON.readTree(platform.body()).has("details")).as(platform.body()).isTrue();
+    }
+
+    @Test
     void anOrgAdminIsRefusedOnEveryEndpointForAnotherOrgAndNothingChanges() throws Exception {
         List<Call> crossOrg = List.of(
                 new Call("POST", "/api/v1/admin/rollback", "{\"scope\": \"org\", \"org_id\": \"" + orgB + "\"}"),

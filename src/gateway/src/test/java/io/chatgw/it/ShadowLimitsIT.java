@@ -20,11 +20,11 @@ import org.springframework.test.context.TestPropertySource;
  * The shadows' own limits: a full shadow pool, a shadow's own timeout and ops stopping the shadow-run route. Samples
  * that do not fit are skipped and counted (metric, shadow_skips, the summary), never queued; every admitted shadow's
  * place is given back however it ends; the primaries answer exactly as without shadows. Its own Spring context: a pool
- * of one thread and a queue of one, so the third hanging shadow finds it full; a shadow timeout of 8 s; a route stop
- * that waits 1 s for running shadows.
+ * of one thread and a queue of one, so the third hanging shadow finds it full; a shadow timeout of 8 s, shorter than
+ * the (legacy) shadow path's first-event timeout of 20 s; a route stop that waits 1 s for running shadows.
  */
 @TestPropertySource(properties = {"gateway.shadow.threads=1", "gateway.shadow.queue=1", "gateway.shadow.max-concurrent=10",
-        "gateway.shadow.timeout=8s", "gateway.admin.route-stop-timeout=1s"})
+        "gateway.shadow.timeout=8s", "gateway.admin.route-stop-timeout=1s", "gateway.legacy.first-event-timeout=20s"})
 class ShadowLimitsIT extends GatewayTestBase {
 
     private String admin() {
@@ -61,8 +61,8 @@ class ShadowLimitsIT extends GatewayTestBase {
         String admin = admin();
         String token = shadowedUser(org);
 
-        // each shadow holds the pool's one thread until the legacy runtime's first-event timeout (3 s in tests): the
-        // four messages are sent at once, so the first shadow runs, the second waits and the other two find it full
+        // each shadow holds the pool's one thread until its own timeout (8 s; the legacy path would wait 20 s for a first
+        // event): the four messages are sent at once, so the first shadow runs, the second waits and the other two find it full
         List<String> sessions = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             sessions.add(newSession(token));
@@ -89,18 +89,35 @@ class ShadowLimitsIT extends GatewayTestBase {
                     "SELECT status, path, tokens_out FROM usage_records WHERE request_id = ?::uuid", id)).singleElement()
                     .satisfies(row -> assertThat(row).containsEntry("status", "completed").containsEntry("path", "direct_llm")));
         }
-        // the admitted ones fail on the legacy path (no first event in time), are compared as failed shadows, and
-        // their places are free again
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+        // the admitted ones are cut at their own timeout (no first event), compared as failed shadows, and their places
+        // are free again
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM shadow_comparisons WHERE org_id = ?", Long.class, org) == 2);
         assertThat(jdbc.queryForList("SELECT shadow_error_code FROM shadow_comparisons WHERE org_id = ?", String.class, org))
-                .containsOnly("upstream_timeout");
+                .containsOnly("shadow_timeout");
         await().atMost(Duration.ofSeconds(10)).until(() -> metric("gateway_shadow_in_flight") == 0);
 
         JsonNode summary = JSON.readTree(client.send("GET", "/api/v1/admin/shadow/summary?org_id=" + org, admin, null, null).body());
         assertThat(summary.at("/pairs/0/skipped/pool_full").asInt()).isEqualTo(2);
         assertThat(summary.at("/pairs/0/samples").asInt()).isEqualTo(2);
-        assertThat(summary.at("/pairs/0/errors/shadow/upstream_timeout").asInt()).isEqualTo(2);
+        assertThat(summary.at("/pairs/0/errors/shadow/shadow_timeout").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aShadowWithoutAFirstEventIsCutAtItsOwnTimeoutNotAtItsPathsFirstEventTimeout() throws Exception {
+        String org = "org-shd-silent-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = shadowedUser(org);
+        // the legacy runtime never answers: the legacy path alone would wait 20 s for a first event
+        List<Event> events = chat(token, newSession(token), "[[runtime hang]] silent");
+        assertThat(types(events)).containsExactly("route", "text", "done");
+        String requestId = events.get(0).json().get("request_id").asText();
+        await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM shadow_comparisons WHERE primary_request_id = ?::uuid", Long.class, requestId) == 1);
+        Map<String, Object> pair = jdbc.queryForMap("SELECT shadow_status, shadow_error_code, shadow_duration_ms "
+                + "FROM shadow_comparisons WHERE primary_request_id = ?::uuid", requestId);
+        assertThat(pair).containsEntry("shadow_status", "failed").containsEntry("shadow_error_code", "shadow_timeout");
+        assertThat((Integer) pair.get("shadow_duration_ms")).isBetween(7_500, 15_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("gateway_shadow_in_flight") == 0);
     }
 
     @Test

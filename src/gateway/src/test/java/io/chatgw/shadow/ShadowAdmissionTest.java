@@ -2,13 +2,27 @@ package io.chatgw.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.after;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+
 import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.GatewayException;
+import io.chatgw.turn.Turn;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Admission's places: taken at most max-concurrent at once, each given back exactly once, all of them at a route stop. */
+/**
+ * Admission's places: taken at most max-concurrent at once, each given back exactly once, all of them at a route stop;
+ * and what a place does to its shadow turn: stops it at a route stop (even one before the turn opened) and at the
+ * shadow's own deadline from its opening, never after the place was given back.
+ */
 class ShadowAdmissionTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -56,5 +70,43 @@ class ShadowAdmissionTest {
         admission.routeStarted();
         assertThat(admission.admit(plan, "o")).isNotNull();
         assertThat(admission.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aRouteStopBetweenAdmissionAndTheTurnsOpeningStopsTheShadowAsItOpens() {
+        ShadowSlot slot = admission.admit(plan, "o");
+        admission.routeStopped(); // the shadow is still queued for the pool: no turn to cancel yet
+        assertThat(admission.inFlight()).isZero();
+        Turn shadow = mock(Turn.class);
+        slot.opened(shadow, Duration.ofSeconds(120));
+        verify(shadow).stop(argThat(why -> why.code().equals(ShadowAdmission.STOPPED_CODE)));
+    }
+
+    @Test
+    void aRouteStopAfterTheOpeningStopsTheShadowTurn() {
+        ShadowSlot slot = admission.admit(plan, "o");
+        Turn shadow = mock(Turn.class);
+        slot.opened(shadow, Duration.ofSeconds(120));
+        verify(shadow, never()).stop(any());
+        admission.routeStopped();
+        verify(shadow).stop(argThat(why -> why.code().equals(ShadowAdmission.STOPPED_CODE)));
+    }
+
+    @Test
+    void theShadowsOwnTimeoutRunsFromItsOpeningWhetherOrNotAnEventCame() {
+        ShadowSlot slot = admission.admit(plan, "o");
+        Turn shadow = mock(Turn.class);
+        slot.opened(shadow, Duration.ofMillis(300)); // no run started, no first event: the deadline runs all the same
+        verify(shadow, timeout(5000)).stop(argThat((GatewayException why) -> why.code().equals(ShadowSlot.TIMEOUT)
+                && why.status() == 504));
+    }
+
+    @Test
+    void aShadowWhosePlaceWasGivenBackIsNotStoppedByItsDeadline() {
+        ShadowSlot slot = admission.admit(plan, "o");
+        Turn shadow = mock(Turn.class);
+        slot.opened(shadow, Duration.ofMillis(300));
+        admission.release(slot); // it ended and was compared
+        verify(shadow, after(1000).never()).stop(any());
     }
 }
