@@ -3,6 +3,7 @@ package io.chatgw.config;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every tuning knob of the gateway, bound from {@code gateway.*} in config/application.yaml
@@ -46,7 +47,12 @@ public record GatewayProperties(
              * A per-request (ephemeral) session's relay is released once unused this long: long enough for the
              * HTTP layer to attach after its turn opened or ended, short enough not to hold memory.
              */
-            @DefaultValue("30s") Duration ephemeralGrace) {
+            @DefaultValue("30s") Duration ephemeralGrace,
+            /**
+             * All sessions' replay buffers together, estimated: beyond it the least recently used sessions' buffers
+             * are dropped (their clients get resync when they reconnect), so many sessions cannot fill the heap.
+             */
+            @DefaultValue("256MB") DataSize maxBufferedBytes) {
     }
 
     public record Routing(

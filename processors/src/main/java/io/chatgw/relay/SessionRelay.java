@@ -5,12 +5,20 @@ import io.chatgw.config.GatewayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -32,11 +40,27 @@ public class SessionRelay {
     private final AtomicInteger openClients = new AtomicInteger();
     private final Counter slowClientsDropped;
     private final Counter resyncs;
+    private final Counter evicted;
+    // replay memory of all sessions against gateway.relay.max-buffered-bytes (SessionStream.sizeOf estimates)
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final long maxHeldBytes;
+    private final AtomicBoolean givingBack = new AtomicBoolean();
+    private volatile long heldAfterLastGiveBack;
+    private final ExecutorService giveBackThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "relay-memory");
+        t.setDaemon(true);
+        return t;
+    });
 
+    @Autowired
     public SessionRelay(JdbcTemplate jdbc, ObjectMapper json, GatewayProperties properties, MeterRegistry meters) {
+        this(jdbc, json, properties.relay(), meters);
+    }
+
+    SessionRelay(JdbcTemplate jdbc, ObjectMapper json, GatewayProperties.Relay config, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.json = json;
-        this.config = properties.relay();
+        this.config = config;
         Gauge.builder("gateway.sse.streams.open", openClients, AtomicInteger::get)
                 .description("SSE client streams currently open").register(meters);
         Gauge.builder("gateway.relay.sessions", streams, Map::size)
@@ -46,6 +70,13 @@ public class SessionRelay {
                 .register(meters);
         this.resyncs = Counter.builder("gateway.sse.resyncs")
                 .description("reconnecting clients sent a resync: the events after their Last-Event-ID were no longer held")
+                .register(meters);
+        this.maxHeldBytes = config.maxBufferedBytes().toBytes();
+        Gauge.builder("gateway.relay.buffered.bytes", heldBytes, AtomicLong::get).baseUnit("bytes")
+                .description("estimated heap held by the sessions' replay buffers (budget: gateway.relay.max-buffered-bytes)")
+                .register(meters);
+        this.evicted = Counter.builder("gateway.relay.buffer.evicted")
+                .description("events dropped from replay buffers to keep them within gateway.relay.max-buffered-bytes")
                 .register(meters);
     }
 
@@ -60,7 +91,8 @@ public class SessionRelay {
                 streams.remove(sessionId, existing);
             }
             long epoch = nextEpoch(sessionId);
-            SessionStream created = new SessionStream(sessionId, epoch, config.bufferSize(), openClients::decrementAndGet);
+            SessionStream created = new SessionStream(sessionId, epoch, config.bufferSize(), openClients::decrementAndGet,
+                    this::heldBytesChanged);
             SessionStream raced = streams.putIfAbsent(sessionId, created);
             if (raced == null) {
                 return created;
@@ -132,6 +164,59 @@ public class SessionRelay {
         long idle = config.idleSessionTtl().toNanos();
         long ephemeralGrace = config.ephemeralGrace().toNanos();
         streams.entrySet().removeIf(e -> e.getValue().closeIfIdle(idle, ephemeralGrace, now));
+    }
+
+    /** Bytes the replay buffers hold, as estimated. */
+    public long bufferedBytes() {
+        return heldBytes.get();
+    }
+
+    private void heldBytesChanged(long change) {
+        long held = heldBytes.addAndGet(change);
+        if (change < 0 && held <= maxHeldBytes && heldAfterLastGiveBack != 0) {
+            heldAfterLastGiveBack = 0; // back within budget: the next excess gives back at once
+        }
+        // one give-back at a time, and none again until the buffers grew past what the last one could not free
+        if (change > 0 && held > maxHeldBytes && held > heldAfterLastGiveBack + maxHeldBytes / 20
+                && givingBack.compareAndSet(false, true)) {
+            giveBackThread.execute(this::giveBackMemory);
+        }
+    }
+
+    /**
+     * Brings the replay buffers back to 90% of their budget, least recently used sessions first: first whole buffers
+     * of sessions nobody follows and no turn writes to, then what precedes the running turn in busy ones. A client
+     * that reconnects with an id from a dropped part gets {@code resync}, as after any buffer overflow.
+     */
+    void giveBackMemory() {
+        try {
+            long target = maxHeldBytes / 10 * 9;
+            List<Map.Entry<Long, SessionStream>> byUse = new ArrayList<>(streams.size());
+            streams.values().forEach(s -> byUse.add(Map.entry(s.lastTouchedNanos(), s))); // times fixed before sorting
+            byUse.sort(Map.Entry.comparingByKey());
+            long dropped = 0;
+            for (boolean idleOnly : new boolean[] {true, false}) {
+                for (Map.Entry<Long, SessionStream> e : byUse) {
+                    if (heldBytes.get() <= target) {
+                        break;
+                    }
+                    dropped += e.getValue().giveBackMemory(idleOnly);
+                }
+            }
+            evicted.increment(dropped);
+            log.info("relay replay buffers over {} bytes: dropped {} events of the least recently used sessions, {} bytes held",
+                    maxHeldBytes, dropped, heldBytes.get());
+        } catch (RuntimeException e) {
+            log.error("relay replay buffers: giving memory back failed", e);
+        } finally {
+            heldAfterLastGiveBack = heldBytes.get();
+            givingBack.set(false);
+        }
+    }
+
+    @PreDestroy
+    void stopGivingBack() {
+        giveBackThread.shutdownNow();
     }
 
     private long nextEpoch(UUID sessionId) {

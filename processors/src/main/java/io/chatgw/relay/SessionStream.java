@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 /**
  * One session's events: a bounded ring buffer for replay plus the clients following it live.
@@ -23,6 +24,8 @@ public final class SessionStream {
     // copy-on-write: a client may detach from inside publish (its stream ends on the event it receives)
     private final List<RelaySubscription> clients = new CopyOnWriteArrayList<>();
     private final Runnable onClientDetached;
+    private final LongConsumer heldBytesChanged;
+    private long heldBytes;
     private long lastId;
     private String activeTurn;
     private boolean closed;
@@ -30,7 +33,13 @@ public final class SessionStream {
     private volatile long lastTouchedNanos = System.nanoTime();
 
     SessionStream(UUID sessionId, long epoch, int capacity, Runnable onClientDetached) {
+        this(sessionId, epoch, capacity, onClientDetached, bytes -> { });
+    }
+
+    /** @param heldBytesChanged told every change of the buffer's estimated size ({@link #sizeOf}), + or - */
+    SessionStream(UUID sessionId, long epoch, int capacity, Runnable onClientDetached, LongConsumer heldBytesChanged) {
         this.onClientDetached = onClientDetached;
+        this.heldBytesChanged = heldBytesChanged;
         this.sessionId = sessionId;
         this.firstId = epoch * EPOCH_SPAN + 1;
         this.lastId = firstId - 1;
@@ -50,10 +59,13 @@ public final class SessionStream {
     /** As {@link #publish(String, String, String)}, remembering when the event arrived from its source. */
     public synchronized RelayEvent publish(String type, String data, String turnId, long originNanos) {
         RelayEvent event = new RelayEvent(++lastId, type, data, turnId, originNanos);
+        long change = sizeOf(event);
         if (buffer.size() == capacity) {
-            buffer.removeFirst();
+            change -= sizeOf(buffer.removeFirst());
         }
         buffer.addLast(event);
+        heldBytes += change;
+        heldBytesChanged.accept(change);
         if (event.endsTurn() && turnId != null && turnId.equals(activeTurn)) {
             activeTurn = null;
         }
@@ -151,8 +163,60 @@ public final class SessionStream {
         if (clients.isEmpty() && activeTurn == null
                 && (unused > idleNanos || (ephemeral && unused > ephemeralGraceNanos))) {
             closed = true;
+            dropFromHead(buffer.size());
         }
         return closed;
+    }
+
+    /**
+     * Gives back replay memory (the relay's budget, gateway.relay.max-buffered-bytes): a stream nobody follows and no
+     * turn writes to drops its whole buffer; with {@code idleOnly} false, a busy one drops what precedes the running
+     * turn's events (its live clients have them; a client reconnecting from before gets {@code resync}).
+     *
+     * @return the events dropped
+     */
+    synchronized int giveBackMemory(boolean idleOnly) {
+        boolean idle = clients.isEmpty() && activeTurn == null;
+        if (closed || (idleOnly && !idle)) {
+            return 0;
+        }
+        if (idle) {
+            return dropFromHead(buffer.size());
+        }
+        int beforeTurn = 0;
+        for (RelayEvent e : buffer) {
+            if (activeTurn != null && activeTurn.equals(e.turnId())) {
+                break;
+            }
+            beforeTurn++;
+        }
+        return dropFromHead(beforeTurn);
+    }
+
+    /** When it was last published to, attached to or detached from ({@link System#nanoTime()}). */
+    long lastTouchedNanos() {
+        return lastTouchedNanos;
+    }
+
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+
+    private int dropFromHead(int count) {
+        long freed = 0;
+        for (int i = 0; i < count; i++) {
+            freed += sizeOf(buffer.removeFirst());
+        }
+        if (freed > 0) {
+            heldBytes -= freed;
+            heldBytesChanged.accept(-freed);
+        }
+        return count;
+    }
+
+    /** An event's heap estimate: 2 bytes per character (no compact-string saving assumed) plus its objects' headers. */
+    static long sizeOf(RelayEvent event) {
+        return 2L * event.data().length() + 120;
     }
 
     /**
@@ -164,7 +228,7 @@ public final class SessionStream {
             return false;
         }
         closed = true;
-        buffer.clear();
+        dropFromHead(buffer.size());
         new ArrayList<>(clients).forEach(RelaySubscription::end);
         return true;
     }
