@@ -107,7 +107,7 @@ public class SessionRelay {
      */
     public SessionStream streamOfNewSession(UUID sessionId) {
         SessionStream created = new SessionStream(sessionId, io.chatgw.session.SessionStore.FIRST_RELAY_EPOCH,
-                config.bufferSize(), openClients::decrementAndGet);
+                config.bufferSize(), openClients::decrementAndGet, this::heldBytesChanged);
         SessionStream raced = streams.putIfAbsent(sessionId, created);
         return raced == null ? created : stream(sessionId);
     }
