@@ -70,7 +70,9 @@ public class AuthenticateCaller implements Processor {
         if (ApiKeySecrets.isApiKey(token)) {
             ApiKeyStore.KeyOwner owner = apiKeys.authenticate(token).orElseThrow(() ->
                     new GatewayException(401, "invalid_api_key", "the API key is not valid (unknown or revoked)"));
-            exchange.setProperty(ExchangeKeys.CALLER, directory.resolve(owner.userId(), owner.orgId(), Set.of()));
+            // the key's row came with its user's org (a key's user always exists: api_keys.user_id references users)
+            exchange.setProperty(ExchangeKeys.CALLER,
+                    CallerDirectory.known(owner.userId(), owner.userOrgId(), owner.orgId(), Set.of()));
             exchange.setProperty(ExchangeKeys.CALLER_VIA_API_KEY, true);
             return;
         }

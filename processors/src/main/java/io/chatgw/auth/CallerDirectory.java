@@ -48,10 +48,18 @@ public class CallerDirectory {
             known = find(userId, roles);
         }
         Caller caller = known.orElseThrow(() -> new IllegalStateException("user " + userId + " vanished"));
-        if (tokenOrg != null && !tokenOrg.equals(caller.orgId())) {
+        return known(userId, caller.orgId(), tokenOrg, roles);
+    }
+
+    /**
+     * A user the database knows, in {@code userOrg}, as a caller whose credential names {@code tokenOrg}
+     * (null: none): 403 {@code org_mismatch} when the two differ.
+     */
+    public static Caller known(String userId, String userOrg, String tokenOrg, Set<String> roles) {
+        if (tokenOrg != null && !tokenOrg.equals(userOrg)) {
             throw new GatewayException(403, "org_mismatch", "the token's org does not match the user's org");
         }
-        return caller;
+        return new Caller(userId, userOrg, roles);
     }
 
     /** The org the database has for {@code userId} (empty: not a known user). */

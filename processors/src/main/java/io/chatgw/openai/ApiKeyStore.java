@@ -30,8 +30,13 @@ public class ApiKeyStore {
     private static final String COLUMNS =
             "id, user_id, org_id, name, key_prefix, created_by, created_at, last_used_at, revoked_at, revoked_by";
 
-    /** The user a valid key stands for. */
-    public record KeyOwner(UUID keyId, String userId, String orgId) {
+    /**
+     * The user a valid key stands for.
+     *
+     * @param orgId     the org the key was issued in
+     * @param userOrgId the org the user is in now (read with the key, one statement)
+     */
+    public record KeyOwner(UUID keyId, String userId, String orgId, String userOrgId) {
     }
 
     /** A key as listed: everything but the secret. */
@@ -59,6 +64,8 @@ public class ApiKeyStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final long lastUsedIntervalMillis;
+    /** Key id -> System.nanoTime() when this instance last wrote its last_used_at: no statement until it is stale. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Long> lastUsedWritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EventRecorder events;
 
@@ -133,20 +140,37 @@ public class ApiKeyStore {
         return key;
     }
 
-    /** The owner of an active key, or empty for an unknown, malformed or revoked one. */
+    /**
+     * The owner of an active key, or empty for an unknown, malformed or revoked one: one statement (the key with its
+     * user's org), read on every request so that a revocation applies to the next one. {@code last_used_at} is
+     * written at most once per {@code last-used-update-interval} per key and instance (the UPDATE's own condition
+     * keeps several instances to about that too): a request in between issues no statement for it.
+     */
     public Optional<KeyOwner> authenticate(String secret) {
         if (!ApiKeySecrets.isWellFormed(secret)) {
             return Optional.empty();
         }
-        Optional<KeyOwner> owner = jdbc.query(
-                "SELECT id, user_id, org_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                (rs, i) -> new KeyOwner(rs.getObject("id", UUID.class), rs.getString("user_id"), rs.getString("org_id")),
+        Optional<KeyOwner> owner = jdbc.query("""
+                SELECT k.id, k.user_id, k.org_id, u.org_id AS user_org_id FROM api_keys k JOIN users u ON u.id = k.user_id
+                WHERE k.key_hash = ? AND k.revoked_at IS NULL""",
+                (rs, i) -> new KeyOwner(rs.getObject("id", UUID.class), rs.getString("user_id"), rs.getString("org_id"),
+                        rs.getString("user_org_id")),
                 ApiKeySecrets.hash(secret)).stream().findFirst();
-        owner.ifPresent(o -> jdbc.update("""
+        owner.ifPresent(this::noteUse);
+        return owner;
+    }
+
+    private void noteUse(KeyOwner owner) {
+        long now = System.nanoTime();
+        Long written = lastUsedWritten.get(owner.keyId());
+        if (written != null && now - written < lastUsedIntervalMillis * 1_000_000L) {
+            return;
+        }
+        lastUsedWritten.put(owner.keyId(), now);
+        jdbc.update("""
                 UPDATE api_keys SET last_used_at = now()
                 WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
-                o.keyId(), lastUsedIntervalMillis / 1000.0));
-        return owner;
+                owner.keyId(), lastUsedIntervalMillis / 1000.0);
     }
 
     private static UUID parseId(String keyId) {

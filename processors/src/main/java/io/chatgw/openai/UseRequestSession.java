@@ -30,7 +30,8 @@ public class UseRequestSession implements Processor {
     public void process(Exchange exchange) {
         Caller caller = exchange.getProperty(ExchangeKeys.CALLER, Caller.class);
         ChatSession session = sessions.create(caller, null, true);
-        relay.stream(session.id()).markEphemeral(); // nobody will replay it: free its buffer soon after the answer
+        // nobody will replay it: free its buffer soon after the answer. Opened at the epoch the row was born with
+        relay.streamOfNewSession(session.id()).markEphemeral();
         exchange.setProperty(ExchangeKeys.SESSION, session);
         exchange.setProperty(OpenAiKeys.SESSION_SOURCE, OpenAiKeys.FOR_REQUEST);
         exchange.setProperty(ExchangeKeys.KEEP_CONVERSATION, false); // nobody's conversation: not stored

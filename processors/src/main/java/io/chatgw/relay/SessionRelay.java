@@ -101,6 +101,18 @@ public class SessionRelay {
     }
 
     /**
+     * The first stream of a session this instance has just created (its row holds
+     * {@link io.chatgw.session.SessionStore#FIRST_RELAY_EPOCH}, which nobody has opened a stream at yet): no
+     * statement, where {@link #stream} bumps the epoch in the database.
+     */
+    public SessionStream streamOfNewSession(UUID sessionId) {
+        SessionStream created = new SessionStream(sessionId, io.chatgw.session.SessionStore.FIRST_RELAY_EPOCH,
+                config.bufferSize(), openClients::decrementAndGet, this::heldBytesChanged);
+        SessionStream raced = streams.putIfAbsent(sessionId, created);
+        return raced == null ? created : stream(sessionId);
+    }
+
+    /**
      * Attaches a client to the session's events after {@code afterId} (negative = live only).
      * The returned subscription's flux replays first, then follows live.
      */

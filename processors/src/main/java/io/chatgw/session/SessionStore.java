@@ -36,22 +36,34 @@ public class SessionStore {
      *                  {@code gateway.openai.ephemeral-sessions.retention} without use
      */
     public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
-        ChatSession session = tx.execute(status -> {
-            if (agentId != null) {
-                List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
-                        (rs, i) -> String.valueOf(rs.getString(1)), agentId);
-                if (modes.isEmpty()) {
-                    throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
-                }
+        // without an agent one statement (autocommit): the session as inserted; with one, the agent is checked first
+        ChatSession session = agentId == null ? insert(caller, null, ephemeral) : tx.execute(status -> {
+            List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
+                    (rs, i) -> String.valueOf(rs.getString(1)), agentId);
+            if (modes.isEmpty()) {
+                throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
             }
-            UUID id = jdbc.queryForObject(
-                    "INSERT INTO sessions (user_id, org_id, agent_id, ephemeral) VALUES (?, ?, ?, ?) RETURNING id",
-                    UUID.class, caller.userId(), caller.orgId(), agentId, ephemeral);
-            return findOwned(String.valueOf(id), caller).orElseThrow();
+            return insert(caller, agentId, ephemeral);
         });
         events.record(Audit.of(caller.userId(), caller.orgId(), "session.created", session.id().toString(), null,
                 session.id(), Map.of("agent_id", String.valueOf(agentId), "ephemeral", ephemeral)));
         return session;
+    }
+
+    /**
+     * A new session's row is born at relay epoch {@link #FIRST_RELAY_EPOCH}, the epoch its first relay stream is
+     * at when it is opened where it was created ({@code SessionRelay.streamOfNewSession}, no UPDATE); a stream
+     * opened later, or on another instance, bumps it as usual.
+     */
+    public static final long FIRST_RELAY_EPOCH = 1;
+
+    private ChatSession insert(Caller caller, String agentId, boolean ephemeral) {
+        return jdbc.queryForObject("""
+                INSERT INTO sessions (user_id, org_id, agent_id, ephemeral, relay_epoch) VALUES (?, ?, ?, ?, ?)
+                RETURNING id, user_id, org_id, agent_id""",
+                (rs, i) -> new ChatSession(rs.getObject("id", UUID.class), rs.getString("user_id"),
+                        rs.getString("org_id"), rs.getString("agent_id")),
+                caller.userId(), caller.orgId(), agentId, ephemeral, FIRST_RELAY_EPOCH);
     }
 
     public Optional<ChatSession> findOwned(String sessionId, Caller caller) {

@@ -153,6 +153,23 @@ public final class LoadGenMain {
       runCells(List.of(target), latency, throughput, unavailable, cells);
     }
 
+    // 4b. the event sinks' phases (bench/README.md): both up, each one down for real, both up again
+    SinksDown sinks = config.containsKey("sinksDown") ? SinksDown.fromJson(config.getJsonObject("sinksDown"), targets) : null;
+    if (sinks != null) {
+      cells.addAll(sinks.run(new SinksDown.Cells() {
+        @Override
+        public void prepare(TargetSpec target, int concurrency) throws Exception {
+          prepareGateway(target, 1);
+          freshSessions(target, concurrency);
+        }
+
+        @Override
+        public CellResult run(TargetSpec target, int concurrency) throws Exception {
+          return runCell(latency.copy().put("name", "latency"), concurrency, target, unavailable);
+        }
+      }));
+    }
+
     // 5. the new path's relay: this process plays the planes and the clients
     JsonObject relay = config.getJsonObject("relay", new JsonObject());
     String relayText = relay.getString("unavailable");
@@ -178,6 +195,11 @@ public final class LoadGenMain {
     machine.put("java (load generator)", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     header.put("machine", machine);
     Report report = new Report(targets, cells, idle, idleUnavailable, relayText, relayResult, header);
+    if (sinks != null) {
+      CellResult base = cells.stream().filter(c -> c.target().isBaseline() && c.scenario().equals("latency")
+          && c.concurrency() == config.getJsonObject("sinksDown").getInteger("concurrency", 50)).findFirst().orElse(null);
+      report.addSection(sinks.goals(base), sinks.markdown(base), "sinksDown", sinks.json());
+    }
     String md = report.markdown();
     Path outDir = Path.of(config.getString("outDir", "bench/results"));
     Files.createDirectories(outDir);
@@ -196,34 +218,42 @@ public final class LoadGenMain {
       for (Object c : scenario.getJsonArray("concurrency", new JsonArray())) {
         int concurrency = ((Number) c).intValue();
         for (TargetSpec target : targets) {
-          int chunks = scenario.getInteger("chunks", 64);
-          long delayMs = scenario.getLong("delayMs", name.equals("latency") ? 5L : 0L);
-          if (unavailable.containsKey(target.name())) {
-            cells.add(CellResult.unavailable(name, concurrency, chunks, delayMs, target, unavailable.get(target.name())));
-            continue;
-          }
-          double seconds = concurrency == 1 ? scenario.getDouble("secondsAt1", scenario.getDouble("seconds", 6.0))
-              : scenario.getDouble("seconds", 6.0);
-          CellRunner.Plan plan = new CellRunner.Plan(name, concurrency, chunks, delayMs,
-              scenario.getDouble("warmupSeconds", 2.0), seconds, drainSeconds, idleTimeoutMs,
-              config.getDouble("settleSeconds", 10.0));
-          // fresh sessions per cell: a turn a previous cell left running must not answer 409 here
-          freshSessions(target, concurrency);
-          JitClock jit = target.baseUrl() != null ? new JitClock(target.baseUrl()) : null; // this gateway, either API
-          var jitBefore = jit == null ? java.util.OptionalDouble.empty() : jit.compileMillis();
-          long t0 = System.nanoTime();
-          CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
-          double jitCores = jit == null ? Double.NaN : JitClock.cores(jitBefore, jit.compileMillis(), System.nanoTime() - t0);
-          cells.add(r);
-          log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
-                  + " machine %.0f%%, background %.2f cores, settled %.1f s, target JIT %.2f cores", name, concurrency,
-              target.label(), r.ttfe().p50() / 1000.0, r.ttfe().p99() / 1000.0, r.requests(), r.errors(),
-              r.chunksPerSecond(), 100 * r.cpu().loadgenCores(), 100 * r.cpu().loopBusiest(),
-              100 * r.cpu().machineBusy(), r.backgroundCores(), r.settleSeconds(), jitCores);
+          cells.add(runCell(scenario, concurrency, target, unavailable));
           Thread.sleep((long) (config.getDouble("pauseSeconds", 1.0) * 1000));
         }
       }
     }
+  }
+
+  private CellResult runCell(JsonObject scenario, int concurrency, TargetSpec target, Map<String, String> unavailable)
+      throws Exception {
+    String name = scenario.getString("name");
+    int chunks = scenario.getInteger("chunks", 64);
+    long delayMs = scenario.getLong("delayMs", name.equals("latency") ? 5L : 0L);
+    if (unavailable.containsKey(target.name())) {
+      return CellResult.unavailable(name, concurrency, chunks, delayMs, target, unavailable.get(target.name()));
+    }
+    double seconds = concurrency == 1 ? scenario.getDouble("secondsAt1", scenario.getDouble("seconds", 6.0))
+        : scenario.getDouble("seconds", 6.0);
+    CellRunner.Plan plan = new CellRunner.Plan(name, concurrency, chunks, delayMs,
+        scenario.getDouble("warmupSeconds", 2.0), seconds, drainSeconds, idleTimeoutMs,
+        config.getDouble("settleSeconds", 10.0));
+    // fresh sessions per cell: a turn a previous cell left running must not answer 409 here (a sinks-down phase's
+    // were made before its sink went down)
+    if (!target.role().equals("sinks")) {
+      freshSessions(target, concurrency);
+    }
+    JitClock jit = target.baseUrl() != null ? new JitClock(target.baseUrl()) : null; // this gateway, either API
+    var jitBefore = jit == null ? java.util.OptionalDouble.empty() : jit.compileMillis();
+    long t0 = System.nanoTime();
+    CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
+    double jitCores = jit == null ? Double.NaN : JitClock.cores(jitBefore, jit.compileMillis(), System.nanoTime() - t0);
+    log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
+            + " machine %.0f%%, background %.2f cores, settled %.1f s, target JIT %.2f cores", name, concurrency,
+        target.label(), r.ttfe().p50() / 1000.0, r.ttfe().p99() / 1000.0, r.requests(), r.errors(),
+        r.chunksPerSecond(), 100 * r.cpu().loadgenCores(), 100 * r.cpu().loopBusiest(),
+        100 * r.cpu().machineBusy(), r.backgroundCores(), r.settleSeconds(), jitCores);
+    return r;
   }
 
   /** Gives a gateway target {@code count} sessions nobody used yet (clients 0..count-1 take them). */
@@ -345,7 +375,7 @@ public final class LoadGenMain {
   private IntFunction<RequestTemplate> requests(TargetSpec target, int chunks, long delayMs) {
     String message = message(chunks, delayMs);
     if (target.kind() != TargetSpec.Kind.GATEWAY) {
-      RequestTemplate shared = sdkRequest(target, target.messagePrefix() + message,
+      RequestTemplate shared = RequestTemplate.sdk(target, target.messagePrefix() + message,
           config.getString(target.apiKeyUser() != null ? "gatewayModel" : "model",
               target.apiKeyUser() != null ? "chat-gateway" : "standin-1"), apiKeys.get(target.name()));
       return i -> shared;
@@ -360,29 +390,6 @@ public final class LoadGenMain {
     return i -> new RequestTemplate(HttpMethod.POST,
         target.baseUrl() + "/api/v1/sessions/" + sessions.ids().get(i % sessions.ids().size()) + "/messages",
         headers, body);
-  }
-
-  /**
-   * A streamed request the way the official SDKs send it: {@code stream: true} (and, for chat completions,
-   * {@code stream_options.include_usage}), the key as a Bearer token, no session header.
-   */
-  static RequestTemplate sdkRequest(TargetSpec target, String message, String model, String apiKey) {
-    JsonObject body = new JsonObject().put("model", model);
-    if (target.kind() == TargetSpec.Kind.RESPONSES) {
-      body.put("input", message).put("stream", true);
-    } else {
-      body.put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", message)))
-          .put("stream", true)
-          .put("stream_options", new JsonObject().put("include_usage", true));
-    }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", "application/json")
-        .add("Accept", "text/event-stream");
-    if (apiKey != null) {
-      headers.add("Authorization", "Bearer " + apiKey);
-    }
-    target.headers().forEach(headers::add);
-    return new RequestTemplate(HttpMethod.POST, target.url(), headers, Buffer.buffer(body.encode()));
   }
 
   static void log(String format, Object... args) {

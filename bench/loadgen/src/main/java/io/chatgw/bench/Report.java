@@ -24,6 +24,9 @@ final class Report {
   private final JsonObject header;
   private final Goals checks;
   private final List<Goals.Goal> goals;
+  /** Sections added after the standard ones (e.g. the event sinks' phases): markdown, and JSON under a key. */
+  private final StringBuilder extraMarkdown = new StringBuilder();
+  private final JsonObject extraJson = new JsonObject();
 
   /**
    * @param header run facts: {@code title}, {@code command}, {@code started}, {@code wallSeconds},
@@ -44,7 +47,14 @@ final class Report {
     this.relayUnavailable = relayUnavailable;
     this.header = header;
     this.checks = new Goals(targets, cells, idle, idleUnavailable, relayUnavailable, relay);
-    this.goals = checks.all();
+    this.goals = new ArrayList<>(checks.all());
+  }
+
+  /** Adds goal rows, a markdown section (after the relay's) and a JSON member {@code key}. */
+  void addSection(List<Goals.Goal> moreGoals, String markdown, String key, JsonObject json) {
+    goals.addAll(moreGoals);
+    extraMarkdown.append(markdown);
+    extraJson.put(key, json);
   }
 
   /** The product's goals and where this run stands on each. */
@@ -152,6 +162,9 @@ final class Report {
           fmt(relay.cpu().processCores().getOrDefault("gateway", 0.0))));
       md.append(String.format(Locale.ROOT, "| load generator CPU (busiest loop); machine busy | %.0f%% (%.0f%%); %.0f%% |%n",
           relay.cpu().loadgenCores() * 100, relay.cpu().loopBusiest() * 100, relay.cpu().machineBusy() * 100));
+    }
+    if (extraMarkdown.length() > 0) {
+      md.append('\n').append(extraMarkdown);
     }
     return md.toString();
   }
@@ -316,7 +329,7 @@ final class Report {
     idle.forEach(i -> idleJson.add(i.toJson()));
     JsonArray goalsJson = new JsonArray();
     goals.forEach(g -> goalsJson.add(g.toJson()));
-    return header.copy().put("targets", targetsJson).put("cells", cellsJson).put("idleStreams", idleJson)
+    return header.copy().mergeIn(extraJson).put("targets", targetsJson).put("cells", cellsJson).put("idleStreams", idleJson)
         .put("idleStreamsUnavailable", idleUnavailable).put("relay", relay == null ? relayUnavailable : relay.toJson()).put("goals", goalsJson);
   }
 

@@ -60,7 +60,7 @@ class OpenAiEndpointRequestTest {
   private StreamedRequest.Outcome send(String kind, String url, String expectPath) throws Exception {
     TargetSpec target = TargetSpec.fromJson(new JsonObject().put("name", "t").put("kind", kind)
         .put("url", "http://127.0.0.1:" + server.actualPort() + url).put("expectPath", expectPath));
-    RequestTemplate request = LoadGenMain.sdkRequest(target, "hi", "chat-gateway", "sk-gw-x");
+    RequestTemplate request = RequestTemplate.sdk(target, "hi", "chat-gateway", "sk-gw-x");
     return new CellRunner(vertx, 1, new CpuMeter(Map.of())).once(target, request, 3, 10_000);
   }
 

@@ -21,7 +21,7 @@ class SdkRequestTest {
 
   @Test
   void aChatCompletionCellStreamsWithTheUsageChunkAndTheKeyAndNoSession() {
-    RequestTemplate r = LoadGenMain.sdkRequest(COMPLETIONS, "hi", "chat-gateway", "sk-gw-abc");
+    RequestTemplate r = RequestTemplate.sdk(COMPLETIONS, "hi", "chat-gateway", "sk-gw-abc");
     JsonObject body = r.body().toJsonObject();
     assertEquals("chat-gateway", body.getString("model"));
     assertEquals(true, body.getBoolean("stream"));
@@ -36,7 +36,7 @@ class SdkRequestTest {
 
   @Test
   void aResponsesCellSendsTheMessageAsInputAndNoChatFields() {
-    RequestTemplate r = LoadGenMain.sdkRequest(RESPONSES, "hi", "chat-gateway", "sk-gw-abc");
+    RequestTemplate r = RequestTemplate.sdk(RESPONSES, "hi", "chat-gateway", "sk-gw-abc");
     JsonObject body = r.body().toJsonObject();
     assertEquals("hi", body.getString("input"));
     assertEquals(true, body.getBoolean("stream"));
@@ -48,7 +48,7 @@ class SdkRequestTest {
   void aTargetWithoutAKeySendsNoAuthorizationAndAKeyNeedsTheGateway() {
     TargetSpec nginx = TargetSpec.fromJson(new JsonObject().put("name", "nginx").put("kind", "openai")
         .put("url", "http://n/v1/chat/completions"));
-    assertNull(LoadGenMain.sdkRequest(nginx, "hi", "standin-1", null).headers().get("Authorization"));
+    assertNull(RequestTemplate.sdk(nginx, "hi", "standin-1", null).headers().get("Authorization"));
     assertThrows(IllegalArgumentException.class, () -> TargetSpec.fromJson(new JsonObject().put("name", "x")
         .put("kind", "responses").put("url", "http://gw/v1/responses").put("apiKeyUser", "u-carol")));
     assertThrows(IllegalArgumentException.class, () -> TargetSpec.fromJson(new JsonObject().put("name", "x")

@@ -39,7 +39,10 @@ final class EmbeddedInfrastructure {
         if (postgres == null) {
             try {
                 long t0 = System.nanoTime();
-                postgres = EmbeddedPostgres.builder().start();
+                // pg_stat_statements loaded (not created): what a request costs in statements can be counted on the
+                // dev/bench/test database (docs/performance.md, "Per-request session")
+                postgres = EmbeddedPostgres.builder().setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                        .start();
                 log.info("embedded PostgreSQL started on port {} in {} ms", postgres.getPort(), ms(t0));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
