@@ -66,12 +66,25 @@ public record PlaneProperties(
         @DefaultValue("5s") Duration mcpTimeout,
         /** A plane's turn fails with upstream_timeout without a first event / without any event for this long. */
         @DefaultValue("30s") Duration firstEventTimeout,
-        @DefaultValue("60s") Duration idleTimeout) {
+        @DefaultValue("60s") Duration idleTimeout,
+        /** A launched plane with nothing to do (no turn in flight, no frame but pongs) this long is paused; 0 = never. */
+        @DefaultValue("10m") Duration idlePause,
+        /** ... and this long is stopped and removed (its data stays); 0 = never. */
+        @DefaultValue("2h") Duration idleStop,
+        /** How often idle planes are looked for: they are paused / stopped at most this late. */
+        @DefaultValue("30s") Duration idleCheckInterval) {
 
     public PlaneProperties {
         if (port < 1 || port > 65535) {
             // the launcher tells planes where to dial before any plane connected: the port must be known up front
             throw new IllegalArgumentException("gateway.plane.port must be a fixed port (1-65535), was " + port);
+        }
+        if (!idleStop.isZero() && !idlePause.isZero() && idleStop.compareTo(idlePause) <= 0) {
+            throw new IllegalArgumentException("gateway.plane.idle-stop (" + idleStop + ") must be longer than idle-pause ("
+                    + idlePause + "), or 0");
+        }
+        if (idleCheckInterval.isZero() || idleCheckInterval.isNegative()) {
+            throw new IllegalArgumentException("gateway.plane.idle-check-interval must be positive, was " + idleCheckInterval);
         }
         if (maxSocketFrameBytes < maxFrameBytes) {
             throw new IllegalArgumentException("gateway.plane.max-socket-frame-bytes (" + maxSocketFrameBytes

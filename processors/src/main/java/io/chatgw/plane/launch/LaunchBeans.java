@@ -35,7 +35,7 @@ public class LaunchBeans {
     @Bean(destroyMethod = "")
     PlaneLauncher planeLauncher(PlaneProperties config, DockerLauncherProperties docker, VmTokens tokens,
                                 PlaneInstances instances, PlaneRegistry registry, LaunchedPlanes launched,
-                                ProducerTemplate routes, @Value("${gateway.llm.base-url:}") String llm) {
+                                ProducerTemplate routes, @Value("${gateway.llm.base-url:}") String llm, MeterRegistry meters) {
         PlaneLauncher launcher = switch (config.launcher()) {
             case "none" -> new NoLauncher();
             case "local" -> new LocalProcessLauncher(config, tokens, instances, launched, config::publicUrlOrDefault, llm);
@@ -43,7 +43,8 @@ public class LaunchBeans {
                 if (System.getProperty("api.version") == null) {
                     System.setProperty("api.version", docker.apiVersion()); // docker-java reads it; camel-docker has no option
                 }
-                yield new DockerLauncher(docker, config, tokens, instances, launched, routes, config.publicUrlOrDefault(), llm);
+                yield new DockerLauncher(docker, config, tokens, instances, launched, routes, config.publicUrlOrDefault(), llm,
+                        registry, meters);
             }
             case "firecracker" -> throw new IllegalArgumentException(
                     "gateway.plane.launcher=firecracker is reserved by the schema but has no launcher yet: use docker, local or none");

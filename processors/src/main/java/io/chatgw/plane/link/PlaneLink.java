@@ -4,7 +4,6 @@ import io.chatgw.plane.socket.PlaneConnection;
 import io.chatgw.plane.turns.PlaneTurn;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +20,6 @@ import java.util.function.Predicate;
  * greeting, sender, heartbeat, turns) ask it for a transition and act on what it returns, outside the monitor.
  */
 public final class PlaneLink {
-
-    /** A frame kept for redelivery. */
-    record Held(long seq, String requestId, String json, long atNanos) {
-    }
 
     /** What a disconnect left: turns that fail now (no event yet, a fallback exists) and turns that wait. */
     record Departure(List<PlaneTurn> failedNow, List<PlaneTurn> waiting) {
@@ -47,23 +42,22 @@ public final class PlaneLink {
     private final String vmId;
     private final String userId;
     private final String orgId;
-    private final int holdMax;
-    private final long holdTtlNanos;
     /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
     private PlaneConnection connection;
     private boolean greeted;
     /** Ids of the plane's requests not answered yet: an id cannot be reused before its response went out. */
     private final Set<String> openRequests = ConcurrentHashMap.newKeySet();
     private long downlinkSeq;
-    private final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
-    private final ArrayDeque<Held> heldResponses = new ArrayDeque<>();
+    private final HeldFrames held;
     private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
     private int missedPongs;
-    private int badFramesInARow;
-    private long windowStartNanos;
-    private int framesInWindow;
+    private final FrameLimits limits = new FrameLimits();
     private long graceTimer = -1;
     private boolean dead;
+    /** Paused by its launcher for being idle (docker pause): not pinged; unpaused before it gets a turn. */
+    private boolean paused;
+    /** Last time it had something to do: a turn started or ended, a frame other than pong arrived. */
+    private volatile long lastActiveNanos = System.nanoTime();
     /** When the plane was last given a fresh VM token (welcome / token frame). */
     private long tokenIssuedNanos;
     /** Requests whose turn the gateway ended recently: their late events are dropped quietly (bounded). */
@@ -78,8 +72,7 @@ public final class PlaneLink {
         this.vmId = vmId;
         this.userId = userId;
         this.orgId = orgId;
-        this.holdMax = holdMax;
-        this.holdTtlNanos = holdTtl.toNanos();
+        this.held = new HeldFrames(holdMax, holdTtl);
     }
 
     public String vmId() { return vmId; }
@@ -117,8 +110,7 @@ public final class PlaneLink {
         greeted = false;
         dead = false;
         missedPongs = 0;
-        badFramesInARow = 0;
-        framesInWindow = 0;
+        limits.reset();
         return replaced;
     }
 
@@ -171,8 +163,7 @@ public final class PlaneLink {
         dead = true;
         List<PlaneTurn> failed = new ArrayList<>(turns.values());
         turns.clear();
-        heldDownlink.clear();
-        heldResponses.clear();
+        held.clear();
         ServerWebSocket socket = socket();
         connection = null;
         greeted = false;
@@ -180,36 +171,34 @@ public final class PlaneLink {
     }
 
     /**
-     * hello on the current connection: the welcome ({@code welcomeOf} gets the running sessions and the counts of
-     * frames to redeliver, and the fresh token's issue is noted), then the held frames, are written in that order.
+     * hello on the current connection: the welcome ({@code welcomeOf} gets the running sessions, with
+     * {@code snapshots}' entry for theirs, and the counts of frames to redeliver, and the fresh token's issue is
+     * noted), then the held frames, are written in that order.
      * @return null for a replaced connection's late hello or a dead plane
      */
-    synchronized Greeting greet(PlaneConnection connection, long lastDownlink,
+    synchronized Greeting greet(PlaneConnection connection, long lastDownlink, Map<String, Object> snapshots,
                                 java.util.function.BiFunction<Map<String, Object>, Map<String, Object>, String> welcomeOf) {
         if (this.connection != connection || dead) {
             return null;
         }
         long wasAwayTimer = graceTimer;
         graceTimer = -1;
-        prune();
-        heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
+        held.processedUpTo(lastDownlink);
         // after a gateway restart the plane may have processed higher seqs than this gateway issued
         downlinkSeq = Math.max(downlinkSeq, lastDownlink);
         Map<String, Object> sessions = new LinkedHashMap<>();
         List<PlaneTurn> resumed = new ArrayList<>();
         for (PlaneTurn t : turns.values()) {
-            sessions.put(t.sessionId(), Map.of("last_seq", t.lastSeq(), "request_id", t.requestId()));
+            sessions.put(t.sessionId(), t.welcomeEntry(snapshots.get(t.sessionId())));
             if (t.isReconnecting()) {
                 t.reconnecting(false);
                 resumed.add(t);
             }
         }
         List<String> frames = new ArrayList<>();
-        frames.add(welcomeOf.apply(sessions, Map.of("downlink", heldDownlink.size(), "responses", heldResponses.size())));
+        frames.add(welcomeOf.apply(sessions, Map.of("downlink", held.downlinkCount(), "responses", held.responseCount())));
         tokenIssuedNanos = System.nanoTime();
-        heldDownlink.forEach(h -> frames.add(h.json()));
-        heldResponses.forEach(h -> frames.add(h.json()));
-        heldResponses.clear();
+        frames.addAll(held.redelivery());
         greeted = true;
         frames.forEach(connection.socket()::writeTextMessage);
         return new Greeting(wasAwayTimer, resumed, frames.size() - 1);
@@ -247,11 +236,7 @@ public final class PlaneLink {
             return true;
         }
         if (!dead) {
-            prune();
-            if (heldResponses.size() >= holdMax) {
-                heldResponses.removeFirst();
-            }
-            heldResponses.addLast(new Held(0, null, text, System.nanoTime()));
+            held.holdResponse(text);
         }
         return false;
     }
@@ -260,21 +245,10 @@ public final class PlaneLink {
     private void sendDownlink(String requestId, LongFunction<String> frameOf) {
         long seq = ++downlinkSeq;
         String text = frameOf.apply(seq);
-        prune();
-        if (heldDownlink.size() >= holdMax) {
-            heldDownlink.removeFirst();
-        }
-        heldDownlink.addLast(new Held(seq, requestId, text, System.nanoTime()));
+        held.holdDownlink(seq, requestId, text);
         if (isLive()) {
             connection.socket().writeTextMessage(text);
         }
-    }
-
-    /** Drops held frames older than the TTL. */
-    private void prune() {
-        long oldest = System.nanoTime() - holdTtlNanos;
-        heldDownlink.removeIf(h -> h.atNanos() < oldest);
-        heldResponses.removeIf(h -> h.atNanos() < oldest);
     }
 
     // ---- turns
@@ -289,6 +263,7 @@ public final class PlaneLink {
             throw io.chatgw.core.GatewayException.upstream("turn_in_progress", "the plane is still running a turn of this session");
         }
         turns.put(turn.sessionId(), turn);
+        lastActiveNanos = System.nanoTime();
         sendDownlink(turn.requestId(), frameOf);
     }
 
@@ -310,8 +285,14 @@ public final class PlaneLink {
 
     private void forget(PlaneTurn t) {
         turns.remove(t.sessionId(), t);
+        lastActiveNanos = System.nanoTime();
         endedRequests.put(t.requestId(), Boolean.TRUE);
-        heldDownlink.removeIf(h -> t.requestId().equals(h.requestId()));
+        held.ended(t.requestId());
+    }
+
+    /** The sessions of the turns it runs that wait for it to come back. */
+    public synchronized List<String> awaySessions() {
+        return turns.values().stream().filter(PlaneTurn::isReconnecting).map(PlaneTurn::sessionId).toList();
     }
 
     /** Whether the plane runs any turn. */
@@ -339,6 +320,40 @@ public final class PlaneLink {
         return picked;
     }
 
+    // ---- idle handling (IdlePlanes)
+
+    /** The plane did something (a frame other than pong): it is not idle. */
+    public void active() {
+        lastActiveNanos = System.nanoTime();
+    }
+
+    /** How long it has had nothing to do: -1 while it runs a turn (busy, however silent), or if it is dead. */
+    public synchronized long idleNanos(long nowNanos) {
+        return dead || !turns.isEmpty() ? -1 : nowNanos - lastActiveNanos;
+    }
+
+    /** Marks it paused, unless it got a turn meanwhile or is dead. @return whether it is paused now */
+    public synchronized boolean markPaused() {
+        if (dead || !turns.isEmpty()) {
+            return false;
+        }
+        paused = true;
+        return true;
+    }
+
+    /** Marks it running again. @return false if it was not paused */
+    public synchronized boolean markUnpaused() {
+        if (!paused) {
+            return false;
+        }
+        paused = false;
+        missedPongs = 0; // the pings it could not answer while frozen do not count
+        lastActiveNanos = System.nanoTime();
+        return true;
+    }
+
+    public synchronized boolean isPaused() { return paused; }
+
     // ---- the plane's requests
 
     /** A request id the plane sent: false if a request with this id is still unanswered. */
@@ -361,7 +376,7 @@ public final class PlaneLink {
 
     /** A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. */
     synchronized Beat beat(int maxMissed, String ping) {
-        if (!isLive()) {
+        if (!isLive() || paused) {
             return Beat.NOT_LIVE;
         }
         if (connection.backlog() > 0) {
@@ -376,22 +391,8 @@ public final class PlaneLink {
         return late ? Beat.PINGED_LATE : Beat.PINGED;
     }
 
-    /** Counts a frame by arrival time (a backlog handled in a burst is no flood): whether it is over {@code max}/s. */
-    public synchronized boolean overFrameRate(long arrivedNanos, int max) {
-        if (arrivedNanos - windowStartNanos > 1_000_000_000L) {
-            windowStartNanos = arrivedNanos;
-            framesInWindow = 0;
-        }
-        return ++framesInWindow > max;
-    }
-
-    /** A bad frame: how many came in a row now. */
-    public synchronized int badFrame() {
-        return ++badFramesInARow;
-    }
-
-    /** An accepted frame: bad frames "in a row" start over. */
-    public synchronized void goodFrame() {
-        badFramesInARow = 0;
+    /** The flood limits of its current connection (ReadPlaneFrame, RejectPlaneFrame). */
+    public FrameLimits limits() {
+        return limits;
     }
 }

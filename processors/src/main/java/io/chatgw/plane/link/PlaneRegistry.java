@@ -73,7 +73,7 @@ public class PlaneRegistry {
     }
 
     /** Every plane known, connected or away. */
-    Collection<PlaneLink> links() {
+    public Collection<PlaneLink> links() {
         return byVm.values();
     }
 
@@ -130,12 +130,13 @@ public class PlaneRegistry {
     /**
      * The plane crashed and a replacement is being started on its data: it is away (its socket, if still open, is
      * closed), its running turns tell their clients {@code recovering} and wait for the replacement's hello, which
-     * resumes them (docs/protocol.md "Recovery"); turns with no event yet fail at once if the new path has a fallback.
+     * resumes them (docs/protocol.md "Recovery"); turns with no event yet wait without a word, so that if the
+     * replacement is not in time for their first-event timeout the new path's fallback still applies.
      * No hello {@code within} and the plane is declared dead. @return false if the plane is dead already
      */
     public boolean recover(PlaneLink link, String why, Duration within) {
         ServerWebSocket socket = link.socket();
-        PlaneLink.Departure away = link.away(failUnstartedOnDisconnect);
+        PlaneLink.Departure away = link.away(false);
         if (away == null) {
             return false;
         }
@@ -147,12 +148,10 @@ public class PlaneRegistry {
                 declareDead(link, "its replacement said no hello within " + within.toSeconds() + " s (" + why + ")");
             }
         }));
-        for (PlaneTurn t : away.failedNow()) {
-            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
-                    "the execution plane crashed before its first event: " + why));
-        }
         for (PlaneTurn t : away.waiting()) {
-            t.publishStatus("recovering");
+            if (t.hasEvents()) {
+                t.publishStatus("recovering");
+            } // a turn with no event yet waits silently: past its first-event timeout the path's fallback applies
         }
         log.warn("plane {} of user {} crashed ({}); {} running turn(s) wait for its replacement", link.vmId(), link.userId(),
                 why, away.waiting().size());

@@ -68,7 +68,7 @@ public class ReadPlaneFrame implements Processor {
         String type = typeNode.asText();
         // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
         if (!"sse_event".equals(type) && !"pong".equals(type)
-                && link.overFrameRate(exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class),
+                && link.limits().overFrameRate(exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class),
                         config.maxFramesPerSecond())) {
             connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
             exchange.setRouteStop(true);
@@ -76,6 +76,9 @@ public class ReadPlaneFrame implements Processor {
         }
         if (!link.isGreeted() && !"hello".equals(type)) {
             throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
+        }
+        if (!"pong".equals(type)) {
+            link.active(); // a pong is no activity: a plane that only answers pings is idle (IdlePlanes)
         }
         exchange.setProperty(FRAME, frame);
         exchange.getIn().setHeader(TYPE, type);

@@ -48,7 +48,7 @@ public class RejectPlaneFrame implements Processor {
         sender.sendRaw(socket, error);
         Counter.builder("gateway.plane.frames.rejected").description("plane frames answered with an error frame")
                 .tag("code", e.code()).register(meters).increment();
-        if (link.badFrame() > config.maxBadFrames()) {
+        if (link.limits().badFrame() > config.maxBadFrames()) {
             socket.close((short) 1008, "flooding: more than " + config.maxBadFrames() + " bad frames in a row");
         }
         Map<String, Object> details = new LinkedHashMap<>();

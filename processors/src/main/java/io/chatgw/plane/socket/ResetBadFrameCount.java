@@ -12,6 +12,6 @@ public class ResetBadFrameCount implements Processor {
     @Override
     public void process(Exchange exchange) {
         PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
-        link.goodFrame();
+        link.limits().goodFrame();
     }
 }

@@ -14,6 +14,8 @@ public final class PlaneTurn {
     private Consumer<Throwable> onEnd;
     /** Written under this turn's monitor ({@link #accept}); read without it (the link reads it under its own). */
     private volatile long lastSeq;
+    /** The seq of the first event accepted (0 = none yet): a replacement plane with no data resumes from it. */
+    private volatile long firstSeq;
     /** Away: waits for its plane to come back (the link's state, written under the link's monitor). */
     private boolean reconnecting;
     private volatile long startedNanos = System.nanoTime();
@@ -49,9 +51,34 @@ public final class PlaneTurn {
         if (seq <= lastSeq) {
             return false;
         }
+        if (lastSeq == 0) {
+            firstSeq = seq;
+        }
         lastSeq = seq;
         lastEventNanos = System.nanoTime();
         return true;
+    }
+
+    /** The seq of the first event accepted, 0 if none yet. */
+    public long firstSeq() {
+        return firstSeq;
+    }
+
+    /**
+     * Its entry in a welcome's {@code sessions}: the last seq accepted, the request, the first seq accepted and the
+     * session's latest snapshot (if any): what a replacement whose data is gone resumes from (docs/protocol.md).
+     */
+    public Map<String, Object> welcomeEntry(Object snapshot) {
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        entry.put("last_seq", lastSeq);
+        entry.put("request_id", requestId);
+        if (firstSeq > 0) {
+            entry.put("first_seq", firstSeq);
+        }
+        if (snapshot != null) {
+            entry.put("snapshot", snapshot);
+        }
+        return entry;
     }
 
     public boolean isReconnecting() {

@@ -51,7 +51,7 @@ public class AdoptPlaneContainers implements Processor {
                     labels.get(PlaneContainer.LABEL_VM), c.getId())) {
                 adopted++;
             } else {
-                docker.remove(c.getId()); // an orphan: the volume stays
+                docker.remove(c.getId(), "orphan"); // the volume stays
                 removed++;
             }
         }

@@ -49,8 +49,21 @@ public class DockerLauncher implements PlaneLauncher {
     /** Containers the engine reported out of memory: their exit's cause. */
     private final java.util.Set<String> oomKilled = ConcurrentHashMap.newKeySet();
 
+    /** Why containers are removed: the only values of the removals metric's tag. */
+    static final java.util.List<String> REMOVAL_REASONS = java.util.List.of("idle", "admin", "crashed", "stopped", "orphan");
+
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
     public DockerLauncher(DockerLauncherProperties docker, PlaneProperties config, VmTokens tokens, PlaneInstances instances,
-                          LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl) {
+                          LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl,
+                          io.chatgw.plane.link.PlaneRegistry registry, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
+        REMOVAL_REASONS.forEach(this::removals); // every series from 0
+        for (String status : java.util.List.of("starting", "running", "paused")) {
+            io.micrometer.core.instrument.Gauge.builder("gateway.plane.containers", this, l -> l.count(registry, status))
+                    .description("plane containers this gateway started or adopted, by status").tag("status", status)
+                    .register(meters);
+        }
         this.docker = docker;
         this.config = config;
         this.tokens = tokens;
@@ -106,10 +119,45 @@ public class DockerLauncher implements PlaneLauncher {
         stopping.add(started.containerId());
         log.info("stopping plane container {} of user {}: {}", shortId(started.containerId()), userId, reason);
         try {
-            remove(started.containerId());
+            remove(started.containerId(), reason.startsWith("idle") ? "idle" : reason.startsWith("admin") ? "admin" : "stopped");
         } catch (RuntimeException e) {
             log.warn("could not remove plane container {}: {}", shortId(started.containerId()), rootMessage(e));
         }
+    }
+
+    @Override
+    public boolean pause(String userId, String vmId) {
+        Started started = byUser.get(userId);
+        if (started == null || !started.vmId().equals(vmId)) {
+            return false;
+        }
+        try {
+            routes.sendBody("direct:plane-container-pause", started.containerId());
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not pause plane container {}: {}", shortId(started.containerId()), rootMessage(e));
+            return false;
+        }
+    }
+
+    @Override
+    public void unpause(String userId, String vmId) {
+        Started started = byUser.get(userId);
+        if (started == null || !started.vmId().equals(vmId)) {
+            throw new IllegalStateException("no container of this plane");
+        }
+        routes.sendBody("direct:plane-container-unpause", started.containerId());
+    }
+
+    /** The containers in {@code status} (starting: no hello yet; paused; running), for the gauge. */
+    private double count(io.chatgw.plane.link.PlaneRegistry registry, String status) {
+        int n = 0;
+        for (Started s : byUser.values()) {
+            io.chatgw.plane.link.PlaneLink link = registry.linkOfVm(s.vmId());
+            String now = link == null || !link.isGreeted() ? "starting" : link.isPaused() ? "paused" : "running";
+            n += now.equals(status) ? 1 : 0;
+        }
+        return n;
     }
 
     @Override
@@ -151,16 +199,27 @@ public class DockerLauncher implements PlaneLauncher {
             if (s.containerId().equals(containerId) && byUser.remove(s.userId(), s)) {
                 String cause = oomKilled.remove(containerId) ? "oom" : how;
                 launched.exited(s.userId(), s.vmId(), cause, "container " + shortId(containerId) + " exited with code " + exitCode);
-                remove(containerId); // the volume stays
+                remove(containerId, "crashed"); // the volume stays
                 return;
             }
         }
     }
 
-    /** Stops (the stop timeout, then killed) and removes a container; its volume stays. */
-    void remove(String containerId) {
+    /** Stops (the stop timeout, then killed) and removes a container; its volume stays. @param reason a removal reason */
+    void remove(String containerId, String reason) {
         routes.sendBodyAndHeader("direct:plane-container-remove", containerId, "CamelDockerTimeout",
                 (int) Math.max(1, config.stopTimeout().toSeconds()));
+        removals(REMOVAL_REASONS.contains(reason) ? reason : "stopped").increment();
+    }
+
+    private io.micrometer.core.instrument.Counter removals(String reason) {
+        return io.micrometer.core.instrument.Counter.builder("gateway.plane.container.removals")
+                .description("plane containers removed, by reason (their volumes stay)").tag("reason", reason).register(meters);
+    }
+
+    /** The name prefix of this deployment's containers and volumes, for the retained-volume listing. */
+    public String volumePrefix() {
+        return "chatgw-" + PlaneContainer.safe(docker.deployment()) + "-";
     }
 
     private PlaneContainer containerOf(String userId, String orgId, String vmId) {

@@ -30,7 +30,9 @@ public record DockerLauncherProperties(
         /** The URL containers dial; empty = gateway.plane.public-url (host networking reaches 127.0.0.1). */
         String gatewayUrl,
         /** The LLM containers call; empty = gateway.llm.base-url. */
-        String llmBaseUrl) {
+        String llmBaseUrl,
+        /** A user's volume whose last plane ended longer ago than this is listed as past retention (never deleted). */
+        @DefaultValue("30d") java.time.Duration volumeRetention) {
 
     public List<String> bindsOrNone() {
         return binds == null ? List.of() : binds;

@@ -6,8 +6,8 @@ import java.util.logging.Logger;
 
 /**
  * A turn's checkpoint in the state file ({@code sessions.<id>.open_turn}): what the turn needs to be run again after
- * the plane crashed ({@code request_id, message, history, parameters}) and {@code first_seq}, the seq of its first
- * event. docs/protocol.md "Recovery after a crash".
+ * the plane crashed ({@code request_id, message, history, parameters}), {@code first_seq}, the seq of its first
+ * event, and {@code tool_outputs}, the outputs of its tool requests answered so far. docs/protocol.md "Recovery after a crash".
  */
 final class TurnCheckpoint {
 
@@ -44,6 +44,9 @@ final class TurnCheckpoint {
         PlaneDirectives.NONE);
     if (checkpoint.getValue("parameters") instanceof JsonObject parameters) {
       turn.parameters(parameters);
+    }
+    if (checkpoint.getValue("tool_outputs") instanceof JsonArray outputs) {
+      turn.toolOutputs(outputs); // the tool requests its earlier run completed are not made again
     }
     turn.alreadyEmitted(already);
     return turn;

@@ -18,6 +18,12 @@ interface TurnHost {
   /** Streams the LLM's answer with the OpenAI parameters of the gateway's {@code user_message} (may be empty). */
   LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener);
 
+  /** Completes after {@code ms} milliseconds (on the plane's event loop). */
+  Future<Void> after(long ms);
+
+  /** The outputs of the turn's tool requests so far, for its checkpoint (persisted before the turn goes on). */
+  void checkpointTools(String sessionId, String requestId, JsonArray outputs);
+
   /** The model asked of the LLM. */
   String model();
 
