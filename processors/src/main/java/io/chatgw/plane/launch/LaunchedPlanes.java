@@ -30,7 +30,7 @@ public class LaunchedPlanes {
     /** Causes of a crash, the only values of the metric's tag. */
     static final Set<String> CAUSES = Set.of("exited", "oom", "killed", "heartbeat", "inspect");
 
-    private record Start(String vmId, long atNanos) {
+    private record Start(String vmId, long atNanos, boolean warm) {
     }
 
     private final PlaneRegistry registry;
@@ -45,7 +45,8 @@ public class LaunchedPlanes {
         t.setDaemon(true);
         return t;
     });
-    private final Timer startLatency;
+    private final Timer coldStartLatency;
+    private final Timer warmStartLatency;
     private final Timer recoveryTime;
     /** Users whose crashed plane's replacement is starting: since when (the crash's detection). */
     private final Map<String, Long> recovering = new ConcurrentHashMap<>();
@@ -56,8 +57,8 @@ public class LaunchedPlanes {
         this.instances = instances;
         this.config = config;
         this.meters = meters;
-        this.startLatency = Timer.builder("gateway.plane.start.latency").description("launched planes: start to hello")
-                .publishPercentileHistogram().register(meters);
+        this.coldStartLatency = startLatency("cold", meters);
+        this.warmStartLatency = startLatency("warm", meters);
         this.recoveryTime = Timer.builder("gateway.plane.recovery.time")
                 .description("crash detected to the replacement's hello (its turns resume then)")
                 .publishPercentileHistogram().register(meters);
@@ -78,9 +79,19 @@ public class LaunchedPlanes {
         this.launcher = launcher;
     }
 
+    private static Timer startLatency(String from, MeterRegistry meters) {
+        return Timer.builder("gateway.plane.start.latency").description("launched planes: start (or warm-pool claim) to hello")
+                .tag("from", from).publishPercentileHistogram().register(meters);
+    }
+
     /** A launcher started the user's plane: it has until the start timeout to say hello. */
     public void started(String userId, String vmId) {
-        Start start = new Start(vmId, System.nanoTime());
+        started(userId, vmId, false);
+    }
+
+    /** As {@link #started(String, String)}; {@code warm}: a warm-pool container was claimed instead. */
+    public void started(String userId, String vmId, boolean warm) {
+        Start start = new Start(vmId, System.nanoTime(), warm);
         starting.put(userId, start);
         Duration timeout = config.startTimeout();
         timers.schedule(() -> {
@@ -137,7 +148,7 @@ public class LaunchedPlanes {
         }
         Start start = starting.remove(link.userId());
         if (start != null && start.vmId().equals(link.vmId())) {
-            startLatency.record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
+            (start.warm() ? warmStartLatency : coldStartLatency).record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
             outcome("hello");
         }
     }

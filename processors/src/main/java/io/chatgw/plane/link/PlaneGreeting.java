@@ -28,15 +28,12 @@ public class PlaneGreeting {
     private final PlaneTokenRefresh tokenRefresh;
     private final PlaneProperties config;
     private final Counter reconnects;
-    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final LatestSnapshots snapshots;
 
     public PlaneGreeting(Vertx vertx, PlaneRegistry registry, PlaneSender sender, PlaneTokenRefresh tokenRefresh,
-                         PlaneProperties config, MeterRegistry meters, org.springframework.jdbc.core.JdbcTemplate jdbc,
-                         com.fasterxml.jackson.databind.ObjectMapper json) {
+                         PlaneProperties config, MeterRegistry meters, LatestSnapshots snapshots) {
         this.vertx = vertx;
-        this.jdbc = jdbc;
-        this.json = json;
+        this.snapshots = snapshots;
         this.registry = registry;
         this.sender = sender;
         this.tokenRefresh = tokenRefresh;
@@ -49,7 +46,7 @@ public class PlaneGreeting {
     void greet(PlaneLink link, PlaneConnection connection, JsonNode hello) {
         long lastDownlink = hello.path("resume").path("last_downlink_seq").asLong(0);
         String freshToken = tokenRefresh.issue(link);
-        PlaneLink.Greeting greeting = link.greet(connection, lastDownlink, latestSnapshots(link), (sessions, redelivering) -> {
+        PlaneLink.Greeting greeting = link.greet(connection, lastDownlink, snapshots.of(link.userId(), link.awaySessions()), (sessions, redelivering) -> {
             Map<String, Object> welcome = new LinkedHashMap<>();
             welcome.put("type", "welcome");
             welcome.put("vm_id", link.vmId());
@@ -72,37 +69,5 @@ public class PlaneGreeting {
         registry.greeted(link);
         log.info("plane {} of user {} said hello (resumed {} turn(s), redelivered {} frame(s))",
                 link.vmId(), link.userId(), greeting.resumed().size(), greeting.redelivered());
-    }
-
-    /**
-     * The latest session_snapshots row of each session whose turn waits for this plane (a replacement after a crash:
-     * if its data is gone, it restores the session from it). Without PostgreSQL the welcome goes without them.
-     */
-    private Map<String, Object> latestSnapshots(PlaneLink link) {
-        Map<String, Object> snapshots = new LinkedHashMap<>();
-        for (String sessionId : link.awaySessions()) {
-            try {
-                jdbc.query("""
-                        SELECT checkpoint::text, short_term_memory::text, conversation_state::text FROM session_snapshots
-                        WHERE session_id = ?::uuid AND user_id = ? ORDER BY created_at DESC LIMIT 1""", rs -> {
-                    Map<String, Object> snapshot = new LinkedHashMap<>();
-                    snapshot.put("checkpoint", tree(rs.getString(1)));
-                    snapshot.put("short_term_memory", tree(rs.getString(2)));
-                    snapshot.put("conversation_state", tree(rs.getString(3)));
-                    snapshots.put(sessionId, snapshot);
-                }, sessionId, link.userId());
-            } catch (RuntimeException e) {
-                log.warn("plane {}: no snapshot of session {} for its welcome: {}", link.vmId(), sessionId, e.getMessage());
-            }
-        }
-        return snapshots;
-    }
-
-    private Object tree(String text) {
-        try {
-            return text == null ? null : json.readTree(text);
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 }
