@@ -72,7 +72,12 @@ public record PlaneProperties(
         /** ... and this long is stopped and removed (its data stays); 0 = never. */
         @DefaultValue("2h") Duration idleStop,
         /** How often idle planes are looked for: they are paused / stopped at most this late. */
-        @DefaultValue("30s") Duration idleCheckInterval) {
+        @DefaultValue("30s") Duration idleCheckInterval,
+        /**
+         * A plane's socket closed with turns that have no event yet: they wait this long for its launcher to report a
+         * crash (then a replacement resumes them) before they fail and fall back.
+         */
+        @DefaultValue("1s") Duration crashDetectWait) {
 
     public PlaneProperties {
         if (port < 1 || port > 65535) {

@@ -54,7 +54,7 @@ public class IdlePlanes {
                 continue; // busy, dead, or not (yet) here
             }
             if (!config.idleStop().isZero() && idle >= config.idleStop().toNanos()) {
-                stop(link, "idle for " + config.idleStop().toMinutes() + " min");
+                stop(link, "idle for " + config.idleStop().toSeconds() + " s");
             } else if (!config.idlePause().isZero() && idle >= config.idlePause().toNanos() && !link.isPaused()) {
                 pause(link);
             }

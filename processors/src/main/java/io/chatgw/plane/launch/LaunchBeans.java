@@ -35,7 +35,7 @@ public class LaunchBeans {
     @Bean(destroyMethod = "")
     PlaneLauncher planeLauncher(PlaneProperties config, DockerLauncherProperties docker, VmTokens tokens,
                                 PlaneInstances instances, PlaneRegistry registry, LaunchedPlanes launched,
-                                ProducerTemplate routes, @Value("${gateway.llm.base-url:}") String llm, MeterRegistry meters) {
+                                ProducerTemplate routes, @Value("${gateway.llm.base-url:}") String llm) {
         PlaneLauncher launcher = switch (config.launcher()) {
             case "none" -> new NoLauncher();
             case "local" -> new LocalProcessLauncher(config, tokens, instances, launched, config::publicUrlOrDefault, llm);
@@ -43,8 +43,7 @@ public class LaunchBeans {
                 if (System.getProperty("api.version") == null) {
                     System.setProperty("api.version", docker.apiVersion()); // docker-java reads it; camel-docker has no option
                 }
-                yield new DockerLauncher(docker, config, tokens, instances, launched, routes, config.publicUrlOrDefault(), llm,
-                        registry, meters);
+                yield new DockerLauncher(docker, config, tokens, instances, launched, routes, config.publicUrlOrDefault(), llm);
             }
             case "firecracker" -> throw new IllegalArgumentException(
                     "gateway.plane.launcher=firecracker is reserved by the schema but has no launcher yet: use docker, local or none");
@@ -76,6 +75,14 @@ public class LaunchBeans {
                         throw new IllegalStateException("cannot start the docker launcher's routes: " + e.getMessage(), e);
                     }
                     camelContext.createProducerTemplate().sendBody("direct:plane-docker-adopt", null);
+                    // unclaimed warm-pool containers go with the gateway, while its routes still run (they are removed
+                    // through them); users' containers stay, to be adopted at the next start
+                    camelContext.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+                        @Override
+                        public void onContextStopping(CamelContext context) {
+                            ((DockerLauncher) launcher).closePool();
+                        }
+                    });
                 }
             }
         };

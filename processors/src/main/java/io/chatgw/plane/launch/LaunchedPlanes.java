@@ -29,6 +29,8 @@ public class LaunchedPlanes {
     private static final Logger log = LoggerFactory.getLogger(LaunchedPlanes.class);
     /** Causes of a crash, the only values of the metric's tag. */
     static final Set<String> CAUSES = Set.of("exited", "oom", "killed", "heartbeat", "inspect");
+    /** Why launched planes are removed: the only values of the removals metric's tag. */
+    static final Set<String> REMOVAL_REASONS = Set.of("idle", "admin", "crashed", "stopped", "orphan");
 
     private record Start(String vmId, long atNanos, boolean warm) {
     }
@@ -45,6 +47,7 @@ public class LaunchedPlanes {
         t.setDaemon(true);
         return t;
     });
+    private final Counter claims;
     private final Timer coldStartLatency;
     private final Timer warmStartLatency;
     private final Timer recoveryTime;
@@ -64,6 +67,9 @@ public class LaunchedPlanes {
                 .publishPercentileHistogram().register(meters);
         // every series at 0 from the start: an alert's increase() then counts the first crash/recovery/start too
         CAUSES.forEach(cause -> crashCounter(cause));
+        REMOVAL_REASONS.forEach(reason -> removalCounter(reason));
+        this.claims = Counter.builder("gateway.plane.warm.pool.claims").description("first messages served by a warm-pool container")
+                .register(meters);
         java.util.List.of("resumed", "failed", "crash_loop").forEach(o -> recoveryCounter(o));
         java.util.List.of("hello", "timeout", "failed").forEach(o -> startCounter(o));
         registry.whenGreeted(this::greeted);
@@ -194,6 +200,26 @@ public class LaunchedPlanes {
             recovery("failed");
             registry.declareDead(link, "its replacement could not be started: " + e.getMessage());
         }
+    }
+
+    /** A new user's plane came from the warm pool. */
+    public void claimed() {
+        claims.increment();
+    }
+
+    /** A launched plane was stopped and removed (its data kept). @param reason one of {@link #REMOVAL_REASONS} */
+    public void removed(String reason) {
+        removalCounter(REMOVAL_REASONS.contains(reason) ? reason : "stopped").increment();
+    }
+
+    /** The removal reason of a stop's reason text: idle / admin stops say so first. */
+    public static String removalReason(String stopReason) {
+        return stopReason.startsWith("idle") ? "idle" : stopReason.startsWith("admin") ? "admin" : "stopped";
+    }
+
+    private Counter removalCounter(String reason) {
+        return Counter.builder("gateway.plane.removals").description("launched planes stopped and removed, by reason (data kept)")
+                .tag("reason", reason).register(meters);
     }
 
     private void recovery(String outcome) {

@@ -35,6 +35,16 @@ public interface PlaneLauncher {
     default void unpause(String userId, String vmId) {
     }
 
+    /** The vm_ids of the planes this launcher runs now (started or adopted). */
+    default java.util.Collection<String> planes() {
+        return java.util.List.of();
+    }
+
+    /** Started, unclaimed planes waiting for a user (docker's warm pool). */
+    default int warmPoolSize() {
+        return 0;
+    }
+
     /** Stops every plane this launcher started (the gateway is shutting down), where the launcher says so. */
     default void shutdown() {
     }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
@@ -21,8 +19,8 @@ import java.util.function.Predicate;
  */
 public final class PlaneLink {
 
-    /** What a disconnect left: turns that fail now (no event yet, a fallback exists) and turns that wait. */
-    record Departure(List<PlaneTurn> failedNow, List<PlaneTurn> waiting) {
+    /** What a disconnect left: the turns that wait for the plane. */
+    record Departure(List<PlaneTurn> waiting) {
     }
 
     /** What declaring the plane dead left: the turns to fail and the socket to close (null if away). */
@@ -45,15 +43,15 @@ public final class PlaneLink {
     /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
     private PlaneConnection connection;
     private boolean greeted;
-    /** Ids of the plane's requests not answered yet: an id cannot be reused before its response went out. */
-    private final Set<String> openRequests = ConcurrentHashMap.newKeySet();
     private long downlinkSeq;
     private final HeldFrames held;
     private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
     private int missedPongs;
-    private final FrameLimits limits = new FrameLimits();
+    private final FrameChecks limits = new FrameChecks();
     private long graceTimer = -1;
     private boolean dead;
+    /** It crashed and a replacement is starting on its data (until the next hello). */
+    private boolean replacing;
     /** Paused by its launcher for being idle (docker pause): not pinged; unpaused before it gets a turn. */
     private boolean paused;
     /** Last time it had something to do: a turn started or ended, a frame other than pong arrived. */
@@ -115,34 +113,40 @@ public final class PlaneLink {
     }
 
     /**
-     * The current connection closed: the plane is away. Turns with no event yet fail now if {@code failUnstarted};
-     * the others wait (reconnecting). @return null if it was not the current connection or the plane is dead
+     * The current connection closed: the plane is away, its turns wait (reconnecting).
+     * @return null if it was not the current connection or the plane is dead
      */
-    synchronized Departure detach(PlaneConnection connection, boolean failUnstarted) {
+    synchronized Departure detach(PlaneConnection connection) {
         if (this.connection != connection) {
             return null; // an old, replaced connection
         }
-        return away(failUnstarted);
+        return away(false);
     }
 
     /**
-     * The plane is away, whatever its connection (its replacement will dial in: a crash): as {@link #detach}.
-     * @return null if the plane is dead
+     * The plane is away, whatever its connection; {@code replaced}: it crashed and its replacement is starting (its
+     * turns are not dropped by {@link #dropUnstartedWhileAway}). @return null if the plane is dead
      */
-    synchronized Departure away(boolean failUnstarted) {
+    synchronized Departure away(boolean replaced) {
         this.connection = null;
         greeted = false;
+        replacing = replacing || replaced;
         if (dead) {
             return null;
         }
-        List<PlaneTurn> failedNow = new ArrayList<>();
-        List<PlaneTurn> waiting = new ArrayList<>();
-        for (PlaneTurn t : turns.values()) {
-            (failUnstarted && !t.hasEvents() ? failedNow : waiting).add(t);
-        }
-        failedNow.forEach(this::forget);
+        List<PlaneTurn> waiting = new ArrayList<>(turns.values());
         waiting.forEach(t -> t.reconnecting(true));
-        return new Departure(failedNow, waiting);
+        return new Departure(waiting);
+    }
+
+    /** Turns with no event yet, if the plane is still away and no replacement is starting: forgotten, for the caller to fail. */
+    synchronized List<PlaneTurn> dropUnstartedWhileAway() {
+        if (connection != null || dead || replacing) {
+            return List.of();
+        }
+        List<PlaneTurn> dropped = turns.values().stream().filter(t -> !t.hasEvents()).toList();
+        dropped.forEach(this::forget);
+        return dropped;
     }
 
     /** The reconnect-grace timer of the current absence. */
@@ -161,6 +165,7 @@ public final class PlaneLink {
             return null;
         }
         dead = true;
+        replacing = false;
         List<PlaneTurn> failed = new ArrayList<>(turns.values());
         turns.clear();
         held.clear();
@@ -183,6 +188,7 @@ public final class PlaneLink {
         }
         long wasAwayTimer = graceTimer;
         graceTimer = -1;
+        replacing = false;
         held.processedUpTo(lastDownlink);
         // after a gateway restart the plane may have processed higher seqs than this gateway issued
         downlinkSeq = Math.max(downlinkSeq, lastDownlink);
@@ -354,17 +360,6 @@ public final class PlaneLink {
 
     public synchronized boolean isPaused() { return paused; }
 
-    // ---- the plane's requests
-
-    /** A request id the plane sent: false if a request with this id is still unanswered. */
-    public boolean openRequest(String id) {
-        return openRequests.add(id);
-    }
-
-    public void requestAnswered(String id) {
-        openRequests.remove(id);
-    }
-
     // ---- liveness and flood limits
 
     /** A frame arrived on {@code connection}: the plane is alive. */
@@ -391,8 +386,8 @@ public final class PlaneLink {
         return late ? Beat.PINGED_LATE : Beat.PINGED;
     }
 
-    /** The flood limits of its current connection (ReadPlaneFrame, RejectPlaneFrame). */
-    public FrameLimits limits() {
+    /** Flood limits and open request ids (ReadPlaneFrame, RejectPlaneFrame, ReadPlaneRequest, AnswerPlaneRequest). */
+    public FrameChecks limits() {
         return limits;
     }
 }

@@ -104,11 +104,13 @@ public class PlaneRegistry {
 
     /**
      * The socket closed (or was replaced): running turns wait for the plane to come back, within the grace
-     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet fail at
-     * once instead (vm_unavailable), so they fall back to another path rather than wait (docs/resilience.md).
+     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet wait without
+     * a word for {@code gateway.plane.crash-detect-wait}: if the plane's launcher reports its exit meanwhile (the
+     * socket often closes a moment before the engine's die event), a replacement resumes them ({@link #recover});
+     * otherwise they fail then (vm_unavailable) and fall back to another path rather than wait (docs/resilience.md).
      */
     public void detach(PlaneLink link, PlaneConnection connection) {
-        PlaneLink.Departure away = link.detach(connection, failUnstartedOnDisconnect);
+        PlaneLink.Departure away = link.detach(connection);
         if (away == null) {
             return;
         }
@@ -117,12 +119,18 @@ public class PlaneRegistry {
                 declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
             }
         }));
-        for (PlaneTurn t : away.failedNow()) {
-            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
-                    "the execution plane disconnected before its first event"));
+        if (failUnstartedOnDisconnect) {
+            vertx.setTimer(Math.max(1, config.crashDetectWait().toMillis()), id -> {
+                for (PlaneTurn t : link.dropUnstartedWhileAway()) {
+                    t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                            "the execution plane disconnected before its first event"));
+                }
+            });
         }
         for (PlaneTurn t : away.waiting()) {
-            t.publishStatus("reconnecting");
+            if (t.hasEvents() || !failUnstartedOnDisconnect) {
+                t.publishStatus("reconnecting");
+            }
         }
         log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId(), link.userId(), away.waiting().size());
     }
@@ -136,7 +144,7 @@ public class PlaneRegistry {
      */
     public boolean recover(PlaneLink link, String why, Duration within) {
         ServerWebSocket socket = link.socket();
-        PlaneLink.Departure away = link.away(false);
+        PlaneLink.Departure away = link.away(true);
         if (away == null) {
             return false;
         }

@@ -55,7 +55,7 @@ public class AnswerPlaneRequest implements Processor {
             outcome = code;
         }
         sender.respond(link, response);
-        link.requestAnswered(String.valueOf(response.get("id")));
+        link.limits().requestAnswered(String.valueOf(response.get("id")));
         if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
             // audited like a rejected frame (routes/plane.yaml sends this event the one way out)
             Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.unknown_method",

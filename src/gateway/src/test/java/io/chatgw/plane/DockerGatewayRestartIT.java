@@ -79,6 +79,7 @@ class DockerGatewayRestartIT extends GatewayTestBase {
         return new SecondGateway(datasourceUrl, planePort, List.of("docker-local"), Map.of(
                 "gateway.plane.docker.deployment", DEPLOYMENT,
                 "gateway.plane.start-timeout", "60s", "gateway.plane.missed-pongs", "10",
+                "gateway.plane.first-event-timeout", "15s", "gateway.plane.idle-timeout", "15s",
                 "gateway.plane.docker.command", java + ",-Xmx128m,-XX:+UseSerialGC,-jar,/plane/plane.jar,--mode=ws,"
                         + "--backoff-base-ms=100,--backoff-cap-ms=500"));
     }

@@ -83,9 +83,9 @@ class DockerIdlePlanesIT extends GatewayTestBase {
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> DockerEngine.containersOfUser(DEPLOYMENT, user).isEmpty());
         assertThat(DockerEngine.run("volume", "inspect", "-f", "{{.Name}}", volume)).as("the volume is kept").isEqualTo(volume);
-        assertThat(jdbc.queryForObject("""
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 SELECT config->>'terminated_reason' FROM user_vm_instances WHERE user_id = ? AND status = 'terminated'
-                ORDER BY terminated_at DESC LIMIT 1""", String.class, user)).contains("stopped: idle");
+                ORDER BY terminated_at DESC LIMIT 1""", String.class, user)).singleElement().asString().contains("stopped: idle"));
 
         assertThat(chat(token, newSession(token), "[[standin chunks=2 delay_ms=1]] back")).last()
                 .extracting(Event::type).isEqualTo("done");
@@ -100,9 +100,9 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         String token = tokenFor(user, "org-acme");
         String session = newSession(token);
         assertThat(chat(token, session, "[[standin chunks=2 delay_ms=1]] hello")).last().extracting(Event::type).isEqualTo("done");
-        // the LLM says nothing for 4 s, twice the idle-pause: the turn in flight is activity
-        try (SseClient.Stream stream = sendMessage(token, session, "[[standin chunks=2 delay_ms=1 first_byte_delay_ms=4000]] slow")) {
-            Thread.sleep(3500);
+        // the LLM says nothing for 5 s, more than twice the idle-pause: the turn in flight is activity
+        try (SseClient.Stream stream = sendMessage(token, session, "[[standin chunks=2 delay_ms=1 first_byte_delay_ms=5000]] slow")) {
+            Thread.sleep(4000);
             assertThat(DockerEngine.inspect(containerOf(user)).at("/State/Paused").asBoolean()).isFalse();
             assertThat(stream.all()).last().extracting(Event::type).isEqualTo("done");
         }
@@ -165,7 +165,7 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         JsonNode container = DockerEngine.inspect(containerOf(user));
         assertThat(container.get("Id").asText()).as("the pool's container, renamed to the user's").isEqualTo(member.strip());
         assertThat(container.at("/Config/Labels/io.chatgw.pool").asText()).isEqualTo("true");
-        String disk = jdbc.queryForObject("SELECT disk_id FROM user_vm_instances WHERE user_id = ? AND status = 'running'",
+        String disk = jdbc.queryForObject("SELECT disk_id FROM user_vm_instances WHERE user_id = ? AND status <> 'terminated'",
                 String.class, user);
         assertThat(volumeAtData(container)).as("its volume is the user's disk_id").isEqualTo(disk).contains("-pool-");
         assertThat(count("gateway.plane.warm.pool.claims")).isEqualTo(claims + 1);

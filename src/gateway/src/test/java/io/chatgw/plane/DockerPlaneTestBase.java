@@ -34,6 +34,8 @@ abstract class DockerPlaneTestBase extends GatewayTestBase {
     static void slowMachine(DynamicPropertyRegistry registry) {
         registry.add("gateway.plane.start-timeout", () -> "60s");
         registry.add("gateway.plane.missed-pongs", () -> "10");
+        registry.add("gateway.plane.first-event-timeout", () -> "15s");
+        registry.add("gateway.plane.idle-timeout", () -> "15s");
     }
 
     @BeforeAll

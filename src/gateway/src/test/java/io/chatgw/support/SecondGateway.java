@@ -26,18 +26,20 @@ public final class SecondGateway implements AutoCloseable {
                          java.util.Map<String, String> properties) throws IOException {
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("dev", "test"));
         all.addAll(profiles);
-        java.util.Properties extra = new java.util.Properties();
-        extra.putAll(properties);
+        java.util.Map<String, String> all2 = new java.util.LinkedHashMap<>(properties);
+        all2.put("server.port", "0");
+        all2.put("gateway.plane.port", String.valueOf(planePort));
+        all2.put("spring.datasource.url", datasourceUrl);
+        all2.put("spring.datasource.username", "postgres");
+        all2.put("spring.datasource.password", "postgres");
+        all2.put("camel.main.name", "chat-gateway-2");
+        all2.put("camel.main.jmx-enabled", "false");
+        // a spool of its own: the default one may be locked by any other gateway on the machine
+        all2.put("gateway.events.spool.dir", java.nio.file.Files.createTempDirectory("chatgw-events-2-").toString());
+        // as command-line arguments: above the config files (default properties would lose to them)
         context = new SpringApplicationBuilder(GatewayApplication.class)
                 .profiles(all.toArray(String[]::new))
-                .properties(extra)
-                .properties("server.port=0", "gateway.plane.port=" + planePort,
-                        "spring.datasource.url=" + datasourceUrl,
-                        "spring.datasource.username=postgres", "spring.datasource.password=postgres",
-                        "camel.main.name=chat-gateway-2", "camel.main.jmx-enabled=false",
-                        // a spool of its own: the default one may be locked by any other gateway on the machine
-                        "gateway.events.spool.dir=" + java.nio.file.Files.createTempDirectory("chatgw-events-2-"))
-                .run();
+                .run(all2.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 
     public static int freePort() throws IOException {

@@ -60,6 +60,10 @@ public class AdoptPlaneContainers implements Processor {
             boolean running = "running".equals(c.getState()) || "paused".equals(c.getState());
             if (running && user != null && docker.adopt(user, org, vm, c.getId())) {
                 adopted++;
+            } else if (user == null && "true".equals(labels.get(PlaneContainer.LABEL_POOL)) && nameOf(c) != null
+                    && nameOf(c).startsWith(WarmPool.namePrefix(deployment))) {
+                docker.removeUnclaimed(c.getId(), nameOf(c)); // an unclaimed member: refilled fresh below
+                removed++;
             } else {
                 docker.remove(c.getId(), "orphan"); // the volume stays
                 removed++;

@@ -49,21 +49,9 @@ public class DockerLauncher implements PlaneLauncher {
     /** Containers the engine reported out of memory: their exit's cause. */
     private final java.util.Set<String> oomKilled = ConcurrentHashMap.newKeySet();
 
-    /** Why containers are removed: the only values of the removals metric's tag. */
-    static final java.util.List<String> REMOVAL_REASONS = java.util.List.of("idle", "admin", "crashed", "stopped", "orphan");
-
-    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public DockerLauncher(DockerLauncherProperties docker, PlaneProperties config, VmTokens tokens, PlaneInstances instances,
-                          LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl,
-                          io.chatgw.plane.link.PlaneRegistry registry, io.micrometer.core.instrument.MeterRegistry meters) {
-        this.meters = meters;
-        REMOVAL_REASONS.forEach(this::removals); // every series from 0
-        for (String status : java.util.List.of("starting", "running", "paused")) {
-            io.micrometer.core.instrument.Gauge.builder("gateway.plane.containers", this, l -> l.count(registry, status))
-                    .description("plane containers this gateway started or adopted, by status").tag("status", status)
-                    .register(meters);
-        }
+                          LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl) {
         this.docker = docker;
         this.config = config;
         this.tokens = tokens;
@@ -72,11 +60,23 @@ public class DockerLauncher implements PlaneLauncher {
         this.routes = routes;
         this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
         this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
-        this.pool = new WarmPool(docker.warmPoolSize(), docker.deployment(), this::poolMemberOf, routes, meters);
+        this.pool = new WarmPool(docker.warmPoolSize(), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
     }
 
     private final WarmPool pool;
     private static final com.fasterxml.jackson.databind.ObjectMapper CLAIM_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The gateway stops: its users' containers outlive it (adopted at the next start); unclaimed pool members go. */
+    public void closePool() {
+        pool.close();
+    }
+
+    /** An unclaimed warm-pool container found at start (an earlier gateway's): removed with its volume. */
+    void removeUnclaimed(String containerId, String name) {
+        stopping.add(containerId);
+        remove(containerId, "orphan");
+        routes.sendBody("direct:plane-volume-remove", name + "-data");
+    }
 
     /** Fills the warm pool (after adoption at start; again from the poll, should a refill have failed). */
     void refillPool() {
@@ -152,7 +152,6 @@ public class DockerLauncher implements PlaneLauncher {
         }
     }
 
-
     @Override
     public void stop(String userId, String vmId, String reason) {
         Started started = byUser.get(userId);
@@ -162,7 +161,7 @@ public class DockerLauncher implements PlaneLauncher {
         stopping.add(started.containerId());
         log.info("stopping plane container {} of user {}: {}", shortId(started.containerId()), userId, reason);
         try {
-            remove(started.containerId(), reason.startsWith("idle") ? "idle" : reason.startsWith("admin") ? "admin" : "stopped");
+            remove(started.containerId(), LaunchedPlanes.removalReason(reason));
         } catch (RuntimeException e) {
             log.warn("could not remove plane container {}: {}", shortId(started.containerId()), rootMessage(e));
         }
@@ -192,15 +191,14 @@ public class DockerLauncher implements PlaneLauncher {
         routes.sendBody("direct:plane-container-unpause", started.containerId());
     }
 
-    /** The containers in {@code status} (starting: no hello yet; paused; running), for the gauge. */
-    private double count(io.chatgw.plane.link.PlaneRegistry registry, String status) {
-        int n = 0;
-        for (Started s : byUser.values()) {
-            io.chatgw.plane.link.PlaneLink link = registry.linkOfVm(s.vmId());
-            String now = link == null || !link.isGreeted() ? "starting" : link.isPaused() ? "paused" : "running";
-            n += now.equals(status) ? 1 : 0;
-        }
-        return n;
+    @Override
+    public java.util.Collection<String> planes() {
+        return byUser.values().stream().map(Started::vmId).toList();
+    }
+
+    @Override
+    public int warmPoolSize() {
+        return pool.size();
     }
 
     @Override
@@ -253,12 +251,7 @@ public class DockerLauncher implements PlaneLauncher {
     void remove(String containerId, String reason) {
         routes.sendBodyAndHeader("direct:plane-container-remove", containerId, "CamelDockerTimeout",
                 (int) Math.max(1, config.stopTimeout().toSeconds()));
-        removals(REMOVAL_REASONS.contains(reason) ? reason : "stopped").increment();
-    }
-
-    private io.micrometer.core.instrument.Counter removals(String reason) {
-        return io.micrometer.core.instrument.Counter.builder("gateway.plane.container.removals")
-                .description("plane containers removed, by reason (their volumes stay)").tag("reason", reason).register(meters);
+        launched.removed(reason);
     }
 
     /** The name prefix of this deployment's containers and volumes, for the retained-volume listing. */

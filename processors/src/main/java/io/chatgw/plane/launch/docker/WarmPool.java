@@ -1,8 +1,5 @@
 package io.chatgw.plane.launch.docker;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -36,24 +33,25 @@ final class WarmPool {
     private final ProducerTemplate routes;
     private final ConcurrentLinkedDeque<Member> ready = new ConcurrentLinkedDeque<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
-    private final Counter claims;
+    private volatile boolean closed;
+    private final Runnable claimed;
     private final ExecutorService filler = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "plane-warm-pool");
         t.setDaemon(true);
         return t;
     });
 
-    /** @param memberOf the container of a member named so (DockerLauncher: image, env, binds, limits) */
+    /**
+     * @param memberOf the container of a member named so (DockerLauncher: image, env, binds, limits)
+     * @param claimed  counts a claim (LaunchedPlanes)
+     */
     WarmPool(int size, String deployment, Function<String, PlaneContainer> memberOf, ProducerTemplate routes,
-             MeterRegistry meters) {
+             Runnable claimed) {
         this.size = size;
         this.deployment = deployment;
         this.memberOf = memberOf;
         this.routes = routes;
-        Gauge.builder("gateway.plane.warm.pool.size", ready, java.util.Collection::size)
-                .description("started, unclaimed plane containers").register(meters);
-        this.claims = Counter.builder("gateway.plane.warm.pool.claims").description("first messages served by a warm container")
-                .register(meters);
+        this.claimed = claimed;
     }
 
     /** The name prefix of pool members (also their label io.chatgw.pool). */
@@ -65,27 +63,48 @@ final class WarmPool {
     Member claim() {
         Member member = ready.pollFirst();
         if (member != null) {
-            claims.increment();
+            claimed.run();
         }
         refill();
         return member;
     }
 
-    /** A container exited: if it was a member, it is dropped and replaced. */
+    /** A container exited: if it was a member, it is dropped (its container and volume removed) and replaced. */
     void exited(String containerId) {
-        if (ready.removeIf(m -> m.containerId().equals(containerId))) {
-            refill();
+        for (Member m : ready) {
+            if (m.containerId().equals(containerId) && ready.remove(m)) {
+                discard(m);
+                refill();
+            }
+        }
+    }
+
+    /** The gateway stops: no more refills; the unclaimed members are removed with their volumes (no user's data). */
+    void close() {
+        closed = true;
+        filler.shutdownNow();
+        for (Member m = ready.pollFirst(); m != null; m = ready.pollFirst()) {
+            discard(m);
+        }
+    }
+
+    private void discard(Member m) {
+        try {
+            routes.sendBodyAndHeader("direct:plane-container-remove", m.containerId(), "CamelDockerTimeout", 1);
+            routes.sendBody("direct:plane-volume-remove", m.volume());
+        } catch (RuntimeException e) {
+            log.warn("warm pool: could not remove {}: {}", m.name(), DockerLauncher.rootMessage(e));
         }
     }
 
     /** Starts members until the pool has {@code size}, in the background. */
     void refill() {
-        if (size <= 0 || !refilling.compareAndSet(false, true)) {
+        if (size <= 0 || closed || !refilling.compareAndSet(false, true)) {
             return;
         }
         filler.execute(() -> {
             try {
-                while (ready.size() < size) {
+                while (ready.size() < size && !closed) {
                     String name = namePrefix(deployment) + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
                     PlaneContainer container = memberOf.apply(name);
                     String id = routes.requestBody("direct:plane-container-start", container, String.class);

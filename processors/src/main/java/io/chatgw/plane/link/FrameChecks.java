@@ -1,10 +1,13 @@
 package io.chatgw.plane.link;
 
 /**
- * A plane's flood limits on its current connection: frames per second (by arrival time, so a backlog handled in a
- * burst is no flood) and bad frames in a row. Reset when a new connection attaches.
+ * Checks on a plane's frames: the flood limits of its current connection (frames per second by arrival time, so a
+ * backlog handled in a burst is no flood; bad frames in a row; both reset when a new connection attaches), and the ids
+ * of its requests not answered yet (an id cannot be reused before its response went out; kept across connections).
  */
-public final class FrameLimits {
+public final class FrameChecks {
+
+    private final java.util.Set<String> openRequests = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private int badFramesInARow;
     private long windowStartNanos;
@@ -32,5 +35,14 @@ public final class FrameLimits {
     /** An accepted frame: bad frames "in a row" start over. */
     public synchronized void goodFrame() {
         badFramesInARow = 0;
+    }
+
+    /** A request id the plane sent: false if a request with this id is still unanswered. */
+    public boolean openRequest(String id) {
+        return openRequests.add(id);
+    }
+
+    public void requestAnswered(String id) {
+        openRequests.remove(id);
     }
 }
