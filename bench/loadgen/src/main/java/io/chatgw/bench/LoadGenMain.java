@@ -202,13 +202,17 @@ public final class LoadGenMain {
               config.getDouble("settleSeconds", 10.0));
           // fresh sessions per cell: a turn a previous cell left running must not answer 409 here
           freshSessions(target, concurrency);
+          JitClock jit = target.kind() == TargetSpec.Kind.GATEWAY ? new JitClock(target.baseUrl()) : null;
+          var jitBefore = jit == null ? java.util.OptionalDouble.empty() : jit.compileMillis();
+          long t0 = System.nanoTime();
           CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
+          double jitCores = jit == null ? Double.NaN : JitClock.cores(jitBefore, jit.compileMillis(), System.nanoTime() - t0);
           cells.add(r);
           log("%s c=%d %s: ttfe p50 %.2f p99 %.2f ms, %d req, %d err, %.0f chunks/s, loadgen %.0f%% (loop %.0f%%),"
-                  + " machine %.0f%%, background %.2f cores, settled %.1f s", name, concurrency, target.label(),
-              r.ttfe().p50() / 1000.0, r.ttfe().p99() / 1000.0, r.requests(), r.errors(), r.chunksPerSecond(),
-              100 * r.cpu().loadgenCores(), 100 * r.cpu().loopBusiest(), 100 * r.cpu().machineBusy(),
-              r.backgroundCores(), r.settleSeconds());
+                  + " machine %.0f%%, background %.2f cores, settled %.1f s, target JIT %.2f cores", name, concurrency,
+              target.label(), r.ttfe().p50() / 1000.0, r.ttfe().p99() / 1000.0, r.requests(), r.errors(),
+              r.chunksPerSecond(), 100 * r.cpu().loadgenCores(), 100 * r.cpu().loopBusiest(),
+              100 * r.cpu().machineBusy(), r.backgroundCores(), r.settleSeconds(), jitCores);
           Thread.sleep((long) (config.getDouble("pauseSeconds", 1.0) * 1000));
         }
       }
@@ -263,6 +267,43 @@ public final class LoadGenMain {
     freshSessions(target, plan.concurrency());
     CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
     log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
+    JsonObject settle = warmup.getJsonObject("jitSettle");
+    if (settle != null && target.kind() == TargetSpec.Kind.GATEWAY) {
+      settleJit(target, plan, settle);
+    }
+  }
+
+  /**
+   * Goes on warming a JVM target up, in rounds alternating the paced and the zero-interval shape (each cell's
+   * code profile), until its JIT used less than {@code jitSettle.cores} for two rounds in a row, or
+   * {@code jitSettle.maxSeconds} passed: a C2 compiler still at work takes one of the machine's two cores from
+   * the cells.
+   */
+  private void settleJit(TargetSpec target, CellRunner.Plan warm, JsonObject settle) throws Exception {
+    JitClock jit = new JitClock(target.baseUrl());
+    double quietCores = settle.getDouble("cores", 0.05);
+    double roundSeconds = settle.getDouble("roundSeconds", 5.0);
+    long deadline = System.nanoTime() + (long) (settle.getDouble("maxSeconds", 120.0) * 1e9);
+    long started = System.nanoTime();
+    int quiet = 0;
+    double cores = Double.NaN;
+    for (int round = 0; quiet < 2 && System.nanoTime() < deadline; round++) {
+      long delayMs = round % 2 == 0 ? warm.delayMs() : 0L;
+      CellRunner.Plan plan = new CellRunner.Plan("warmup", warm.concurrency(), warm.chunks(), delayMs, 0,
+          roundSeconds, drainSeconds, idleTimeoutMs, 0);
+      freshSessions(target, plan.concurrency());
+      var before = jit.compileMillis();
+      long t0 = System.nanoTime();
+      runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
+      cores = JitClock.cores(before, jit.compileMillis(), System.nanoTime() - t0);
+      if (Double.isNaN(cores)) {
+        log("warm-up %s: its JIT compile time is not exported (%s), not waited for", target.label(), JitClock.METRIC);
+        return;
+      }
+      quiet = cores < quietCores ? quiet + 1 : 0;
+    }
+    log("warm-up %s: JIT %s after %.0f s more (last round %.2f cores compiling, quiet below %.2f)", target.label(),
+        quiet >= 2 ? "settled" : "still busy", (System.nanoTime() - started) / 1e9, cores, quietCores);
   }
 
   private void prepareGateway(TargetSpec target, int sessions) throws Exception {
