@@ -56,7 +56,8 @@ public class ChooseDevLauncher implements EnvironmentPostProcessor, Ordered {
         String why = !engineAnswers(socket) ? "no Docker engine answers on " + socket
                 : !Files.exists(dockerLocal) ? dockerLocal + " is missing"
                 : !Files.exists(Path.of("src/runtime/target/reference-runtime-exec.jar")) ? "the plane jar is not built"
-                : !imageReady() ? "the local plane image could not be built (docker/build-local-plane-image)" : null;
+                : !imageReady(buildTimeout(env)) ? "the local plane image could not be built (docker/build-local-plane-image)"
+                : null;
         if (why == null) {
             try {
                 List<PropertySource<?>> docker = new YamlPropertySourceLoader().load("dockerLauncher (auto)",
@@ -101,15 +102,21 @@ public class ChooseDevLauncher implements EnvironmentPostProcessor, Ordered {
         }
     }
 
-    private static boolean imageReady() {
-        return run("docker", "image", "inspect", IMAGE) || run("docker/build-local-plane-image", IMAGE);
+    /** {@code gateway.plane.docker.image-build-timeout} (default 120 s): the longest the image check or build may take. */
+    private static java.time.Duration buildTimeout(ConfigurableEnvironment env) {
+        return org.springframework.boot.convert.DurationStyle.detectAndParse(
+                env.getProperty("gateway.plane.docker.image-build-timeout", "120s"));
     }
 
-    private static boolean run(String... command) {
+    private static boolean imageReady(java.time.Duration timeout) {
+        return run(timeout, "docker", "image", "inspect", IMAGE) || run(timeout, "docker/build-local-plane-image", IMAGE);
+    }
+
+    private static boolean run(java.time.Duration timeout, String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return false;
             }

@@ -60,7 +60,7 @@ public class DockerLauncher implements PlaneLauncher {
         this.routes = routes;
         this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
         this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
-        this.pool = new WarmPool(docker.warmPoolSize(), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
+        this.pool = new WarmPool(docker.warmPoolSize(), (int) Math.max(1, config.stopTimeout().toSeconds()), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
     }
 
     private final WarmPool pool;

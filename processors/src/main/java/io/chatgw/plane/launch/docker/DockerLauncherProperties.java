@@ -34,7 +34,9 @@ public record DockerLauncherProperties(
         /** A user's volume whose last plane ended longer ago than this is listed as past retention (never deleted). */
         @DefaultValue("30d") java.time.Duration volumeRetention,
         /** Started, unclaimed containers a new user's first message claims (docs/operations.md "Warm pool"); 0 = none. */
-        @DefaultValue("0") int warmPoolSize) {
+        @DefaultValue("0") int warmPoolSize,
+        /** gateway.plane.launcher=auto (profile dev): the longest checking or building the local plane image may take. */
+        @DefaultValue("120s") java.time.Duration imageBuildTimeout) {
 
     public DockerLauncherProperties {
         if (warmPoolSize < 0 || warmPoolSize > 100) {

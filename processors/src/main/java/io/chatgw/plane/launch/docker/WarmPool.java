@@ -28,6 +28,8 @@ final class WarmPool {
     }
 
     private final int size;
+    /** gateway.plane.stop-timeout, in seconds: what a member gets to exit when it is removed. */
+    private final int stopSeconds;
     private final String deployment;
     private final Function<String, PlaneContainer> memberOf;
     private final ProducerTemplate routes;
@@ -45,9 +47,10 @@ final class WarmPool {
      * @param memberOf the container of a member named so (DockerLauncher: image, env, binds, limits)
      * @param claimed  counts a claim (LaunchedPlanes)
      */
-    WarmPool(int size, String deployment, Function<String, PlaneContainer> memberOf, ProducerTemplate routes,
+    WarmPool(int size, int stopSeconds, String deployment, Function<String, PlaneContainer> memberOf, ProducerTemplate routes,
              Runnable claimed) {
         this.size = size;
+        this.stopSeconds = stopSeconds;
         this.deployment = deployment;
         this.memberOf = memberOf;
         this.routes = routes;
@@ -90,7 +93,7 @@ final class WarmPool {
 
     private void discard(Member m) {
         try {
-            routes.sendBodyAndHeader("direct:plane-container-remove", m.containerId(), "CamelDockerTimeout", 1);
+            routes.sendBodyAndHeader("direct:plane-container-remove", m.containerId(), "CamelDockerTimeout", stopSeconds);
             routes.sendBody("direct:plane-volume-remove", m.volume());
         } catch (RuntimeException e) {
             log.warn("warm pool: could not remove {}: {}", m.name(), DockerLauncher.rootMessage(e));
