@@ -64,8 +64,8 @@ public class PlaneGreeting {
             vertx.cancelTimer(greeting.graceTimer());
             reconnects.increment();
         }
-        // a turn with no event yet was waited for silently (its fallback stays possible): it just starts now
-        greeting.resumed().stream().filter(PlaneTurn::hasEvents).forEach(t -> t.publishStatus("resumed"));
+        // a turn waited for silently (no event yet, its fallback stays possible) just starts now; the others are told
+        greeting.resumed().stream().filter(PlaneTurn::toldClientAway).forEach(t -> t.publishStatus("resumed"));
         registry.greeted(link);
         log.info("plane {} of user {} said hello (resumed {} turn(s), redelivered {} frame(s))",
                 link.vmId(), link.userId(), greeting.resumed().size(), greeting.redelivered());

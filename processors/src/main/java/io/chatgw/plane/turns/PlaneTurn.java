@@ -16,6 +16,8 @@ public final class PlaneTurn {
     private volatile long lastSeq;
     /** The seq of the first event accepted (0 = none yet): a replacement plane with no data resumes from it. */
     private volatile long firstSeq;
+    /** Its client was told the plane is away, and not yet that it resumed. */
+    private volatile boolean toldAway;
     /** Away: waits for its plane to come back (the link's state, written under the link's monitor). */
     private boolean reconnecting;
     private volatile long startedNanos = System.nanoTime();
@@ -121,8 +123,14 @@ public final class PlaneTurn {
         return true;
     }
 
-    /** A {@code status} event for the client (reconnecting / resumed), dropped if the run ended meanwhile. */
+    /** Whether its client was told the plane is away (reconnecting / recovering): it is then told when it resumed. */
+    public boolean toldClientAway() {
+        return toldAway;
+    }
+
+    /** A {@code status} event for the client (reconnecting / recovering / resumed), dropped if the run ended meanwhile. */
     public void publishStatus(String state) {
+        toldAway = !"resumed".equals(state);
         run.publish(ChatEventTypes.STATUS, Map.of("state", state));
     }
 }

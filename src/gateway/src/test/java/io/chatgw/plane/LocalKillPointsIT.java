@@ -14,8 +14,16 @@ import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The crash kill points with the local launcher: {@code kill -9} of the user's plane process (KillPointTests). */
+/**
+ * The crash kill points with the local launcher: {@code kill -9} of the user's plane process (KillPointTests), with
+ * room for a loaded machine (a plane declared dead for late pongs would not be there to kill).
+ */
 class LocalKillPointsIT extends GatewayTestBase implements KillPointTests {
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void slowMachine(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        DockerPlaneTestBase.slowMachine(registry);
+    }
 
     @Autowired
     PlaneRegistry registry;
