@@ -31,7 +31,7 @@ ADMIN = token("u-admin", "admin")
 
 def new_user():
     user = "u-bench-" + uuid.uuid4().hex[:10]
-    t = token(user)
+    t = token(user + "&org=org-acme")
     call("POST", "/api/v1/sessions", t)  # provisions the user
     call("PUT", f"/api/v1/admin/users/{user}/mode", ADMIN, {"execution_mode": "new"})
     return user, t
