@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.CallerDirectory;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
+import io.chatgw.core.StrictJson;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,15 +37,7 @@ public final class AdminRequest {
         byte[] raw = exchange.getIn().getBody(byte[].class);
         Map<String, JsonNode> values = new LinkedHashMap<>();
         if (raw != null && raw.length > 0) {
-            JsonNode node;
-            try {
-                node = json.readTree(raw);
-            } catch (IOException e) {
-                throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-            }
-            if (node == null || !node.isObject()) {
-                throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-            }
+            JsonNode node = StrictJson.readObject(json, raw);
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 values.put(e.getKey(), e.getValue());

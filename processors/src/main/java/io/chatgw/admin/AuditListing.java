@@ -21,12 +21,15 @@ import org.springframework.stereotype.Component;
 @Component("auditListing")
 public class AuditListing {
 
-    private static final Set<String> KEYS = Set.of("since", "actor", "action", "limit", "cursor");
+    private static final Set<String> KEYS = Set.of("since", "actor", "action", "org_id", "limit", "cursor");
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public AuditListing(JdbcTemplate jdbc, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public AuditListing(JdbcTemplate jdbc, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -35,6 +38,7 @@ public class AuditListing {
         AdminRequest q = AdminRequest.query(exchange, json, KEYS);
         Timestamp since = q.text("since").map(AuditListing::instant).map(Timestamp::from).orElse(null);
         String actor = q.id("actor").orElse(null);
+        String org = adminScope.orgFilter(exchange, q.id("org_id").orElse(null)); // an org admin: its own org's rows
         Optional<String> action = q.text("action");
         if (action.isPresent() && !action.get().matches("^[a-z0-9_.]{1,64}$")) {
             throw AdminRequest.invalid("action", "must match [a-z0-9_.]{1,64}, e.g. policy.rollback");
@@ -45,6 +49,7 @@ public class AuditListing {
                 SELECT id, occurred_at, actor, org_id, action, target, details::text FROM audit_log
                 WHERE id < ? AND (CAST(? AS TIMESTAMPTZ) IS NULL OR occurred_at >= ?)
                   AND (CAST(? AS VARCHAR) IS NULL OR actor = ?) AND (CAST(? AS VARCHAR) IS NULL OR action = ?)
+                  AND (CAST(? AS VARCHAR) IS NULL OR org_id = ?)
                 ORDER BY id DESC LIMIT ?""", (rs, i) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", rs.getLong(1));
@@ -59,7 +64,7 @@ public class AuditListing {
                 row.put("details", null);
             }
             return row;
-        }, cursor, since, since, actor, actor, action.orElse(null), action.orElse(null), limit + 1);
+        }, cursor, since, since, actor, actor, action.orElse(null), action.orElse(null), org, org, limit + 1);
         boolean more = rows.size() > limit;
         List<Map<String, Object>> data = new ArrayList<>(more ? rows.subList(0, limit) : rows);
         Map<String, Object> page = new LinkedHashMap<>();

@@ -35,7 +35,10 @@ public class PolicyListings {
     private final RoutePolicies policies;
     private final ObjectMapper json;
 
-    public PolicyListings(JdbcTemplate jdbc, RoutePolicies policies, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public PolicyListings(JdbcTemplate jdbc, RoutePolicies policies, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.policies = policies;
         this.json = json;
@@ -88,7 +91,7 @@ public class PolicyListings {
     public void users(Exchange exchange) {
         AdminRequest q = AdminRequest.query(exchange, json, LIST_KEYS);
         Optional<ExecutionMode> mode = q.mode("mode");
-        Optional<String> org = q.id("org_id");
+        Optional<String> org = Optional.ofNullable(adminScope.orgFilter(exchange, q.id("org_id").orElse(null)));
         int limit = q.integer("limit", 1, 500).orElse(100);
         String cursor = q.id("cursor").orElse("");
         List<Map<String, Object>> rows = jdbc.query("""

@@ -32,8 +32,11 @@ public class RollbackControl {
     private final RoutePolicies policies;
     private final ObjectMapper json;
 
+    private final io.chatgw.admin.AdminScope adminScope;
+
     public RollbackControl(JdbcTemplate jdbc, TransactionTemplate tx, AuditLog audit, RoutePolicies policies,
-                           ObjectMapper json) {
+                           ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.tx = tx;
         this.audit = audit;
@@ -87,6 +90,11 @@ public class RollbackControl {
         }
         if (scope.equals("global") && org.isPresent()) {
             throw AdminRequest.invalid("org_id", "is only allowed with scope org");
+        }
+        if (org.isPresent()) { // before anything about the org is told: an org admin only rolls back its own
+            adminScope.requireOrg(exchange, org.get());
+        } else {
+            adminScope.requirePlatform(exchange);
         }
         if (org.isPresent() && jdbc.queryForObject("SELECT count(*) FROM organizations WHERE id = ?",
                 Integer.class, org.get()) == 0) {

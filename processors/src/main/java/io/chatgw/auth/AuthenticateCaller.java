@@ -71,6 +71,7 @@ public class AuthenticateCaller implements Processor {
             ApiKeyStore.KeyOwner owner = apiKeys.authenticate(token).orElseThrow(() ->
                     new GatewayException(401, "invalid_api_key", "the API key is not valid (unknown or revoked)"));
             exchange.setProperty(ExchangeKeys.CALLER, directory.resolve(owner.userId(), owner.orgId(), Set.of()));
+            exchange.setProperty(ExchangeKeys.CALLER_VIA_API_KEY, true);
             return;
         }
         JwtVerifier.Claims claims;

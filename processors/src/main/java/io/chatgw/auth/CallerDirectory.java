@@ -54,6 +54,11 @@ public class CallerDirectory {
         return caller;
     }
 
+    /** The org the database has for {@code userId} (empty: not a known user). */
+    public Optional<String> orgOf(String userId) {
+        return find(userId, Set.of()).map(Caller::orgId);
+    }
+
     private Optional<Caller> find(String userId, Set<String> roles) {
         List<Caller> rows = jdbc.query("""
                 SELECT org_id FROM users WHERE id = ?""",

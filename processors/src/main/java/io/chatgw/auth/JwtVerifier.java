@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies and issues HS256 JWTs with nimbus-jose-jwt. Requires {@code sub} and {@code exp};
- * rejects any other algorithm (including {@code none}).
+ * Verifies and issues HS256 JWTs with nimbus-jose-jwt. Requires {@code sub} (a JSON string: a number is refused)
+ * and {@code exp}; refuses {@code exp}/{@code nbf} beyond the clock skew, an {@code iat} more than the clock skew in
+ * the future, and any other algorithm (including {@code none}).
  */
 public final class JwtVerifier {
 
@@ -34,12 +35,14 @@ public final class JwtVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final byte[] secret;
+    private final Duration clockSkew;
 
     public JwtVerifier(String secret, Duration clockSkew) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("gateway.auth.jwt-secret must be at least 32 bytes for HS256");
         }
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.clockSkew = clockSkew;
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
         DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier =
@@ -51,7 +54,15 @@ public final class JwtVerifier {
     /** @throws JwtRejected with a message fit for the client when the token is not acceptable */
     public Claims verify(String token) {
         try {
-            JWTClaimsSet claims = processor.process(token, null);
+            SignedJWT signed = SignedJWT.parse(token);
+            JWTClaimsSet claims = processor.process(signed, null);
+            if (!(signed.getPayload().toJSONObject().get("sub") instanceof String)) {
+                throw new JwtRejected("token subject must be a string"); // nimbus would turn 123 into "123"
+            }
+            Date issued = claims.getIssueTime();
+            if (issued != null && issued.toInstant().isAfter(Instant.now().plus(clockSkew))) {
+                throw new JwtRejected("token issued in the future (iat beyond the allowed clock skew)");
+            }
             return new Claims(claims.getSubject(), claims.getStringClaim("org"), roles(claims), claims.getClaims());
         } catch (ParseException e) {
             throw new JwtRejected("malformed token");

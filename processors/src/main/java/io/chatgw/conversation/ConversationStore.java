@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConversationStore {
 
-    private static final TypeReference<List<Map<String, Object>>> TOOLS = new TypeReference<>() {
+    private static final TypeReference<List<Map<String, Object>>> MAPS = new TypeReference<>() {
     };
 
     private final JdbcTemplate jdbc;
@@ -37,28 +37,46 @@ public class ConversationStore {
     /** @param encoding the encoding {@code turn.tokens()} was counted in (null: not counted) */
     public void insert(ConversationTurn turn, String encoding) {
         String tools;
+        String context;
         try {
             tools = json.writeValueAsString(turn.tools());
+            context = json.writeValueAsString(turn.context());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("tool events are not serializable", e);
+            throw new IllegalArgumentException("tool events or context messages are not serializable", e);
         }
         jdbc.update("""
                 INSERT INTO conversation_turns (request_id, session_id, started_at, user_message, answer, status, path,
-                                                error_code, tools, tokens, encoding)
-                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ? FROM sessions s WHERE s.id = ?
+                                                error_code, tools, tokens, encoding, previous_request_id, context)
+                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb FROM sessions s WHERE s.id = ?
                 ON CONFLICT (request_id) DO NOTHING""",
                 turn.requestId(), Timestamp.from(turn.startedAt()), turn.userMessage(), turn.answer(), turn.status(),
                 turn.path(), turn.errorCode(), tools, turn.tokens(), turn.tokens() == null ? null : encoding,
-                turn.sessionId());
+                turn.previousRequestId(), context, turn.sessionId());
     }
 
     /** The session's last {@code limit} turns, newest first; {@code tokens} only if counted in {@code encoding}. */
     public List<ConversationTurn> newest(UUID sessionId, int limit, String encoding) {
         return jdbc.query("""
                 SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
-                       CASE WHEN encoding = ? THEN tokens END AS tokens
+                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, context
                 FROM conversation_turns WHERE session_id = ?
                 ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, encoding, sessionId, limit);
+    }
+
+    /**
+     * A response chain: the turn {@code last} and the turns it continues ({@code previous_request_id}), newest
+     * first, at most {@code limit}; empty if {@code last} is not stored. Stops at a turn that is gone.
+     */
+    public List<ConversationTurn> chain(UUID last, int limit, String encoding) {
+        return jdbc.query("""
+                WITH RECURSIVE chain AS (
+                    SELECT t.*, 1 AS depth FROM conversation_turns t WHERE t.request_id = ?
+                    UNION ALL
+                    SELECT t.*, c.depth + 1 FROM conversation_turns t JOIN chain c ON t.request_id = c.previous_request_id
+                    WHERE c.depth < ?)
+                SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
+                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, context
+                FROM chain ORDER BY depth""", this::turn, last, limit, encoding);
     }
 
     /** Up to {@code limit} turns after the cursor position (null: from the start), oldest first. */
@@ -76,14 +94,16 @@ public class ConversationStore {
 
     private ConversationTurn turn(ResultSet rs, int row) throws SQLException {
         List<Map<String, Object>> tools;
+        List<Map<String, Object>> context;
         try {
-            tools = json.readValue(rs.getString("tools"), TOOLS);
+            tools = json.readValue(rs.getString("tools"), MAPS);
+            context = json.readValue(rs.getString("context"), MAPS);
         } catch (JsonProcessingException e) {
-            throw new SQLException("conversation_turns.tools is not a JSON array", e);
+            throw new SQLException("conversation_turns.tools or .context is not a JSON array", e);
         }
         return new ConversationTurn(rs.getObject("request_id", UUID.class), rs.getObject("session_id", UUID.class),
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getString("user_message"),
                 rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools,
-                rs.getObject("tokens", Integer.class));
+                rs.getObject("tokens", Integer.class), rs.getObject("previous_request_id", UUID.class), context);
     }
 }

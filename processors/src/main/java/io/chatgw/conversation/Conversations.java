@@ -1,5 +1,6 @@
 package io.chatgw.conversation;
 
+import io.chatgw.turn.ConversationLink;
 import io.chatgw.turn.Turn;
 import io.chatgw.turn.TurnOutcome;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +28,8 @@ public class Conversations {
     private final int maxTurns;
     /** Ended turns not yet written, per session. */
     private final Map<UUID, List<ConversationTurn>> pending = new ConcurrentHashMap<>();
+    /** The same turns by request id (a response chain is walked by it). */
+    private final Map<UUID, ConversationTurn> pendingByRequest = new ConcurrentHashMap<>();
 
     public Conversations(ConversationStore store, ConversationProperties config) {
         this.store = store;
@@ -57,11 +60,40 @@ public class Conversations {
     }
 
     /**
+     * The history of a response continuing {@code previous} (its {@code previous_response_id}): that turn and the
+     * ones it continues, within the configured bounds; empty with {@link #chainStart} null if it is not stored.
+     */
+    public Chain chain(UUID previous) {
+        // one more than can be sent (the window then knows that older turns were cut); at least the turn itself
+        int limit = Math.max(1, maxTurns + 1);
+        List<ConversationTurn> turns = new ArrayList<>();
+        UUID next = previous;
+        while (next != null && turns.size() < limit) { // the newest are often not written yet
+            ConversationTurn waiting = pendingByRequest.get(next);
+            if (waiting == null) {
+                break;
+            }
+            turns.add(waiting);
+            next = waiting.previousRequestId();
+        }
+        if (next != null && turns.size() < limit) {
+            turns.addAll(store.chain(next, limit - turns.size(), window.encodingName()));
+        }
+        ConversationTurn start = turns.isEmpty() ? null : turns.get(0);
+        return new Chain(start, maxTurns == 0 ? window.bound(List.of()) : window.bound(turns));
+    }
+
+    /** A response chain's newest turn ({@code null}: not stored) and the bounded history it makes. */
+    public record Chain(ConversationTurn chainStart, HistoryWindow.Bounded history) {
+    }
+
+    /**
      * The turn ended: remembered until written. Called by {@link io.chatgw.turn.Turns} before the terminal
      * event. @return the turn to write, or null if the session's conversation does not keep it
      */
     public ConversationTurn remember(Turn turn) {
-        if (!turn.keptInConversation()) {
+        ConversationLink link = turn.conversation();
+        if (!link.kept()) {
             return null;
         }
         TurnOutcome outcome = turn.outcome();
@@ -69,7 +101,9 @@ public class Conversations {
         ConversationTurn ended = new ConversationTurn(turn.requestId(), turn.session().id(),
                 turn.startedAt().truncatedTo(ChronoUnit.MICROS), turn.message(), turn.answer(),
                 completed ? ConversationTurn.COMPLETED : ConversationTurn.FAILED, turn.path(),
-                completed ? null : outcome == null ? "internal_error" : outcome.errorCode(), turn.toolEvents());
+                completed ? null : outcome == null ? "internal_error" : outcome.errorCode(), turn.toolEvents(), null,
+                link.previousRequestId(), link.context());
+        pendingByRequest.put(ended.requestId(), ended);
         pending.computeIfAbsent(ended.sessionId(), id -> new CopyOnWriteArrayList<>()).add(ended);
         return ended;
     }
@@ -91,6 +125,7 @@ public class Conversations {
 
     /** The turn is written, or its write was given up: no longer held in memory. */
     public void forget(ConversationTurn turn) {
+        pendingByRequest.remove(turn.requestId());
         pending.computeIfPresent(turn.sessionId(), (id, turns) -> {
             turns.removeIf(t -> t.requestId().equals(turn.requestId()));
             return turns.isEmpty() ? null : turns;
@@ -99,7 +134,10 @@ public class Conversations {
 
     /** The session was deleted: nothing of it is held or written any more. */
     public void forgetSession(UUID sessionId) {
-        pending.remove(sessionId);
+        List<ConversationTurn> dropped = pending.remove(sessionId);
+        if (dropped != null) {
+            dropped.forEach(t -> pendingByRequest.remove(t.requestId()));
+        }
     }
 
     public int pendingTurns() {

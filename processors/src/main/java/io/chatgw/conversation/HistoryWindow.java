@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Bounds the history sent with a message: the completed turns, newest first, as long as they fit in both
  * {@code max-turns} and {@code history-token-budget} (tokens of each message's content, counted with jtokkit).
- * The oldest are dropped first; a turn goes whole (message and answer) or not at all. Failed turns are not sent.
+ * The oldest are dropped first; a turn goes whole (its context messages, message and answer) or not at all. Failed
+ * turns are not sent.
  */
 public final class HistoryWindow {
 
@@ -66,15 +67,20 @@ public final class HistoryWindow {
         Collections.reverse(kept);
         List<Map<String, Object>> messages = new ArrayList<>(kept.size() * 2);
         for (ConversationTurn turn : kept) {
+            messages.addAll(turn.context());
             messages.add(Map.of("role", "user", "content", turn.userMessage()));
             messages.add(Map.of("role", "assistant", "content", turn.answer()));
         }
         return new Bounded(List.copyOf(messages), kept.size(), completed - kept.size(), tokens);
     }
 
-    /** The turn's tokens (message and answer) in this window's encoding. */
+    /** The turn's tokens (its context messages, message and answer) in this window's encoding. */
     public int count(ConversationTurn turn) {
-        return tokens(turn.userMessage()) + tokens(turn.answer());
+        int context = 0;
+        for (Map<String, Object> message : turn.context()) {
+            context += message.get("content") instanceof String text ? tokens(text) : 0;
+        }
+        return context + tokens(turn.userMessage()) + tokens(turn.answer());
     }
 
     public String encodingName() {

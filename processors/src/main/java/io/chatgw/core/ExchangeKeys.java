@@ -4,6 +4,8 @@ package io.chatgw.core;
 public final class ExchangeKeys {
     /** {@link io.chatgw.auth.Caller} set by authenticateCaller. */
     public static final String CALLER = "caller";
+    /** Set (true) when the caller authenticated with an API key rather than a user JWT (AuthenticateCaller). */
+    public static final String CALLER_VIA_API_KEY = "callerViaApiKey";
     /** {@link io.chatgw.session.ChatSession} set by loadOwnedSession / createSession. */
     public static final String SESSION = "session";
     /** The user's message text, set by parseChatMessage. */
@@ -29,6 +31,11 @@ public final class ExchangeKeys {
     public static final String LLM_PARAMETERS = "llmParameters";
     /** Boolean.FALSE: the session's conversation does not keep this turn (a per-request OpenAI session). */
     public static final String KEEP_CONVERSATION = "keepConversation";
+    /**
+     * A {@link io.chatgw.turn.ConversationLink} for the turn (an OpenAI response: kept or not, the response it
+     * continues, its input's earlier messages); absent: {@link #KEEP_CONVERSATION} decides.
+     */
+    public static final String CONVERSATION_LINK = "conversationLink";
     /** The {@link io.chatgw.conversation.ConversationTurn} an ended turn adds, while it is written. */
     public static final String CONVERSATION_TURN = "conversationTurn";
     /**

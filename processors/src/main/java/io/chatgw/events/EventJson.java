@@ -17,10 +17,33 @@ public final class EventJson {
      * A plain mapper of its own, not the application's: a module found on the classpath (e.g. Scala's, which Kafka
      * brings) must not change what a spool line reads back as. Dates are written as ISO-8601 text.
      */
-    private final ObjectMapper json = new ObjectMapper()
+    private final ObjectMapper json = new ObjectMapper(new com.fasterxml.jackson.core.JsonFactory()
+                    .setCharacterEscapes(new NoNul()))
             .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
             .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /**
+     * PostgreSQL's jsonb (and text) cannot hold U+0000: it is written as U+FFFD, so no value from outside can make an
+     * event's row invalid (the event would be dead, not stored). Everything else is escaped as usual.
+     */
+    private static final class NoNul extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private final int[] escapes = standardAsciiEscapesForJSON();
+
+        NoNul() {
+            escapes[0] = ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return ch == 0 ? new com.fasterxml.jackson.core.io.SerializedString("\\ufffd") : null;
+        }
+    }
 
     public String write(Event event) {
         Map<String, Object> envelope = new LinkedHashMap<>();

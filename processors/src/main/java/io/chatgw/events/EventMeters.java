@@ -18,12 +18,13 @@ import java.util.function.Supplier;
  */
 public final class EventMeters {
 
-    static final List<String> TYPES = List.of(Event.USAGE, Event.AUDIT, Event.PLANE_USAGE);
+    static final List<String> TYPES = List.of(Event.USAGE, Event.AUDIT, Event.PLANE_USAGE, Event.SHADOW_COMPARISON);
 
     private final MeterRegistry meters;
     private final MetricTags tags;
     private final AtomicLong outboxDepth = new AtomicLong();
     private final AtomicLong outboxOldestAgeMs = new AtomicLong();
+    private final Timer publishLag;
 
     public EventMeters(MeterRegistry meters) {
         this(meters, MetricTags.withDefaults());
@@ -35,10 +36,15 @@ public final class EventMeters {
         for (String type : TYPES) { // visible at 0 before the first event
             accepted(type);
             written(type);
-            published(type);
+            if (!Event.SHADOW_COMPARISON.equals(type)) { // never on Kafka
+                published(type);
+            }
             refused(type);
             dead(type);
         }
+        publishLag = Timer.builder("gateway.events.publish.lag") // registered now: its buckets exist before the first publish
+                .description("from an event's occurrence to Kafka's acknowledgement").publishPercentileHistogram()
+                .register(meters);
         Gauge.builder("gateway.events.outbox.depth", outboxDepth, AtomicLong::get)
                 .description("outbox rows not yet acknowledged by Kafka (as of the relay's last pass)").register(meters);
         Gauge.builder("gateway.events.outbox.oldest.age", outboxOldestAgeMs, v -> v.get() / 1000.0)
@@ -77,8 +83,7 @@ public final class EventMeters {
     }
 
     public void publishLag(Duration lag) {
-        Timer.builder("gateway.events.publish.lag").description("from an event's occurrence to Kafka's acknowledgement")
-                .publishPercentileHistogram().register(meters).record(lag.isNegative() ? Duration.ZERO : lag);
+        publishLag.record(lag.isNegative() ? Duration.ZERO : lag);
     }
 
     public void outbox(long depth, long oldestAgeMs) {

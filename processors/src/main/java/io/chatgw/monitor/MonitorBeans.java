@@ -32,14 +32,14 @@ public class MonitorBeans {
     @Bean(initMethod = "start", destroyMethod = "stop")
     RuntimeMonitor runtimeMonitor(MonitorProperties config, GatewayProperties gateway, PlaneProperties plane,
                                   FallbackTargets targets, FallbackStore store, DataSource dataSource,
-                                  MeterRegistry meters) {
+                                  MeterRegistry meters, io.chatgw.metrics.MetricTags tags) {
         Map<ExecutionMode, java.time.Duration> timeouts = Map.of(
                 ExecutionMode.LEGACY, gateway.legacy().firstEventTimeout(),
                 ExecutionMode.DIRECT_LLM, gateway.llm().firstEventTimeout(),
                 ExecutionMode.NEW, plane.firstEventTimeout());
         String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new RuntimeMonitor(config, timeouts, targets, store, listenConnections(dataSource),
-                new MonitorMeters(meters), MonitorClock.SYSTEM, instance);
+                new MonitorMeters(meters, tags.orgs()), MonitorClock.SYSTEM, instance);
     }
 
     /** A connection of its own (not the pool's: it is held open for LISTEN), with the pool's URL and credentials. */

@@ -1,13 +1,11 @@
 package io.chatgw.monitor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,7 +30,10 @@ public class ResetAutoFallback implements Processor {
     private final MonitorReports reports;
     private final ObjectMapper json;
 
-    public ResetAutoFallback(RuntimeMonitor monitor, MonitorReports reports, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public ResetAutoFallback(RuntimeMonitor monitor, MonitorReports reports, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.monitor = monitor;
         this.reports = reports;
         this.json = json;
@@ -45,8 +46,11 @@ public class ResetAutoFallback implements Processor {
                 exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class));
         String orgId = optionalText(body, "org_id");
         Optional<ExecutionMode> path = Optional.ofNullable(optionalText(body, "path")).map(ResetAutoFallback::path);
-        if (orgId != null) {
+        if (orgId != null) { // an org admin resets its own org's trips only; the global ones are the platform's
+            adminScope.requireOrg(exchange, orgId);
             reports.requireKnownOrg(orgId);
+        } else {
+            adminScope.requirePlatform(exchange);
         }
         List<Map<String, Object>> ended = new ArrayList<>();
         monitor.reset(orgId, path, admin.userId(), admin.orgId())
@@ -66,17 +70,7 @@ public class ResetAutoFallback implements Processor {
         if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
             throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json");
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
+        JsonNode node = io.chatgw.core.StrictJson.readObject(json, body);
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * No chunk is held back: each text goes out the moment it arrives. Events of other turns are ignored.
  * Not thread-safe: feed it from one subscriber.
  */
-public final class CompletionStream {
+public final class CompletionStream implements StreamTranslator<String> {
 
     public static final String DONE_PAYLOAD = "[DONE]";
 
@@ -60,6 +60,7 @@ public final class CompletionStream {
     }
 
     /** The payloads this event adds to the stream, in order (often none). */
+    @Override
     public List<String> accept(RelayEvent event) {
         if (finished) {
             return List.of();
@@ -139,6 +140,7 @@ public final class CompletionStream {
      * Starts the stream without waiting for the path's first output (the HTTP layer gave up waiting):
      * the role chunk, unless already sent.
      */
+    @Override
     public List<String> begin() {
         if (started || finished) {
             return List.of();
@@ -180,26 +182,31 @@ public final class CompletionStream {
     }
 
     /** Something was sent (the HTTP status is committed: 200). */
+    @Override
     public boolean started() {
         return started;
     }
 
     /** The turn ended (done, error) or the stream was interrupted. */
+    @Override
     public boolean finished() {
         return finished;
     }
 
     /** Why the answer failed, or null. */
+    @Override
     public OpenAiError failure() {
         return failure;
     }
 
     /** The answering path: the route event's, or the fallback event's target; null if neither was seen. */
+    @Override
     public String path() {
         return path;
     }
 
     /** The path that failed before the answering one took over (the fallback event's), or null. */
+    @Override
     public String fallbackFrom() {
         return fallbackFrom;
     }

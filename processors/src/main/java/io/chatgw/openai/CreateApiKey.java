@@ -1,12 +1,11 @@
 package io.chatgw.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.auth.Caller;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
+import io.chatgw.core.StrictJson;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -22,7 +21,10 @@ public class CreateApiKey implements Processor {
     private final ApiKeyStore keys;
     private final ObjectMapper json;
 
-    public CreateApiKey(ApiKeyStore keys, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public CreateApiKey(ApiKeyStore keys, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.keys = keys;
         this.json = json;
     }
@@ -35,6 +37,7 @@ public class CreateApiKey implements Processor {
             throw new GatewayException(415, "unsupported_media_type", "Content-Type must be application/json");
         }
         JsonNode body = readObject(exchange.getIn().getBody(byte[].class));
+        adminScope.requireUser(exchange, text(body, "user_id")); // an org admin: keys for its own org's users only
         Map.Entry<ApiKeyStore.ApiKey, String> created = keys.create(text(body, "user_id"), text(body, "name"),
                 admin.userId(), admin.orgId());
         Map<String, Object> reply = created.getKey().toJson();
@@ -46,18 +49,7 @@ public class CreateApiKey implements Processor {
         if (body == null || body.length == 0) {
             throw GatewayException.badRequest("missing_body", "expected {\"user_id\": \"...\", \"name\": \"...\"}");
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
-        return node;
+        return StrictJson.readObject(json, body);
     }
 
     private static String text(JsonNode body, String field) {

@@ -20,7 +20,8 @@ public record OpenAiError(int status, String type, String code, String message, 
 
     /** A failure the routes threw before any answer (auth, validation, session, turn in progress). */
     public static OpenAiError of(GatewayException e) {
-        String param = e instanceof InvalidParameter p ? p.param() : null;
+        String param = e instanceof InvalidParameter p ? p.param()
+                : e instanceof io.chatgw.core.TextInputs.Refused r ? r.field() : null;
         // OpenAI answers an unknown model with 404 and type invalid_request_error
         String type = "model_not_found".equals(e.code()) ? "invalid_request_error" : typeOf(e.status());
         return new OpenAiError(e.status(), type, e.code(), e.getMessage(), param);

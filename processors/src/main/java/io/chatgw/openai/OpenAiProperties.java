@@ -46,10 +46,17 @@ public record OpenAiProperties(
          * later failure is an in-band error chunk.
          */
         @DefaultValue("10s") Duration firstChunkWait,
+        /**
+         * Per path (legacy, direct_llm, new): the request parameters it cannot honour (OpenAI parameter names, and
+         * {@code prefill} for an assistant message last). A request carrying one is a 400 naming it and the path
+         * when that path is decided, and a fallback to that path is not taken ({@link PathParameters}).
+         */
+        Map<String, List<String>> unsupportedParameters,
         @DefaultValue ApiKeys apiKeys,
         @DefaultValue EphemeralSessions ephemeralSessions) {
 
     public OpenAiProperties {
+        unsupportedParameters = PathParameters.check(unsupportedParameters);
         modelAliases = modelAliases == null ? Map.of() : Map.copyOf(modelAliases);
         modelAliases.forEach((name, alias) -> {
             if (alias == null || (alias.path() == null && alias.model() == null)) {

@@ -1,13 +1,12 @@
 package io.chatgw.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.StrictJson;
+import io.chatgw.core.TextInputs;
 import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
-import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -114,18 +113,11 @@ public class ParseCompletionRequest implements Processor {
     }
 
     private JsonNode readObject(byte[] body) {
-        JsonNode node;
         try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidParameter("malformed_json", "body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw new InvalidParameter("malformed_json", "body is not valid JSON", null);
+            return StrictJson.readObject(json, body);
+        } catch (TextInputs.Refused e) {
+            throw new InvalidParameter(e.code(), e.getMessage(), e.field()); // the field named in param
         }
-        if (node == null || !node.isObject()) {
-            throw new InvalidParameter("malformed_json", "body must be a JSON object", null);
-        }
-        return node;
     }
 
     private static void checkSamplingParameters(JsonNode root) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.turn.ChatEventTypes;
-import io.chatgw.turn.Usage;
+import io.chatgw.turn.ReportedValues;
 import io.chatgw.upstream.SseEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +55,8 @@ public final class LegacyEventMapping {
             case "llm_tool_call" -> List.of(publish(ChatEventTypes.TOOL_CALL, "index", data.path("index").asInt(0),
                     "id", text(data, "id"), "name", text(data, "name"), "arguments", data.path("arguments").asText("")));
             case "run_finished" -> List.of(
-                    new PathOutcome.Report(new Usage(data.path("usage").path("input_tokens").asInt(0),
-                            data.path("usage").path("output_tokens").asInt(0)), text(data, "model"),
-                            text(data, "finish_reason")),
+                    PathOutcome.Report.of(ReportedValues.usage(data.get("usage"), "input_tokens", "output_tokens"),
+                            text(data, "model"), text(data, "finish_reason")),
                     new PathOutcome.Finished());
             case "run_failed" -> List.of(new PathOutcome.Failed("runtime_error",
                     "legacy runtime failed (" + data.path("code").asText("unknown") + "): "

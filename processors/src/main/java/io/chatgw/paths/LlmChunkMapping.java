@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.turn.ChatEventTypes;
-import io.chatgw.turn.Usage;
+import io.chatgw.turn.ReportedValues;
 import io.chatgw.upstream.SseEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,8 +75,8 @@ public final class LlmChunkMapping {
         }
         JsonNode usage = chunk.get("usage");
         if (usage != null && usage.isObject()) {
-            outcomes.add(new PathOutcome.Report(new Usage(usage.path("prompt_tokens").asInt(0),
-                    usage.path("completion_tokens").asInt(0)), chunk.path("model").asText(null)));
+            outcomes.add(PathOutcome.Report.of(ReportedValues.usage(usage, "prompt_tokens", "completion_tokens"),
+                    chunk.path("model").asText(null), null));
         }
         return outcomes;
     }

@@ -10,10 +10,22 @@ public sealed interface PathOutcome {
     record Publish(String type, Map<String, Object> data) implements PathOutcome {
     }
 
-    /** The provider's usage, model and/or finish reason (each may be null), kept for the done event and the usage record. */
-    record Report(Usage usage, String model, String finishReason) implements PathOutcome {
+    /**
+     * The provider's usage, model and/or finish reason (each may be null), kept for the done event and the usage record;
+     * {@code invalid}: what was wrong with the usage as reported (null: nothing).
+     */
+    record Report(Usage usage, String model, String finishReason, String invalid) implements PathOutcome {
         public Report(Usage usage, String model) {
-            this(usage, model, null);
+            this(usage, model, null, null);
+        }
+
+        public Report(Usage usage, String model, String finishReason) {
+            this(usage, model, finishReason, null);
+        }
+
+        /** A usage checked by {@link io.chatgw.turn.ReportedValues#usage} (its problem, if any, marks the run invalid). */
+        public static Report of(io.chatgw.turn.ReportedValues.Checked<Usage> usage, String model, String finishReason) {
+            return new Report(usage.value(), model, finishReason, usage.problem());
         }
     }
 

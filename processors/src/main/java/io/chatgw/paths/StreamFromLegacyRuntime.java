@@ -26,8 +26,6 @@ import org.springframework.stereotype.Component;
 @Component("streamFromLegacyRuntime")
 public class StreamFromLegacyRuntime extends StreamIntoRun {
 
-    public static final String SHADOW_HEADER = "X-Gateway-Shadow";
-    public static final String SHADOW_OF_HEADER = "X-Gateway-Shadow-Of";
 
     private final GatewayProperties.Upstream config;
     private final HttpClient client;
@@ -35,7 +33,7 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
     private final LegacyEventMapping mapping;
 
     public StreamFromLegacyRuntime(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters);
+        super(vertx, meters, ExecutionMode.LEGACY);
         this.config = properties.legacy();
         this.client = UpstreamClients.create(vertx, config);
         this.json = json;
@@ -70,30 +68,7 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
             throw new IllegalStateException(e);
         }
         return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
-                stripSlash(config.baseUrl()) + "/api/v1/execute/stream", headers(turn), payload, listener);
-    }
-
-    /**
-     * The request's headers: its id, and for a shadow run (docs/shadow.md) {@value #SHADOW_HEADER}{@code : true} and
-     * {@value #SHADOW_OF_HEADER} (the primary's request id): the runtime must not apply side effects for it.
-     */
-    static Map<String, String> headers(Turn turn) {
-        Map<String, String> headers = new java.util.HashMap<>(4);
-        headers.put("X-Request-Id", turn.requestId().toString());
-        if (turn.isShadow()) {
-            headers.put(SHADOW_HEADER, "true");
-            headers.put(SHADOW_OF_HEADER, turn.shadowOf().requestId().toString());
-        }
-        traceparent(turn, headers);
-        return headers;
-    }
-
-    /** The running path span's W3C {@code traceparent} (docs/operations.md#traces), when tracing is on. */
-    static void traceparent(Turn turn, Map<String, String> headers) {
-        PathRun run = turn.currentRun();
-        if (run != null && run.traceparent() != null) {
-            headers.put("traceparent", run.traceparent());
-        }
+                stripSlash(config.baseUrl()) + "/api/v1/execute/stream", UpstreamHeaders.of(turn), payload, listener);
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public class StreamFromLlm extends StreamIntoRun {
     private final ObjectMapper json;
 
     public StreamFromLlm(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters);
+        super(vertx, meters, ExecutionMode.DIRECT_LLM);
         this.config = properties.llm();
         this.client = UpstreamClients.create(vertx, config.asUpstream());
         this.json = json;
@@ -63,9 +62,7 @@ public class StreamFromLlm extends StreamIntoRun {
         body.put("messages", messages);
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
-        Map<String, String> headers = new HashMap<>();
-        headers.put("X-Request-Id", turn.requestId().toString());
-        StreamFromLegacyRuntime.traceparent(turn, headers);
+        Map<String, String> headers = UpstreamHeaders.of(turn); // request id, shadow marker, traceparent
         if (config.apiKey() != null && !config.apiKey().isBlank()) {
             headers.put("Authorization", "Bearer " + config.apiKey());
         }

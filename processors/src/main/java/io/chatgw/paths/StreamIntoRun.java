@@ -18,11 +18,14 @@ import java.util.function.Function;
 public abstract class StreamIntoRun extends StartPath {
 
     protected final Vertx vertx;
-    private final MeterRegistry meters;
+    private final Counter ignored;
 
-    protected StreamIntoRun(Vertx vertx, MeterRegistry meters) {
+    /** @param path the path this streams for: its {@code gateway_upstream_events_ignored_total} is there at 0 from the start */
+    protected StreamIntoRun(Vertx vertx, MeterRegistry meters, io.chatgw.core.ExecutionMode path) {
         this.vertx = vertx;
-        this.meters = meters;
+        this.ignored = Counter.builder("gateway.upstream.events.ignored")
+                .description("upstream events with no chat event to map to")
+                .tag("path", path.wire()).register(meters);
     }
 
     /** Starts the upstream call, feeding its events to {@code listener}. */
@@ -52,16 +55,15 @@ public abstract class StreamIntoRun extends StartPath {
                 run.publish(p.type(), p.data());
             } else if (outcome instanceof PathOutcome.Report r) {
                 run.reportUsage(r.usage());
+                run.reportInvalid(r.invalid());
                 run.reportModel(r.model());
                 run.reportFinishReason(r.finishReason());
             } else if (outcome instanceof PathOutcome.Finished) {
                 finished = true;
             } else if (outcome instanceof PathOutcome.Failed f) {
-                throw GatewayException.upstream(f.code(), f.message());
+                throw GatewayException.upstream(f.code(), io.chatgw.turn.ReportedValues.message(f.message()));
             } else if (outcome instanceof PathOutcome.Ignored) {
-                Counter.builder("gateway.upstream.events.ignored")
-                        .description("upstream events with no chat event to map to")
-                        .tag("path", run.path().wire()).register(meters).increment();
+                ignored.increment();
             }
         }
         return finished;

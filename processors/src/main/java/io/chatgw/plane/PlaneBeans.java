@@ -49,6 +49,7 @@ public class PlaneBeans {
     @Bean(autowireCandidate = false)
     HttpServerOptions planeSocketServerOptions(PlaneProperties config) {
         return new HttpServerOptions()
+                .setIdleTimeout((int) Math.max(1, config.socketIdleTimeout().toSeconds()))
                 .setMaxWebSocketFrameSize(config.maxSocketFrameBytes())
                 .setMaxWebSocketMessageSize(config.maxSocketFrameBytes());
     }

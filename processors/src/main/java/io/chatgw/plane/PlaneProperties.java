@@ -23,7 +23,15 @@ public record PlaneProperties(
          * larger one closes the socket with 1009. At least max-frame-bytes; send bigger messages fragmented.
          */
         @DefaultValue("16777216") int maxSocketFrameBytes,
+        /** Bad frames (answered with an error frame) a plane may send within bad-frame-window; one more closes it (1008). */
         @DefaultValue("20") int maxBadFrames,
+        @DefaultValue("60s") Duration badFrameWindow,
+        /** Rejected frames and unknown methods are audited as one audit_log row per connection and window of this length. */
+        @DefaultValue("60s") Duration rejectionAuditWindow,
+        /** Plane requests (request frames) of one plane served at once; more wait in its queue (fair between planes). */
+        @DefaultValue("4") int maxConcurrentRequests,
+        /** Plane requests of one plane waiting to be served; beyond, a request gets an error frame too_many_requests. */
+        @DefaultValue("64") int maxQueuedRequests,
         /** Frames per second other than sse_event and pong (by arrival time) beyond which a plane is closed. */
         @DefaultValue("500") int maxFramesPerSecond,
         /** Characters of received frames waiting to be handled beyond which the socket is paused (backpressure). */
@@ -67,6 +75,13 @@ public record PlaneProperties(
         /** A plane's turn fails with upstream_timeout without a first event / without any event for this long. */
         @DefaultValue("30s") Duration firstEventTimeout,
         @DefaultValue("60s") Duration idleTimeout,
+        /** An admitted connection that has not said hello this long after its upgrade is closed 1008. */
+        @DefaultValue("10s") Duration helloTimeout,
+        /**
+         * A /ws/vm connection that sends nothing for this long is closed, before its upgrade (a handshake that
+         * never comes) as after it (a live plane answers every heartbeat ping, so keep it well above heartbeat-interval).
+         */
+        @DefaultValue("60s") Duration socketIdleTimeout,
         /** A launched plane with nothing to do (no turn in flight, no frame but pongs) this long is paused; 0 = never. */
         @DefaultValue("10m") Duration idlePause,
         /** ... and this long is stopped and removed (its data stays); 0 = never. */

@@ -71,13 +71,8 @@ public class ControlBreaker implements Processor {
     }
 
     private JsonNode parse(byte[] bytes) {
-        JsonNode body;
-        try {
-            body = bytes == null || bytes.length == 0 ? null : json.readTree(bytes);
-        } catch (Exception e) {
-            throw GatewayException.badRequest("invalid_json", "the body is not JSON");
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = bytes == null || bytes.length == 0 ? null : io.chatgw.core.StrictJson.readObject(json, bytes);
+        if (body == null) {
             throw GatewayException.badRequest("invalid_request", "expected a JSON object {\"action\": \"force_open\" | \"force_closed\" | \"reset\"}");
         }
         List<String> unknown = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.GatewayException;
 import io.chatgw.core.PathUnavailable;
+import io.chatgw.openai.PathParameters;
 import io.chatgw.turn.Turn;
 import io.chatgw.turn.Turns;
 import java.util.Optional;
@@ -17,17 +18,20 @@ import org.springframework.stereotype.Component;
  * open. If the path has a fallback target ({@link FallbackTargets}) and the turn has not fallen back already,
  * the client gets a {@code fallback} event and {@code path} is set to the target (the route then starts it);
  * otherwise the failure ends the turn: the path's own error, or for an open breaker {@code llm_unavailable}
- * (direct_llm) / {@code path_unavailable}. One fallback per turn at most.
+ * (direct_llm) / {@code path_unavailable}. One fallback per turn at most, and none to a path that cannot honour the
+ * turn's OpenAI parameters ({@link PathParameters}).
  */
 @Component("fallBack")
 public class FallBack implements Processor {
 
     private final FallbackTargets targets;
     private final Turns turns;
+    private final PathParameters parameters;
 
-    public FallBack(FallbackTargets targets, Turns turns) {
+    public FallBack(FallbackTargets targets, Turns turns, PathParameters parameters) {
         this.targets = targets;
         this.turns = turns;
+        this.parameters = parameters;
     }
 
     @Override
@@ -40,7 +44,9 @@ public class FallBack implements Processor {
         boolean fellBackAlready = turn.hasFallenBack() || failed != turn.decision().mode();
         // only "could not serve" falls back: any other failure is the path's answer (or a bug), and ends the turn
         boolean unavailable = cause == null || failure instanceof PathUnavailable;
-        Optional<ExecutionMode> target = fellBackAlready || !unavailable ? Optional.empty() : targets.of(failed);
+        // a target that cannot honour the turn's parameters (gateway.openai.unsupported-parameters) is not taken
+        Optional<ExecutionMode> target = fellBackAlready || !unavailable ? Optional.empty() : targets.of(failed)
+                .filter(t -> parameters.refusedOn(t, turn.llmParameters(), turn.continuation()).isEmpty());
         if (target.isEmpty()) {
             // the breaker marked the failure handled before calling us: un-handle it, so run-path's doTry sees it
             // (an unexpected one is logged there with its stack trace)

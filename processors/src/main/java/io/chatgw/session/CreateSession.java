@@ -34,7 +34,7 @@ public class CreateSession implements Processor {
         if (body != null && body.length > 0 && !new String(body).isBlank()) {
             String contentType = exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class);
             ParseChatMessage.requireJson(contentType);
-            JsonNode node = ParseChatMessage.readObject(json, body);
+            JsonNode node = io.chatgw.core.StrictJson.readObject(json, body);
             JsonNode agent = node.get("agent_id");
             if (agent != null && !agent.isNull()) {
                 if (!agent.isTextual() || agent.asText().isBlank()) {

@@ -1,17 +1,17 @@
 package io.chatgw.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
-import java.io.IOException;
+import io.chatgw.core.StrictJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * Validates a chat message body: JSON content type, a JSON object, a non-empty string {@code message}.
+ * Validates a chat message body: JSON content type, a JSON object read by {@link StrictJson}, a non-empty string
+ * {@code message}.
  * (The body size limit is enforced while reading it, before the route runs.)
  */
 @Component("parseChatMessage")
@@ -25,8 +25,14 @@ public class ParseChatMessage implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        requireJson(exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class));
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        exchange.setProperty(ExchangeKeys.MESSAGE, parse(
+                exchange.getIn().getHeader(ExchangeKeys.HTTP_CONTENT_TYPE, String.class),
+                exchange.getIn().getBody(byte[].class)));
+    }
+
+    /** The message of a chat message body, or a {@link GatewayException} (4xx) saying what is wrong with it. */
+    public String parse(String contentType, byte[] body) {
+        requireJson(contentType);
         if (body == null || body.length == 0) {
             throw GatewayException.badRequest("missing_body", "request body is empty; expected {\"message\": \"...\"}");
         }
@@ -40,7 +46,7 @@ public class ParseChatMessage implements Processor {
         if (message.asText().isBlank()) {
             throw GatewayException.badRequest("empty_message", "field 'message' must not be empty");
         }
-        exchange.setProperty(ExchangeKeys.MESSAGE, message.asText());
+        return message.asText();
     }
 
     static void requireJson(String contentType) {
@@ -51,17 +57,6 @@ public class ParseChatMessage implements Processor {
     }
 
     static JsonNode readObject(ObjectMapper json, byte[] body) {
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw GatewayException.badRequest("malformed_json", "body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw GatewayException.badRequest("malformed_json", "body must be a JSON object");
-        }
-        return node;
+        return StrictJson.readObject(json, body);
     }
 }

@@ -27,6 +27,10 @@ public class OpenShadowTurn implements Processor {
         ShadowPlan plan = exchange.getProperty(SampleShadow.PLAN, ShadowPlan.class);
         Turn primary = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
         Turn shadow = turns.openShadow(primary, plan.target(), plan.requestId(), plan.sessionId());
+        ShadowSlot slot = exchange.getProperty(AdmitShadowRun.SLOT, ShadowSlot.class);
+        if (slot != null) {
+            slot.opened(shadow); // a stop of the shadow-run route can cancel it
+        }
         exchange.setProperty(PRIMARY, primary);
         exchange.setProperty(ExchangeKeys.TURN, shadow);
         exchange.setProperty(ExchangeKeys.PATH, plan.target().wire());

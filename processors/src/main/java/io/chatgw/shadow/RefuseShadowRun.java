@@ -19,6 +19,7 @@ public class RefuseShadowRun implements Processor {
     @Override
     public void process(Exchange exchange) {
         Turn turn = exchange.getProperty(ExchangeKeys.TURN, Turn.class);
-        admission.refused(exchange.getProperty(SampleShadow.PLAN, ShadowPlan.class), turn.caller().orgId());
+        admission.refused(exchange.getProperty(AdmitShadowRun.SLOT, ShadowSlot.class),
+                exchange.getProperty(SampleShadow.PLAN, ShadowPlan.class), turn.caller().orgId());
     }
 }

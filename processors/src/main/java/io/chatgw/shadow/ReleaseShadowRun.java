@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
-/** An admitted shadow is over (compared, or given up, whichever way): its place is free for the next. */
+/** An admitted shadow is over (compared, or given up, whichever way): its place is free for the next, once. */
 @Component("releaseShadowRun")
 public class ReleaseShadowRun implements Processor {
 
@@ -16,6 +16,6 @@ public class ReleaseShadowRun implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        admission.release();
+        admission.release(exchange.getProperty(AdmitShadowRun.SLOT, ShadowSlot.class));
     }
 }

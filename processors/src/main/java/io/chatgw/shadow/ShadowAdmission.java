@@ -1,13 +1,18 @@
 package io.chatgw.shadow;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether a sampled request's shadow may run now: at most {@code gateway.shadow.max-concurrent} in flight, and the
- * per-minute cost cap ({@link ShadowBudget}). A sample that may not is skipped and counted (metric and
- * shadow_skips), never queued: the primary never waits for a shadow. The shadow pool's own bound (pool_full) is the
- * last check, in routes/shadow.yaml.
+ * Whether a sampled request's shadow may run now: the shadow-run route is running, at most
+ * {@code gateway.shadow.max-concurrent} in flight, and the per-minute cost cap ({@link ShadowBudget}). A sample that
+ * may not is skipped and counted (metric and shadow_skips), never queued: the primary never waits for a shadow. The
+ * shadow pool's own bound (pool_full) is the last check, in routes/shadow.yaml. Each admitted shadow holds a
+ * {@link ShadowSlot} until it is given back, once; stopping or suspending the shadow-run route gives back every slot
+ * still held and cancels their runs ({@link ShadowRunLifecycle}).
  */
 @Component
 public class ShadowAdmission {
@@ -15,12 +20,19 @@ public class ShadowAdmission {
     public static final String CONCURRENCY = "concurrency";
     public static final String COST_CAP = "cost_cap";
     public static final String POOL_FULL = "pool_full";
+    public static final String ROUTE_STOPPED = "route_stopped";
+    static final List<String> SKIP_REASONS = List.of(COST_CAP, POOL_FULL, CONCURRENCY, ROUTE_STOPPED);
+    static final String STOPPED_CODE = "shadow_stopped";
 
     private final Semaphore permits;
     private final int maxConcurrent;
     private final ShadowBudget budget;
     private final ShadowSkips skips;
     private final ShadowMeters meters;
+    private final Set<ShadowSlot> held = ConcurrentHashMap.newKeySet();
+    /** Guards {@link #running} against {@link #admit}: a slot is never taken after a stop gave back all of them. */
+    private final Object lifecycle = new Object();
+    private boolean running = true;
 
     public ShadowAdmission(ShadowProperties config, ShadowSkips skips, ShadowMeters meters) {
         this.maxConcurrent = config.maxConcurrent();
@@ -31,29 +43,59 @@ public class ShadowAdmission {
         meters.inFlight(this::inFlight);
     }
 
-    /** Takes a place for the shadow; false (counted as skipped) if there is none. */
-    boolean admit(ShadowPlan plan, String orgId) {
-        if (!permits.tryAcquire()) {
-            skip(plan, orgId, CONCURRENCY);
-            return false;
+    /** Takes a place for the shadow; null (counted as skipped) if there is none. */
+    ShadowSlot admit(ShadowPlan plan, String orgId) {
+        String skipped;
+        synchronized (lifecycle) {
+            skipped = !running ? ROUTE_STOPPED : !permits.tryAcquire() ? CONCURRENCY : null;
+            if (skipped == null && !budget.tryStart()) {
+                permits.release();
+                skipped = COST_CAP;
+            }
+            if (skipped == null) {
+                ShadowSlot slot = new ShadowSlot();
+                held.add(slot);
+                return slot;
+            }
         }
-        if (!budget.tryStart()) {
-            permits.release();
-            skip(plan, orgId, COST_CAP);
-            return false;
-        }
-        return true;
+        skip(plan, orgId, skipped);
+        return null;
     }
 
     /** The pool refused an admitted shadow: its place is given back and it counts as skipped. */
-    void refused(ShadowPlan plan, String orgId) {
-        permits.release();
+    void refused(ShadowSlot slot, ShadowPlan plan, String orgId) {
+        release(slot);
         skip(plan, orgId, POOL_FULL);
     }
 
-    /** An admitted shadow is done (compared, or given up). */
-    void release() {
-        permits.release();
+    /** An admitted shadow is done (compared, or given up): its place is free, once. */
+    void release(ShadowSlot slot) {
+        if (slot != null && slot.release()) {
+            held.remove(slot);
+            permits.release();
+        }
+    }
+
+    /**
+     * The shadow-run route stopped or was suspended: no shadow is admitted until it runs again, and every place still
+     * held is given back, its shadow's run cancelled ({@value #STOPPED_CODE}). A shadow that still gets to its end
+     * records its usage and comparison as usual; its place is not given back twice.
+     */
+    void routeStopped() {
+        synchronized (lifecycle) {
+            running = false;
+        }
+        for (ShadowSlot slot : List.copyOf(held)) {
+            release(slot);
+            slot.cancel(STOPPED_CODE, "the shadow-run route was stopped");
+        }
+    }
+
+    /** The shadow-run route runs (again): shadows are admitted. */
+    void routeStarted() {
+        synchronized (lifecycle) {
+            running = true;
+        }
     }
 
     /** The tokens a shadow run reported count against the cost cap. */

@@ -20,8 +20,7 @@ public class ShadowMeters {
     public ShadowMeters(MeterRegistry registry) {
         this.registry = registry;
         // the failure counters at 0 from the start (dashboards and alerts see them before the first failure)
-        java.util.List.of("cost_cap", "pool_full", "concurrency").forEach(this::skippedCounter);
-        unstoredCounter();
+        ShadowAdmission.SKIP_REASONS.forEach(this::skippedCounter);
         primaryUnfinishedCounter();
     }
 
@@ -31,7 +30,7 @@ public class ShadowMeters {
                 .tag("kind", kind).tag("target", target).tag("outcome", outcome).register(registry).increment();
     }
 
-    /** A sample that was not run: {@code cost_cap}, {@code pool_full}, {@code concurrency}. */
+    /** A sample that was not run: {@code cost_cap}, {@code pool_full}, {@code concurrency}, {@code route_stopped}. */
     void skipped(String reason) {
         skippedCounter(reason).increment();
     }
@@ -61,16 +60,6 @@ public class ShadowMeters {
         Timer.builder("gateway.shadow.latency.delta").description("shadow minus primary: time to first event, duration")
                 .tag("measure", measure).tag("direction", deltaMillis > 0 ? "slower" : deltaMillis < 0 ? "faster" : "same")
                 .publishPercentileHistogram().register(registry).record(Duration.ofMillis(Math.abs(deltaMillis)));
-    }
-
-    /** A comparison that could not be stored (PostgreSQL down): it is still in the metrics. */
-    void unstored() {
-        unstoredCounter().increment();
-    }
-
-    private Counter unstoredCounter() {
-        return Counter.builder("gateway.shadow.comparisons.unstored").description("comparisons not stored in shadow_comparisons")
-                .register(registry);
     }
 
     /** A pair given up because its primary did not end within gateway.shadow.primary-wait. */

@@ -29,7 +29,10 @@ public class ShadowSamples {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public ShadowSamples(JdbcTemplate jdbc, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public ShadowSamples(JdbcTemplate jdbc, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -38,7 +41,7 @@ public class ShadowSamples {
         AdminRequest q = AdminRequest.query(exchange, json, KEYS);
         String kind = q.oneOf("kind", ShadowComparison.KINDS).orElse(null);
         String sample = q.oneOf("sample", List.of(ShadowPlan.SHADOW, ShadowPlan.NOISE)).orElse(null);
-        String org = q.id("org_id").orElse(null);
+        String org = adminScope.orgFilter(exchange, q.id("org_id").orElse(null)); // an org admin: its own org only
         int limit = q.integer("limit", 1, 100).orElse(20);
         long cursor = q.text("cursor").map(ShadowSamples::cursor).orElse(Long.MAX_VALUE);
         String kindJson = kind == null ? null : "[\"" + kind + "\"]"; // one of KINDS: nothing from outside

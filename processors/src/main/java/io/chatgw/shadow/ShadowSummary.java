@@ -31,7 +31,10 @@ public class ShadowSummary {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public ShadowSummary(JdbcTemplate jdbc, ObjectMapper json) {
+    private final io.chatgw.admin.AdminScope adminScope;
+
+    public ShadowSummary(JdbcTemplate jdbc, ObjectMapper json, io.chatgw.admin.AdminScope adminScope) {
+        this.adminScope = adminScope;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -41,7 +44,7 @@ public class ShadowSummary {
 
     public void summary(Exchange exchange) {
         AdminRequest q = AdminRequest.query(exchange, json, KEYS);
-        String org = q.id("org_id").orElse(null);
+        String org = adminScope.orgFilter(exchange, q.id("org_id").orElse(null)); // an org admin: its own org only
         Instant since = q.text("since").map(ShadowSummary::instant).orElse(Instant.now().minus(Duration.ofHours(24)));
         Timestamp from = Timestamp.from(since);
         Map<Group, Map<String, Object>> groups = new LinkedHashMap<>();
@@ -113,8 +116,9 @@ public class ShadowSummary {
         g.put("first_event_delta_ms", percentiles(null, null));
         g.put("duration_delta_ms", percentiles(null, null));
         g.put("errors", new LinkedHashMap<>(Map.of("primary", new LinkedHashMap<>(), "shadow", new LinkedHashMap<>())));
-        g.put("skipped", new LinkedHashMap<>(Map.of(ShadowAdmission.COST_CAP, 0L, ShadowAdmission.POOL_FULL, 0L,
-                ShadowAdmission.CONCURRENCY, 0L)));
+        Map<String, Object> skipped = new LinkedHashMap<>();
+        ShadowAdmission.SKIP_REASONS.forEach(reason -> skipped.put(reason, 0L));
+        g.put("skipped", skipped);
         return g;
     }
 

@@ -74,6 +74,7 @@ public class DescribeUsage implements Processor {
         long firstEvent = run == null ? 0 : run.firstEventNanos();
         record.put("ttftMs", firstEvent == 0 ? null : (int) ((firstEvent - run.startedNanos()) / 1_000_000));
         record.put("errorCode", errorCode);
+        record.put("invalidReason", run == null ? null : run.invalidReason()); // a reported value was bad (replaced)
         return record;
     }
 }

@@ -40,7 +40,9 @@ public class OpenTurn implements Processor {
                 history(exchange),
                 requestId(exchange));
         traces.opened(turn, exchange.getIn().getHeader(ExchangeKeys.TRACEPARENT, String.class));
-        turn.keptInConversation(!Boolean.FALSE.equals(exchange.getProperty(ExchangeKeys.KEEP_CONVERSATION, Boolean.class)));
+        ConversationLink link = exchange.getProperty(ExchangeKeys.CONVERSATION_LINK, ConversationLink.class);
+        turn.conversation(link != null ? link : Boolean.FALSE.equals(exchange.getProperty(ExchangeKeys.KEEP_CONVERSATION,
+                Boolean.class)) ? ConversationLink.NOT_KEPT : ConversationLink.KEPT);
         turn.historyNote(exchange.getProperty(ExchangeKeys.HISTORY_NOTE, String.class));
         @SuppressWarnings("unchecked")
         Map<String, Object> parameters = exchange.getProperty(ExchangeKeys.LLM_PARAMETERS, Map.class);

@@ -40,6 +40,8 @@ public final class PathRun {
     private volatile boolean usageReported;
     private volatile String model;
     private volatile String finishReason;
+    /** What was wrong with the values this run's path reported ({@link ReportedValues}); null: nothing. */
+    private volatile String invalidReason;
     private volatile Runnable onCancel;
     /** What the conversation keeps of this run: its text, and its tool calls and results ({type, data}). */
     private final StringBuilder answer = new StringBuilder();
@@ -105,17 +107,35 @@ public final class PathRun {
         return usageReported;
     }
 
+    /** The model the path reports (checked: {@link ReportedValues#model}). */
     public void reportModel(String model) {
-        if (model != null && !model.isBlank()) {
-            this.model = model;
+        ReportedValues.Checked<String> checked = ReportedValues.model(model);
+        reportInvalid(checked.problem());
+        if (checked.value() != null) {
+            this.model = checked.value();
         }
     }
 
-    /** Why the LLM stopped ({@code stop}, {@code length}, ...), as the path reported it. */
+    /** Why the LLM stopped ({@code stop}, {@code length}, ...), as the path reported it (checked). */
     public void reportFinishReason(String reason) {
-        if (reason != null && !reason.isBlank()) {
-            this.finishReason = reason;
+        ReportedValues.Checked<String> checked = ReportedValues.finishReason(reason);
+        reportInvalid(checked.problem());
+        if (checked.value() != null && !checked.value().isBlank()) {
+            this.finishReason = checked.value();
         }
+    }
+
+    /** A value the path reported was bad (replaced by a valid one): the run's usage record says why. */
+    public synchronized void reportInvalid(String problem) {
+        if (problem != null) {
+            String joined = invalidReason == null ? problem : invalidReason + "; " + problem;
+            invalidReason = joined.length() > 500 ? joined.substring(0, 500) : joined;
+        }
+    }
+
+    /** What was wrong with the values this run's path reported, or null. */
+    public String invalidReason() {
+        return invalidReason;
     }
 
     public String finishReason() {

@@ -42,8 +42,8 @@ public final class Turn {
     private final ObjectMapper json;
     private final long startedNanos = System.nanoTime();
     private final Instant startedAt = Instant.now();
-    /** Whether the session's conversation keeps this turn (not for a per-request OpenAI session). */
-    private volatile boolean keptInConversation = true;
+    /** Whether the session's conversation keeps this turn (not for a per-request OpenAI session), and what it continues. */
+    private volatile ConversationLink conversation = ConversationLink.KEPT;
     /** What the history sent with this turn holds and what was cut from it, for the turn's log line. */
     private volatile String historyNote = "";
     /** OpenAI parameters for the path's LLM call (empty for the native chat API). */
@@ -78,7 +78,7 @@ public final class Turn {
                 primary, json);
         shadow.llmParameters = primary.llmParameters;
         shadow.continuation = primary.continuation;
-        shadow.keptInConversation = false;
+        shadow.conversation = ConversationLink.NOT_KEPT;
         shadow.trace = new EventTrace();
         return shadow;
     }
@@ -304,12 +304,12 @@ public final class Turn {
         return startedAt;
     }
 
-    public boolean keptInConversation() {
-        return keptInConversation;
+    public ConversationLink conversation() {
+        return conversation;
     }
 
-    public void keptInConversation(boolean kept) {
-        this.keptInConversation = kept;
+    public void conversation(ConversationLink link) {
+        this.conversation = link == null ? ConversationLink.KEPT : link;
     }
 
     /** The OpenAI parameters every path passes to its LLM call (as sent; empty for the native chat API). */

@@ -8,8 +8,9 @@ public record Usage(int promptTokens, int completionTokens) {
 
     public static final Usage NONE = new Usage(0, 0);
 
+    /** The sum, at most {@link Integer#MAX_VALUE} (never wrapped). */
     public int totalTokens() {
-        return promptTokens + completionTokens;
+        return (int) Math.min(Integer.MAX_VALUE, (long) promptTokens + completionTokens);
     }
 
     public Map<String, Object> toJson() {

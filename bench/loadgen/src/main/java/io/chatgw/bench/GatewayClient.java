@@ -35,6 +35,17 @@ final class GatewayClient implements AutoCloseable {
     return call(HttpMethod.GET, uri, null, null, 200).trim();
   }
 
+  /**
+   * An API key for {@code user} (an SDK user's credentials), issued through the admin API with a dev token of an
+   * admin ({@code /dev/token?roles=admin}, dev profile only).
+   */
+  String apiKey(String user, String name) throws Exception {
+    String admin = call(HttpMethod.GET, baseUrl + "/dev/token?sub=bench-admin&org=org-acme&roles=admin", null, null,
+        200).trim();
+    String body = new JsonObject().put("user_id", user).put("name", name).encode();
+    return new JsonObject(call(HttpMethod.POST, baseUrl + "/api/v1/admin/api-keys", admin, body, 201)).getString("key");
+  }
+
   /** Creates {@code count} sessions for the token's user, {@code parallel} at a time. */
   List<String> createSessions(String token, int count, int parallel) throws Exception {
     List<String> ids = Collections.synchronizedList(new ArrayList<>());

@@ -55,6 +55,9 @@ final class Goals {
     for (TargetSpec gw : gateways) {
       goals.add(throughputGoal(gw, 50));
     }
+    for (TargetSpec gw : gateways.stream().filter(t -> "new".equals(t.expectPath())).toList()) {
+      goals.add(slowestGoal(gw, 50));
+    }
     for (TargetSpec fallback : targets.stream().filter(t -> t.role().equals("fallback")).toList()) {
       goals.add(fallbackGoal(fallback, 50));
     }
@@ -115,6 +118,25 @@ final class Goals {
     double p99 = added(cell.get(), ref.get(), 99);
     return new Goal(goal, fallback.label(), String.format(Locale.ROOT, "%s / %s ms (p50 / p99)", signed(p50), signed(p99)),
         verdict(p50 <= 5.0, cell.get(), ref.get()));
+  }
+
+  /**
+   * One user's execution plane serving {@code concurrency} turns at once (what ReferencePlaneIT checks works): every
+   * request answered, and the slowest first event within 5 s.
+   */
+  private Goal slowestGoal(TargetSpec gw, int concurrency) {
+    String goal = concurrency + " concurrent turns of one user's plane: all answered, slowest time to first event <= 5 s";
+    Optional<CellResult> cell = find("latency", concurrency, gw);
+    if (cell.isEmpty() || !cell.get().available()) {
+      return new Goal(goal, gw.label(), "-", notRun(cell));
+    }
+    CellResult c = cell.get();
+    if (c.ttfe().isEmpty()) {
+      return new Goal(goal, gw.label(), noAnswer(c), MISSED);
+    }
+    double max = c.ttfe().max() / 1000.0;
+    return new Goal(goal, gw.label(), String.format(Locale.ROOT, "max %s ms over %d requests, %d errors", fmt(max),
+        c.requests(), c.errors()), verdict(max <= 5000 && c.errors() == 0, c));
   }
 
   private Goal vsNginxGoal(TargetSpec gw, int concurrency) {

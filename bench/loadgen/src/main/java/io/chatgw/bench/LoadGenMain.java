@@ -34,6 +34,8 @@ public final class LoadGenMain {
   private final long idleTimeoutMs;
   private final double drainSeconds;
   private final Map<String, GatewaySessions> gatewaySessions = new HashMap<>();
+  /** Target name -> the API key issued for its {@code apiKeyUser}. */
+  private final Map<String, String> apiKeys = new HashMap<>();
 
   /** A gateway target's token and sessions (client i uses session i). */
   record GatewaySessions(String token, List<String> ids) {
@@ -98,6 +100,11 @@ public final class LoadGenMain {
       try {
         if (target.kind() == TargetSpec.Kind.GATEWAY) {
           prepareGateway(target, 1);
+        }
+        if (target.apiKeyUser() != null) {
+          try (GatewayClient gateway = new GatewayClient(vertx, target.baseUrl())) {
+            apiKeys.put(target.name(), gateway.apiKey(target.apiKeyUser(), "bench " + target.name()));
+          }
         }
         StreamedRequest.Outcome probe = runner.once(target,
             requests(target, probeChunks, latency.getLong("delayMs", 5L)).apply(0), probeChunks, idleTimeoutMs);
@@ -202,7 +209,7 @@ public final class LoadGenMain {
               config.getDouble("settleSeconds", 10.0));
           // fresh sessions per cell: a turn a previous cell left running must not answer 409 here
           freshSessions(target, concurrency);
-          JitClock jit = target.kind() == TargetSpec.Kind.GATEWAY ? new JitClock(target.baseUrl()) : null;
+          JitClock jit = target.baseUrl() != null ? new JitClock(target.baseUrl()) : null; // this gateway, either API
           var jitBefore = jit == null ? java.util.OptionalDouble.empty() : jit.compileMillis();
           long t0 = System.nanoTime();
           CellResult r = runner.run(plan, target, requests(target, chunks, delayMs));
@@ -268,7 +275,7 @@ public final class LoadGenMain {
     CellResult r = runner.run(plan, target, requests(target, plan.chunks(), plan.delayMs()));
     log("warm-up %s: %d requests, %d errors", target.label(), r.requests(), r.errors());
     JsonObject settle = warmup.getJsonObject("jitSettle");
-    if (settle != null && target.kind() == TargetSpec.Kind.GATEWAY) {
+    if (settle != null && target.baseUrl() != null) {
       settleJit(target, plan, settle);
     }
   }
@@ -337,17 +344,10 @@ public final class LoadGenMain {
 
   private IntFunction<RequestTemplate> requests(TargetSpec target, int chunks, long delayMs) {
     String message = message(chunks, delayMs);
-    if (target.kind() == TargetSpec.Kind.OPENAI) {
-      JsonObject body = new JsonObject()
-          .put("model", config.getString("model", "standin-1"))
-          .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", message)))
-          .put("stream", true)
-          .put("stream_options", new JsonObject().put("include_usage", true));
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-          .add("Content-Type", "application/json")
-          .add("Accept", "text/event-stream");
-      target.headers().forEach(headers::add);
-      RequestTemplate shared = new RequestTemplate(HttpMethod.POST, target.url(), headers, Buffer.buffer(body.encode()));
+    if (target.kind() != TargetSpec.Kind.GATEWAY) {
+      RequestTemplate shared = sdkRequest(target, target.messagePrefix() + message,
+          config.getString(target.apiKeyUser() != null ? "gatewayModel" : "model",
+              target.apiKeyUser() != null ? "chat-gateway" : "standin-1"), apiKeys.get(target.name()));
       return i -> shared;
     }
     GatewaySessions sessions = gatewaySessions.get(target.name());
@@ -360,6 +360,29 @@ public final class LoadGenMain {
     return i -> new RequestTemplate(HttpMethod.POST,
         target.baseUrl() + "/api/v1/sessions/" + sessions.ids().get(i % sessions.ids().size()) + "/messages",
         headers, body);
+  }
+
+  /**
+   * A streamed request the way the official SDKs send it: {@code stream: true} (and, for chat completions,
+   * {@code stream_options.include_usage}), the key as a Bearer token, no session header.
+   */
+  static RequestTemplate sdkRequest(TargetSpec target, String message, String model, String apiKey) {
+    JsonObject body = new JsonObject().put("model", model);
+    if (target.kind() == TargetSpec.Kind.RESPONSES) {
+      body.put("input", message).put("stream", true);
+    } else {
+      body.put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", message)))
+          .put("stream", true)
+          .put("stream_options", new JsonObject().put("include_usage", true));
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("Accept", "text/event-stream");
+    if (apiKey != null) {
+      headers.add("Authorization", "Bearer " + apiKey);
+    }
+    target.headers().forEach(headers::add);
+    return new RequestTemplate(HttpMethod.POST, target.url(), headers, Buffer.buffer(body.encode()));
   }
 
   static void log(String format, Object... args) {

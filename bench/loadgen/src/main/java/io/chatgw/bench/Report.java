@@ -173,6 +173,7 @@ final class Report {
     rowMs(t, "time to first event p50", row, base, c -> c.ttfe().p50());
     rowMs(t, "time to first event p90", row, base, c -> c.ttfe().p90());
     rowMs(t, "time to first event p99", row, base, c -> c.ttfe().p99());
+    rowMs(t, "time to first event max", row, base, c -> c.ttfe().max());
     rowMs(t, "time to first byte p50", row, base, c -> c.ttfb().p50());
     rowMs(t, "time to first byte p99", row, base, c -> c.ttfb().p99());
     if (scenario.equals("latency")) {

@@ -24,6 +24,8 @@ public final class StreamRules {
   }
 
   private static final String CONTENT_KEY = "\"content\":\"";
+  private static final String DELTA_KEY = "\"delta\":\"";
+  private static final String EMPTY_DELTA = "\"delta\":\"\"";
   private static final Pattern PATH = Pattern.compile("\"path\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"?([^\",}]*)");
 
@@ -31,7 +33,26 @@ public final class StreamRules {
   }
 
   public static EventKind classify(TargetSpec.Kind kind, SseEvent event) {
-    return kind == TargetSpec.Kind.OPENAI ? classifyOpenAi(event) : classifyGateway(event);
+    return switch (kind) {
+      case OPENAI -> classifyOpenAi(event);
+      case RESPONSES -> classifyResponses(event);
+      case GATEWAY -> classifyGateway(event);
+    };
+  }
+
+  /**
+   * OpenAI Responses events (by their {@code event:} type): a non-empty {@code response.output_text.delta} is
+   * content, {@code response.completed} ends, {@code response.failed}, {@code response.incomplete} and
+   * {@code error} fail.
+   */
+  public static EventKind classifyResponses(SseEvent event) {
+    return switch (event.type()) {
+      case "response.output_text.delta" -> event.data().contains(DELTA_KEY) && !event.data().contains(EMPTY_DELTA)
+          ? EventKind.CONTENT : EventKind.OTHER;
+      case "response.completed" -> EventKind.END_OK;
+      case "response.failed", "response.incomplete", "error" -> EventKind.END_ERROR;
+      default -> EventKind.OTHER;
+    };
   }
 
   /** OpenAI chunks: non-empty {@code delta.content} is content, {@code [DONE]} ends, {@code error} fails. */

@@ -33,6 +33,9 @@ final class StreamedRequest implements SseParser.Listener {
     }
   }
 
+  /** The header this gateway's OpenAI-compatible endpoints name the answering path in. */
+  static final String PATH_HEADER = "x-gateway-path";
+
   private final HttpClient client;
   private final RequestTemplate template;
   private final TargetSpec.Kind kind;
@@ -96,6 +99,9 @@ final class StreamedRequest implements SseParser.Listener {
 
   private void onResponse(HttpClientResponse response) {
     headersNanos = System.nanoTime();
+    if (kind != TargetSpec.Kind.GATEWAY && response.getHeader(PATH_HEADER) != null) {
+      routePath = response.getHeader(PATH_HEADER); // this gateway's OpenAI endpoints name the answering path
+    }
     if (response.statusCode() != 200) {
       int status = response.statusCode();
       response.body().onComplete(ar -> fail("http " + status));

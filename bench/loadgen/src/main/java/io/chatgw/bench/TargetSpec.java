@@ -24,17 +24,23 @@ import java.util.Objects;
  *                   keep running after their clients were cut off, which would disturb the next cells)
  * @param messagePrefix {@link Kind#GATEWAY}: put before every message (e.g. a runtime fault directive), or ""
  * @param compareWith role {@code fallback}: the target whose own answers the fallback's are held against
+ * @param apiKeyUser {@link Kind#OPENAI} / {@link Kind#RESPONSES} on this gateway: the user an API key is issued for
+ *                   at set-up (through {@code baseUrl}'s admin API), sent as {@code Authorization: Bearer sk-gw-...}
+ *                   on every request with no session header: each request gets a per-request session, as the
+ *                   SDKs' users get one; {@code expectPath} is then checked against {@code x-gateway-path}
  */
 public record TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
     Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
-    boolean isolate, String messagePrefix, String compareWith) {
+    boolean isolate, String messagePrefix, String compareWith, String apiKeyUser) {
 
   /** The protocol of a target. */
   public enum Kind {
     /** An OpenAI-compatible {@code POST /v1/chat/completions} with {@code stream: true}. */
     OPENAI,
     /** This gateway's chat API: a session per client, {@code POST .../messages} streams the turn. */
-    GATEWAY
+    GATEWAY,
+    /** An OpenAI Responses API {@code POST /v1/responses} with {@code stream: true} (typed events). */
+    RESPONSES
   }
 
   public TargetSpec {
@@ -45,18 +51,28 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     processes = processes == null ? java.util.List.of() : java.util.List.copyOf(processes);
     messagePrefix = messagePrefix == null ? "" : messagePrefix;
-    if (kind == Kind.OPENAI && url == null) {
+    if ((kind == Kind.OPENAI || kind == Kind.RESPONSES) && url == null) {
       throw new IllegalArgumentException("target " + name + ": url is required");
     }
     if (kind == Kind.GATEWAY && (baseUrl == null || user == null)) {
       throw new IllegalArgumentException("target " + name + ": baseUrl and user are required");
     }
+    if (apiKeyUser != null && baseUrl == null) {
+      throw new IllegalArgumentException("target " + name + ": apiKeyUser needs the gateway's baseUrl");
+    }
+  }
+
+  public TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
+      Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
+      boolean isolate, String messagePrefix, String compareWith) {
+    this(name, label, role, kind, url, baseUrl, headers, user, org, expectPath, processes, isolate, messagePrefix,
+        compareWith, null);
   }
 
   public TargetSpec(String name, String label, String role, Kind kind, String url, String baseUrl,
       Map<String, String> headers, String user, String org, String expectPath, java.util.List<String> processes,
       boolean isolate) {
-    this(name, label, role, kind, url, baseUrl, headers, user, org, expectPath, processes, isolate, "", null);
+    this(name, label, role, kind, url, baseUrl, headers, user, org, expectPath, processes, isolate, "", null, null);
   }
 
   public boolean isBaseline() {
@@ -73,7 +89,7 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
         Kind.valueOf(json.getString("kind", "openai").toUpperCase(java.util.Locale.ROOT)),
         json.getString("url"), stripSlash(json.getString("baseUrl")), headers, json.getString("user"),
         json.getString("org"), json.getString("expectPath"), processes, json.getBoolean("isolate", false),
-        json.getString("messagePrefix", ""), json.getString("compareWith"));
+        json.getString("messagePrefix", ""), json.getString("compareWith"), json.getString("apiKeyUser"));
   }
 
   JsonObject toJson() {
@@ -90,6 +106,9 @@ public record TargetSpec(String name, String label, String role, Kind kind, Stri
     }
     if (expectPath != null) {
       json.put("expectPath", expectPath);
+    }
+    if (apiKeyUser != null) {
+      json.put("apiKeyUser", apiKeyUser);
     }
     return json;
   }

@@ -77,6 +77,24 @@ class ReportTest {
   }
 
   @Test
+  void oneUsersPlaneAtFiftyTurnsIsJudgedOnItsSlowestFirstEventAndOnEveryTurnAnswered() {
+    CellResult fast = cell("latency", 50, NEW, 200.0, 900.0, 1000);  // max = p99 here
+    Report met = new Report(List.of(DIRECT, NEW), List.of(cell("latency", 50, DIRECT, 5.0, 8.0, 1000), fast),
+        List.of(), null, null, new JsonObject());
+    Goals.Goal slowest = met.goals().stream().filter(g -> g.goal().contains("one user's plane")).findFirst().orElseThrow();
+    assertEquals(Goals.MET, slowest.verdict());
+    assertEquals("max 900 ms over 100 requests, 0 errors", slowest.measured());
+    assertTrue(met.markdown().contains("| time to first event max |"), met.markdown());
+
+    CellResult slow = cell("latency", 50, NEW, 200.0, 6000.0, 1000);
+    Report missed = new Report(List.of(DIRECT, NEW), List.of(cell("latency", 50, DIRECT, 5.0, 8.0, 1000), slow),
+        List.of(), null, null, new JsonObject());
+    assertEquals(Goals.MISSED, missed.goals().stream().filter(g -> g.goal().contains("one user's plane"))
+        .findFirst().orElseThrow().verdict());
+    assertTrue(met.goals().stream().noneMatch(g -> g.goal().contains("one user's plane") && !g.target().equals(NEW.label())));
+  }
+
+  @Test
   void theFallbackTargetIsJudgedAgainstTheDirectLlmPathsOwnAnswers() {
     TargetSpec fallback = new TargetSpec("gw-fallback", "(g) fallback", "fallback", TargetSpec.Kind.GATEWAY, null,
         "http://x", null, "u-frank", null, "legacy", List.of("gateway"), true, "[[runtime fail=http_503]] ", "gw");

@@ -21,6 +21,23 @@ class StreamRulesTest {
     assertEquals(EventKind.END_ERROR, openAi("{\"error\":{\"message\":\"boom\",\"code\":\"x\"}}"));
   }
 
+  private static EventKind responses(String type, String data) {
+    return StreamRules.classify(TargetSpec.Kind.RESPONSES, new SseEvent("", type, data));
+  }
+
+  @Test
+  void responsesEventsAreJudgedByTheirType() {
+    assertEquals(EventKind.OTHER, responses("response.created", "{\"type\":\"response.created\",\"response\":{}}"));
+    assertEquals(EventKind.CONTENT, responses("response.output_text.delta",
+        "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"delta\":\" token-1\",\"logprobs\":[]}"));
+    assertEquals(EventKind.OTHER, responses("response.output_text.delta", "{\"delta\":\"\"}"));
+    assertEquals(EventKind.OTHER, responses("response.output_text.done", "{\"text\":\"all of it\"}"));
+    assertEquals(EventKind.END_OK, responses("response.completed", "{}"));
+    assertEquals(EventKind.END_ERROR, responses("response.failed", "{\"response\":{\"error\":{\"code\":\"x\"}}}"));
+    assertEquals(EventKind.END_ERROR, responses("response.incomplete", "{}"));
+    assertEquals(EventKind.END_ERROR, responses("error", "{\"code\":\"x\"}"));
+  }
+
   @Test
   void gatewayEvents() {
     assertEquals(EventKind.ROUTE, StreamRules.classifyGateway(new SseEvent("1", "route", "{}")));

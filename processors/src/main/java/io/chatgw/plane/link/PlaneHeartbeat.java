@@ -24,8 +24,11 @@ public class PlaneHeartbeat {
     /** How often the turns' first-event and idle timeouts are checked: they fire at most this late. */
     static final long TURN_CHECK_MS = 250;
 
+    private final PlaneSender sender;
+
     public PlaneHeartbeat(Vertx vertx, PlaneRegistry registry, PlaneTurns turns, PlaneTokenRefresh tokenRefresh,
-                          PlaneProperties config, MeterRegistry meters) {
+                          PlaneProperties config, MeterRegistry meters, PlaneSender sender) {
+        this.sender = sender;
         this.registry = registry;
         this.turns = turns;
         this.tokenRefresh = tokenRefresh;
@@ -43,7 +46,7 @@ public class PlaneHeartbeat {
     }
 
     private void beat() {
-        String ping = "{\"type\":\"ping\",\"ts\":" + System.currentTimeMillis() + "}";
+        String ping = sender.write(java.util.Map.of("type", "ping", "ts", System.currentTimeMillis()));
         for (PlaneLink link : registry.links()) {
             PlaneLink.Beat beat = link.beat(config.missedPongs(), ping);
             if (beat == PlaneLink.Beat.NOT_LIVE) {

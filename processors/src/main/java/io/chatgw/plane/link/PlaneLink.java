@@ -1,5 +1,6 @@
 package io.chatgw.plane.link;
 
+import io.chatgw.plane.socket.FloodGuard;
 import io.chatgw.plane.socket.PlaneConnection;
 import io.chatgw.plane.turns.PlaneTurn;
 import io.vertx.core.http.ServerWebSocket;
@@ -47,7 +48,10 @@ public final class PlaneLink {
     private final HeldFrames held;
     private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
     private int missedPongs;
-    private final FrameChecks limits = new FrameChecks();
+    /** The flood limits, kept across connections (a reconnect does not start them over). */
+    private final FloodGuard flood;
+    /** Ids of the plane's requests not answered yet, kept across connections. */
+    private final OpenRequests openRequests = new OpenRequests();
     private long graceTimer = -1;
     private boolean dead;
     /** It crashed and a replacement is starting on its data (until the next hello). */
@@ -59,14 +63,10 @@ public final class PlaneLink {
     /** When the plane was last given a fresh VM token (welcome / token frame). */
     private long tokenIssuedNanos;
     /** Requests whose turn the gateway ended recently: their late events are dropped quietly (bounded). */
-    private final Map<String, Boolean> endedRequests = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 256;
-        }
-    };
+    private final EndedRequests endedRequests = new EndedRequests();
 
-    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl) {
+    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl, FloodGuard flood) {
+        this.flood = flood;
         this.vmId = vmId;
         this.userId = userId;
         this.orgId = orgId;
@@ -108,7 +108,6 @@ public final class PlaneLink {
         greeted = false;
         dead = false;
         missedPongs = 0;
-        limits.reset();
         return replaced;
     }
 
@@ -292,7 +291,7 @@ public final class PlaneLink {
     private void forget(PlaneTurn t) {
         turns.remove(t.sessionId(), t);
         lastActiveNanos = System.nanoTime();
-        endedRequests.put(t.requestId(), Boolean.TRUE);
+        endedRequests.add(t.requestId());
         held.ended(t.requestId());
     }
 
@@ -312,7 +311,7 @@ public final class PlaneLink {
 
     /** The gateway ended this request's turn: late events of it are dropped quietly. */
     public synchronized boolean recentlyEnded(String requestId) {
-        return endedRequests.containsKey(requestId);
+        return endedRequests.contains(requestId);
     }
 
     /** The running turns that {@code due} picks, skipping those waiting for a reconnect. */
@@ -343,8 +342,7 @@ public final class PlaneLink {
         if (dead || !turns.isEmpty()) {
             return false;
         }
-        paused = true;
-        return true;
+        return paused = true;
     }
 
     /** Marks it running again. @return false if it was not paused */
@@ -369,10 +367,17 @@ public final class PlaneLink {
         }
     }
 
-    /** A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. */
+    /**
+     * A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. A paused plane is pinged too,
+     * uncounted (it answers once unpaused): that traffic keeps its socket from socket-idle-timeout.
+     */
     synchronized Beat beat(int maxMissed, String ping) {
-        if (!isLive() || paused) {
+        if (!isLive()) {
             return Beat.NOT_LIVE;
+        }
+        if (paused) {
+            connection.socket().writeTextMessage(ping);
+            return Beat.PINGED;
         }
         if (connection.backlog() > 0) {
             missedPongs = 0; // frames received and waiting (the pong may be among them): alive
@@ -386,8 +391,9 @@ public final class PlaneLink {
         return late ? Beat.PINGED_LATE : Beat.PINGED;
     }
 
-    /** Flood limits and open request ids (ReadPlaneFrame, RejectPlaneFrame, ReadPlaneRequest, AnswerPlaneRequest). */
-    public FrameChecks limits() {
-        return limits;
-    }
+    /** Flood limits (ReadPlaneFrame, RejectPlaneFrame). */
+    public FloodGuard flood() { return flood; }
+
+    /** Its requests not answered yet (ReadPlaneRequest, QueuePlaneRequest, AnswerPlaneRequest). */
+    public OpenRequests openRequests() { return openRequests; }
 }

@@ -84,7 +84,8 @@ public class PlaneRegistry {
      */
     public PlaneLink attach(VmTokens.VmIdentity id, PlaneConnection connection) {
         PlaneLink link = byVm.computeIfAbsent(id.vmId(),
-                vm -> new PlaneLink(vm, id.userId(), id.orgId(), config.holdMax(), config.holdTtl()));
+                vm -> new PlaneLink(vm, id.userId(), id.orgId(), config.holdMax(), config.holdTtl(),
+                        new io.chatgw.plane.socket.FloodGuard(config)));
         if (!link.userId().equals(id.userId())) {
             return null;
         }

@@ -15,6 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class PlaneSender {
 
+    /** Every frame type of the protocol, both directions (docs/protocol.md). */
+    public static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("hello", "sse_event", "request",
+            "fire_and_forget", "snapshot", "pong", "welcome", "user_message", "cancel", "response", "ack", "ping", "token",
+            "error");
+
     private final ObjectMapper json;
     private final MeterRegistry meters;
     /** gateway.plane.frames by direction and type, built once each (counted for every frame in and out). */
@@ -47,10 +52,16 @@ public class PlaneSender {
         }
     }
 
+    /**
+     * Counts a frame in {@code gateway.plane.frames}. Only the protocol's frame types (docs/protocol.md) are tag values:
+     * any other type a plane sends counts as {@value io.chatgw.metrics.BoundedTagValues#OTHER}, so invented types
+     * cannot create series.
+     */
     public void count(String type, String direction) {
-        frameCounters.computeIfAbsent(direction + ' ' + type, key -> Counter.builder("gateway.plane.frames")
+        String tag = FRAME_TYPES.contains(type) ? type : io.chatgw.metrics.BoundedTagValues.OTHER;
+        frameCounters.computeIfAbsent(direction + ' ' + tag, key -> Counter.builder("gateway.plane.frames")
                 .description("execution-plane frames by type and direction")
-                .tag("type", type).tag("direction", direction).register(meters)).increment();
+                .tag("type", tag).tag("direction", direction).register(meters)).increment();
     }
 
     public String write(Object frame) {

@@ -26,7 +26,10 @@ public class AnswerPlaneRequest implements Processor {
     private final PlaneSender sender;
     private final MeterRegistry meters;
 
-    public AnswerPlaneRequest(PlaneSender sender, MeterRegistry meters) {
+    private final io.chatgw.plane.socket.PlaneRejectionAudit rejections;
+
+    public AnswerPlaneRequest(PlaneSender sender, MeterRegistry meters, io.chatgw.plane.socket.PlaneRejectionAudit rejections) {
+        this.rejections = rejections;
         this.sender = sender;
         this.meters = meters;
     }
@@ -47,7 +50,7 @@ public class AnswerPlaneRequest implements Processor {
         } else {
             String code = failure instanceof PlaneMethodException p ? p.code() : "internal_error";
             if (!(failure instanceof PlaneMethodException)) {
-                log.error("plane request {} of {} failed", method, link.vmId(), failure);
+                log.error("plane request {} of {} failed", io.chatgw.events.Audit.clip(method, 64), link.vmId(), failure);
             }
             response.put("ok", false);
             response.put("error", Map.of("code", code, "message",
@@ -55,13 +58,13 @@ public class AnswerPlaneRequest implements Processor {
             outcome = code;
         }
         sender.respond(link, response);
-        link.limits().requestAnswered(String.valueOf(response.get("id")));
+        link.openRequests().answered(String.valueOf(response.get("id")));
         if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
-            // audited like a rejected frame (routes/plane.yaml sends this event the one way out)
-            Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.unknown_method",
-                    link.userId(), Map.of("method", io.chatgw.events.Audit.clip(method, 64)));
+            // counted like a rejected frame; an ended window's audit event goes the one way out (routes/plane.yaml)
+            Object audit = rejections.rejected(exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class),
+                    "unknown_method", method, System.nanoTime());
             exchange.getMessage().setBody(audit);
-            exchange.getIn().setHeader("planeAudit", true);
+            exchange.getIn().setHeader("planeAudit", audit != null);
         }
         Long started = exchange.getProperty(ReadPlaneRequest.STARTED, Long.class);
         Timer.builder("gateway.plane.request.latency").description("plane requests by method and outcome")

@@ -29,12 +29,15 @@ public class CallMcpServer extends AsyncProcessorSupport {
     private final ObjectMapper json;
     private final AtomicLong ids = new AtomicLong();
 
-    public CallMcpServer(Vertx vertx, PlaneProperties config, ObjectMapper json) {
+    public CallMcpServer(Vertx vertx, PlaneProperties config, ObjectMapper json,
+                         @org.springframework.beans.factory.annotation.Value("${gateway.plane.request-threads:8}") int threads) {
         this.vertx = vertx;
         this.config = config;
         this.json = json;
+        // a connection for every request thread: a call never waits for another plane's call to free one (fairness is
+        // FairPlaneRequests'; Vert.x's default pool of 5 would queue calls past their timeout)
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                .setConnectTimeout((int) config.mcpTimeout().toMillis()));
+                .setConnectTimeout((int) config.mcpTimeout().toMillis()).setMaxPoolSize(Math.max(1, threads)));
     }
 
     @Override

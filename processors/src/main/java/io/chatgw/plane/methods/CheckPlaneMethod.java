@@ -12,7 +12,7 @@ public class CheckPlaneMethod implements Processor {
     public void process(Exchange exchange) {
         String method = exchange.getIn().getHeader(ReadPlaneRequest.METHOD, String.class);
         if (!method.matches("[a-z][a-z0-9_]{0,63}") || exchange.getContext().getRoute("vm-method-" + method) == null) {
-            throw new PlaneMethodException("unknown_method", "no method '" + method + "'");
+            throw new PlaneMethodException("unknown_method", "no method '" + io.chatgw.events.Audit.clip(method, 64) + "'");
         }
     }
 }

@@ -31,6 +31,8 @@ public final class PlaneConnection {
     /** Set once admitted (token verified, vm_id owned, attached). */
     volatile PlaneLink link;
     volatile boolean closed;
+    /** Rejected frames of the current audit window ({@link PlaneRejectionAudit}). */
+    final RejectionTally rejections = new RejectionTally();
 
     public PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, int highWater) {
         this.key = key;

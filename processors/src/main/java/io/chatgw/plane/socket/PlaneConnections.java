@@ -54,6 +54,11 @@ public class PlaneConnections {
         return connection;
     }
 
+    /** The open connections (a live view). */
+    java.util.Collection<PlaneConnection> all() {
+        return open.values();
+    }
+
     PlaneConnection get(String key) {
         return key == null ? null : open.get(key);
     }

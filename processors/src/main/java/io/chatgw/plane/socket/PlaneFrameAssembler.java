@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Assembles one /ws/vm socket's WebSocket frames into protocol frames, holding at most {@code max-frame-bytes} of
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 final class PlaneFrameAssembler implements Handler<WebSocketFrame> {
 
     private final int maxBytes;
-    private final Consumer<Object> deliver;
+    private final ObjLongConsumer<Object> deliver;
     private final ServerWebSocket socket;
     private boolean tookOver;
     private Buffer message;
@@ -34,14 +34,18 @@ final class PlaneFrameAssembler implements Handler<WebSocketFrame> {
     private boolean open;
     private long size;
 
-    private PlaneFrameAssembler(ServerWebSocket socket, int maxBytes, Consumer<Object> deliver) {
+    private PlaneFrameAssembler(ServerWebSocket socket, int maxBytes, ObjLongConsumer<Object> deliver) {
         this.socket = socket;
         this.maxBytes = maxBytes;
         this.deliver = deliver;
     }
 
-    /** Replaces the socket's message handlers with an assembler handing each message to {@code deliver}. */
-    static void install(ServerWebSocket socket, int maxBytes, Consumer<Object> deliver) {
+    /**
+     * Replaces the socket's message handlers with an assembler handing each message to {@code deliver}, with the
+     * {@link System#nanoTime()} its last fragment came off the socket (on the event loop, before any queue: the flood
+     * limits count by it).
+     */
+    static void install(ServerWebSocket socket, int maxBytes, ObjLongConsumer<Object> deliver) {
         socket.frameHandler(new PlaneFrameAssembler(socket, maxBytes, deliver));
     }
 
@@ -80,9 +84,10 @@ final class PlaneFrameAssembler implements Handler<WebSocketFrame> {
                     : binary ? message.getBytes() : message.toString(StandardCharsets.UTF_8);
             open = false;
             message = null;
+            long arrived = System.nanoTime();
             // on the socket Vert.x's one worker, behind the component's earlier events (it uses the same pool)
             Vertx.currentContext().executeBlocking(() -> {
-                deliver.accept(complete);
+                deliver.accept(complete, arrived);
                 return null;
             }, false);
         }

@@ -26,15 +26,14 @@ public class QueuePlaneFrame implements Processor {
     @Override
     public void process(Exchange exchange) {
         queue(exchange.getIn().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class),
-                exchange.getIn().getBody()); // String (text frame) or byte[] (binary frame)
+                exchange.getIn().getBody(), System.nanoTime()); // String (text frame) or byte[] (binary frame)
     }
 
     /**
      * Queues one message of connection {@code key}: a String (text), byte[] (binary) or an oversized one's
      * {@link PlaneFrameAssembler.OversizedFrame} ({@link PlaneFrameAssembler} hands them here once it took over).
      */
-    void queue(String key, Object body) {
-        long arrived = System.nanoTime();
+    void queue(String key, Object body, long arrived) {
         PlaneConnection connection = connections.get(key);
         if (connection == null) {
             return; // already closed

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * First step for every plane frame: only frames of a connection that is admitted and current; size
- * limit, JSON object with a {@code type}, flood limit (frames other than sse_event/pong per second), and
- * hello before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
+ * limit, JSON object with a {@code type} and no NUL, flood limit (frames other than valid sse_event/pong per second,
+ * bad ones included: {@link FloodGuard}), and hello before anything else. Puts the parsed frame in property {@code planeFrame} and its type in header
  * {@code planeFrameType} for the route's choice.
  */
 @Component("readPlaneFrame")
@@ -41,37 +41,18 @@ public class ReadPlaneFrame implements Processor {
             return;
         }
         exchange.setProperty(PlaneConnection.LINK, link);
-        Object body = exchange.getIn().getBody();
-        if (body instanceof PlaneFrameAssembler.OversizedFrame oversized) {
-            throw new PlaneFrameException("frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
-                    + config.maxFrameBytes() + " bytes");
-        }
-        if (!(body instanceof String text)) {
-            throw new PlaneFrameException("invalid_frame", "only JSON text frames are accepted");
-        }
-        if (text.length() > config.maxFrameBytes() / 4 && text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
-            throw new PlaneFrameException("frame_too_large", "frame exceeds " + config.maxFrameBytes() + " bytes");
-        }
-        JsonNode frame;
+        long arrived = exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class);
+        String type;
         try {
-            frame = json.readTree(text);
-        } catch (Exception e) {
-            throw new PlaneFrameException("malformed_json", "frame is not valid JSON");
+            type = read(exchange);
+        } catch (PlaneFrameException bad) {
+            if (!flooding(exchange, connection, link, arrived)) { // a bad frame counts against the frame rate too
+                throw bad;
+            }
+            return;
         }
-        if (frame == null || !frame.isObject()) {
-            throw new PlaneFrameException("invalid_frame", "frame must be a JSON object");
-        }
-        JsonNode typeNode = frame.get("type");
-        if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
-            throw new PlaneFrameException("missing_type", "frame has no 'type'");
-        }
-        String type = typeNode.asText();
         // events and pongs are the plane doing its job: they are paced by backpressure, not by this limit
-        if (!"sse_event".equals(type) && !"pong".equals(type)
-                && link.limits().overFrameRate(exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class),
-                        config.maxFramesPerSecond())) {
-            connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
-            exchange.setRouteStop(true);
+        if (!"sse_event".equals(type) && !"pong".equals(type) && flooding(exchange, connection, link, arrived)) {
             return;
         }
         if (!link.isGreeted() && !"hello".equals(type)) {
@@ -80,9 +61,93 @@ public class ReadPlaneFrame implements Processor {
         if (!"pong".equals(type)) {
             link.active(); // a pong is no activity: a plane that only answers pings is idle (IdlePlanes)
         }
-        exchange.setProperty(FRAME, frame);
         exchange.getIn().setHeader(TYPE, type);
         sender.count(type, "in");
+    }
+
+    /** Over the frame rate: closes the socket (1008) and stops the route. */
+    private boolean flooding(Exchange exchange, PlaneConnection connection, PlaneLink link, long arrived) {
+        if (!link.flood().overFrameRate(arrived)) {
+            return false;
+        }
+        connection.socket().close((short) 1008, "flooding: more than " + config.maxFramesPerSecond() + " frames per second");
+        exchange.setRouteStop(true);
+        return true;
+    }
+
+    /** Parses the frame into property {@value #FRAME} (as far as it is an object); returns its type. */
+    private String read(Exchange exchange) {
+        Parsed parsed = parse(exchange.getIn().getBody());
+        if (parsed.frame() != null) {
+            exchange.setProperty(FRAME, parsed.frame()); // the error frame can name the frame's type and id
+        }
+        if (parsed.refused() != null) {
+            throw parsed.refused();
+        }
+        return parsed.type();
+    }
+
+    /**
+     * What a plane's message is, as a protocol frame: a JSON object with a non-blank {@code type} and no NUL, within
+     * max-frame-bytes; or why not ({@code refused}, the error frame's code and message; {@code frame} then holds the
+     * object if it was one). No other outcome: any input whatsoever ends here (ReadPlaneFrameFuzzTest).
+     */
+    public record Parsed(JsonNode frame, String type, PlaneFrameException refused) {
+        static Parsed refused(JsonNode frame, String code, String message) {
+            return new Parsed(frame, null, new PlaneFrameException(code, message));
+        }
+    }
+
+    /** Parses one message as the socket delivered it (String text, byte[] binary, or an oversized one's size). */
+    public Parsed parse(Object body) {
+        if (body instanceof PlaneFrameAssembler.OversizedFrame oversized) {
+            return Parsed.refused(null, "frame_too_large", "frame of " + oversized.bytes() + " bytes exceeds "
+                    + config.maxFrameBytes() + " bytes");
+        }
+        if (!(body instanceof String text)) {
+            return Parsed.refused(null, "invalid_frame", "only JSON text frames are accepted");
+        }
+        if (text.length() > config.maxFrameBytes() / 4 && text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
+            return Parsed.refused(null, "frame_too_large", "frame exceeds " + config.maxFrameBytes() + " bytes");
+        }
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (Exception e) {
+            return Parsed.refused(null, "malformed_json", "frame is not valid JSON");
+        }
+        if (frame == null || !frame.isObject()) {
+            return Parsed.refused(null, "invalid_frame", "frame must be a JSON object");
+        }
+        JsonNode typeNode = frame.get("type");
+        if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isBlank()) {
+            return Parsed.refused(frame, "missing_type", "frame has no 'type'");
+        }
+        // PostgreSQL cannot store U+0000 in text or jsonb: a frame carrying one is refused whole (unescaped, JSON forbids it)
+        if (text.contains("\\u0000") && hasNul(frame)) {
+            return Parsed.refused(frame, "invalid_frame", "strings must not contain U+0000 (NUL)");
+        }
+        return new Parsed(frame, typeNode.asText(), null);
+    }
+
+    private static boolean hasNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText().indexOf('\0') >= 0;
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (hasNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A required text field of a frame. */

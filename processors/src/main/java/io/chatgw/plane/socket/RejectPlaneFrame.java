@@ -14,8 +14,9 @@ import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * A frame the gateway does not accept: an {@code error} frame back, a metric, and the body for the audit
- * record. The connection stays up, unless the plane keeps sending bad frames (then 1008 "flooding").
+ * A frame the gateway does not accept: an {@code error} frame back, a metric, and a count in the connection's
+ * rejection audit window ({@link PlaneRejectionAudit}: the body becomes an ended window's audit event, else null).
+ * The connection stays up, unless the plane sent more than max-bad-frames within bad-frame-window (1008 "flooding").
  */
 @Component("rejectPlaneFrame")
 public class RejectPlaneFrame implements Processor {
@@ -23,11 +24,13 @@ public class RejectPlaneFrame implements Processor {
     private final PlaneSender sender;
     private final PlaneProperties config;
     private final MeterRegistry meters;
+    private final PlaneRejectionAudit audit;
 
-    public RejectPlaneFrame(PlaneSender sender, PlaneProperties config, MeterRegistry meters) {
+    public RejectPlaneFrame(PlaneSender sender, PlaneProperties config, MeterRegistry meters, PlaneRejectionAudit audit) {
         this.sender = sender;
         this.config = config;
         this.meters = meters;
+        this.audit = audit;
     }
 
     @Override
@@ -36,26 +39,24 @@ public class RejectPlaneFrame implements Processor {
         PlaneLink link = connection.link();
         ServerWebSocket socket = connection.socket();
         PlaneFrameException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PlaneFrameException.class);
+        long arrived = exchange.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class);
         JsonNode frame = exchange.getProperty(ReadPlaneFrame.FRAME, JsonNode.class);
         Map<String, Object> ref = new LinkedHashMap<>();
-        ref.put("type", frame == null ? null : frame.path("type").asText(null));
+        String type = frame == null ? null : frame.path("type").asText(null);
+        ref.put("type", type);
         ref.put("id", frame == null ? null : frame.path("id").asText(null));
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("type", "error");
         error.put("code", e.code());
         error.put("message", e.getMessage());
         error.put("ref", ref);
-        sender.sendRaw(socket, error);
+        sender.sendRaw(socket, error); // written by Jackson: whatever the plane sent comes back escaped
         Counter.builder("gateway.plane.frames.rejected").description("plane frames answered with an error frame")
-                .tag("code", e.code()).register(meters).increment();
-        if (link.limits().badFrame() > config.maxBadFrames()) {
-            socket.close((short) 1008, "flooding: more than " + config.maxBadFrames() + " bad frames in a row");
+                .tag("code", e.code()).register(meters).increment(); // the gateway's own codes only
+        if (e.isBadFrame() && link.flood().overBadFrames(arrived)) {
+            socket.close((short) 1008, "flooding: more than " + config.maxBadFrames() + " bad frames within "
+                    + config.badFrameWindow().toSeconds() + " s");
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("code", e.code());
-        details.put("type", ref.get("type") == null ? null : io.chatgw.events.Audit.clip(String.valueOf(ref.get("type")), 64));
-        Object audit = io.chatgw.events.Audit.of("vm:" + link.vmId(), link.orgId(), "plane.frame_rejected",
-                link.userId(), details);
-        exchange.getMessage().setBody(audit);
+        exchange.getMessage().setBody(audit.rejected(connection, e.code(), type, arrived));
     }
 }

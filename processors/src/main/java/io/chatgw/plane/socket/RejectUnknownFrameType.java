@@ -10,6 +10,7 @@ public class RejectUnknownFrameType implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        throw new PlaneFrameException("unknown_type", "unknown frame type '" + exchange.getIn().getHeader(ReadPlaneFrame.TYPE) + "'");
+        throw new PlaneFrameException("unknown_type", "unknown frame type '"
+                + io.chatgw.events.Audit.clip(exchange.getIn().getHeader(ReadPlaneFrame.TYPE, String.class), 64) + "'");
     }
 }

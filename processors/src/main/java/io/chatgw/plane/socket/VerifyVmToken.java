@@ -1,5 +1,6 @@
 package io.chatgw.plane.socket;
 
+import io.chatgw.auth.CallerDirectory;
 import io.chatgw.auth.JwtVerifier;
 import io.vertx.core.http.ServerWebSocket;
 import java.net.URLDecoder;
@@ -19,9 +20,11 @@ public class VerifyVmToken implements Processor {
     public static final String IDENTITY = "planeIdentity";
 
     private final VmTokens tokens;
+    private final CallerDirectory directory;
 
-    public VerifyVmToken(VmTokens tokens) {
+    public VerifyVmToken(VmTokens tokens, CallerDirectory directory) {
         this.tokens = tokens;
+        this.directory = directory;
     }
 
     @Override
@@ -32,6 +35,13 @@ public class VerifyVmToken implements Processor {
             identity = tokens.verify(tokenOf(socket));
         } catch (JwtVerifier.JwtRejected e) {
             throw new PlaneConnectionRejected(e.getMessage());
+        }
+        // signed by the gateway's secret, but its claims are checked against the user on record: a token minted
+        // elsewhere with that secret (the dev endpoint, an identity provider) must not attach a plane to another org
+        String org = directory.orgOf(identity.userId()).orElseThrow(() ->
+                new PlaneConnectionRejected("VM token names a user the gateway does not know"));
+        if (!org.equals(identity.orgId())) {
+            throw new PlaneConnectionRejected("VM token's org does not match its user's org");
         }
         exchange.setProperty(IDENTITY, identity);
         exchange.getIn().setHeader("vmId", identity.vmId());

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.GatewayException;
 import io.chatgw.turn.ChatEventTypes;
+import io.chatgw.turn.PathRun;
+import io.chatgw.turn.ReportedValues;
 import io.chatgw.turn.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,6 +88,7 @@ public class RelayPlaneEvent implements Processor {
         if (turn.run().traceparent() != null && turn.run().planeTraceparent() == null && frame.has("traceparent")) {
             turn.run().planeTraceparent(io.chatgw.tracing.TurnTraces.validTraceparent(frame.path("traceparent").asText(null)));
         }
+        String invalid = null;
         synchronized (turn) {
             if (!turn.accept(seq)) {
                 duplicates.increment();
@@ -94,21 +97,38 @@ public class RelayPlaneEvent implements Processor {
             }
             if (ends) {
                 turns.finishTurn(link, turn);
-                if (ChatEventTypes.DONE.equals(event)) {
-                    JsonNode usage = data.path("usage");
-                    turn.run().reportUsage(new Usage(usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0)));
-                    turn.run().reportModel(data.path("model").asText(null));
-                    turn.run().reportFinishReason(data.path("finish_reason").isTextual() ? data.get("finish_reason").asText() : null);
-                    turn.end(null);
-                } else {
-                    turn.end(GatewayException.upstream(data.path("code").asText("plane_error"),
-                            "execution plane: " + data.path("message").asText("")));
-                }
+                invalid = end(turn, event, data);
             } else {
                 turn.run().publish(event, json.convertValue(data, Map.class), received);
             }
         }
         ack(link, sessionId, seq);
+        if (invalid != null) { // accepted and recorded (marked invalid), and the plane is told: error frame invalid_value
+            throw new PlaneFrameException("invalid_value", invalid);
+        }
+    }
+
+    /**
+     * Ends the turn as the plane's {@code done} / {@code error} says, with every reported value checked
+     * ({@link ReportedValues}); returns what was wrong with them (the run's usage record is marked so), or null.
+     */
+    private static String end(PlaneTurn turn, String event, JsonNode data) {
+        PathRun run = turn.run();
+        if (ChatEventTypes.DONE.equals(event)) {
+            ReportedValues.Checked<Usage> usage = ReportedValues.usage(data.get("usage"), "prompt_tokens", "completion_tokens");
+            run.reportUsage(usage.value());
+            run.reportInvalid(usage.problem());
+            run.reportModel(data.path("model").isTextual() ? data.get("model").asText() : null);
+            run.reportFinishReason(data.path("finish_reason").isTextual() ? data.get("finish_reason").asText() : null);
+            turn.end(null);
+        } else {
+            ReportedValues.Checked<String> code = ReportedValues.errorCode(
+                    data.path("code").isTextual() ? data.get("code").asText() : "plane_error", "plane_error");
+            run.reportInvalid(code.problem());
+            turn.end(GatewayException.upstream(code.value(),
+                    "execution plane: " + ReportedValues.message(data.path("message").asText(""))));
+        }
+        return run.invalidReason();
     }
 
     private void ack(PlaneLink link, String sessionId, long seq) {

@@ -100,15 +100,11 @@ public class ChatApi {
                 .onErrorResume(this::errorResponse);
     }
 
+    /** Authenticated (and the session owned) first: an anonymous caller learns nothing about its Last-Event-ID. */
     Mono<ServerResponse> followEvents(ServerRequest request) {
-        long afterId;
-        try {
-            afterId = lastEventId(request);
-        } catch (GatewayException e) {
-            return ErrorBodies.of(e);
-        }
         return RouteCalls.call(routes, "direct:open-event-stream", request, new byte[0], Map.of())
                 .flatMap(exchange -> {
+                    long afterId = lastEventId(request);
                     ChatSession session = exchange.getProperty(ExchangeKeys.SESSION, ChatSession.class);
                     return sse(follow(request, session.id(), afterId));
                 })

@@ -31,6 +31,9 @@ public class DevTokenEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(DevTokenEndpoint.class);
 
+    /** A day: longer lifetimes are refused (400), as Instant arithmetic would overflow on huge ones (was a 500). */
+    static final long MAX_TTL_SECONDS = 86_400;
+
     private final JwtVerifier jwt;
     private final JdbcTemplate jdbc;
 
@@ -54,15 +57,25 @@ public class DevTokenEndpoint {
         try {
             ttl = Long.parseLong(request.queryParam("ttl").orElse("3600"));
         } catch (NumberFormatException e) {
-            return ErrorBodies.of(400, "invalid_ttl", "ttl must be a number of seconds");
+            ttl = -1;
+        }
+        if (ttl < 1 || ttl > MAX_TTL_SECONDS) {
+            return ErrorBodies.of(400, "invalid_ttl", "ttl must be a number of seconds from 1 to " + MAX_TTL_SECONDS);
+        }
+        if (request.queryParam("org").filter(org -> !CallerDirectory.ID.matcher(org).matches()).isPresent()) {
+            return ErrorBodies.of(400, "invalid_org", "query parameter 'org' must be an org id");
         }
         List<String> roles = request.queryParam("roles").map(r -> Arrays.asList(r.split(","))).orElse(List.of());
+        if (roles.stream().anyMatch(role -> !CallerDirectory.ID.matcher(role).matches())) {
+            return ErrorBodies.of(400, "invalid_roles", "query parameter 'roles' must be comma-separated role names");
+        }
+        long seconds = ttl;
         return Mono.fromCallable(() -> request.queryParam("org").orElseGet(() -> jdbc.query(
                         "SELECT org_id FROM users WHERE id = ?", (rs, i) -> rs.getString(1), sub)
                         .stream().findFirst().orElse(null)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(org -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN)
-                        .bodyValue(jwt.issue(sub, org, roles, Duration.ofSeconds(ttl), Map.of()) + "\n"))
+                        .bodyValue(jwt.issue(sub, org, roles, Duration.ofSeconds(seconds), Map.of()) + "\n"))
                 .switchIfEmpty(ErrorBodies.of(400, "unknown_user", "user '" + sub + "' is not known: pass org=<org id> to provision one"));
     }
 }

@@ -56,6 +56,9 @@ public class JsonErrorHandler implements ErrorWebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(error); // mid-stream: nothing left to answer with but closing the connection
         }
+        if (error instanceof GatewayException g) { // refused before any endpoint ran (io.chatgw.http.server)
+            return write(exchange, g.status(), g.code(), g.getMessage());
+        }
         int status = error instanceof ResponseStatusException e ? e.getStatusCode().value() : 500;
         if (status >= 500) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
@@ -101,7 +104,10 @@ public class JsonErrorHandler implements ErrorWebExceptionHandler {
     }
 
     private Mono<Void> write(ServerWebExchange exchange, int status, String message) {
-        String code = code(status);
+        return write(exchange, status, code(status), message);
+    }
+
+    private Mono<Void> write(ServerWebExchange exchange, int status, String code, String message) {
         Object body = exchange.getRequest().getPath().value().startsWith("/v1/")
                 ? OpenAiError.of(new GatewayException(status, code, message)).body()
                 : ErrorBodies.json(code, message);

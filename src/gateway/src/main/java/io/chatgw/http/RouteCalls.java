@@ -2,6 +2,7 @@ package io.chatgw.http;
 
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.TextInputs;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -56,8 +57,10 @@ final class RouteCalls {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** Every path variable, query parameter and header the routes get passes {@link TextInputs} (400 nul_character). */
     private static void setHeader(Exchange exchange, String name, String value) {
         if (value != null) {
+            TextInputs.requireNoNul(name.startsWith("query.") ? name.substring(6) : name, value);
             exchange.getIn().setHeader(name, value);
         }
     }

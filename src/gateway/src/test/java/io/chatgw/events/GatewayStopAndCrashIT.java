@@ -218,6 +218,53 @@ class GatewayStopAndCrashIT {
         }
     }
 
+    @Test
+    void aShadowPairComparedWhilePostgresqlIsStoppedWaitsInTheSpoolAndIsStoredOnceWhenItIsBack() throws Exception {
+        Path spool = Files.createTempDirectory("crash-spool-");
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String user = "u-shd-" + run;
+        String org = "org-shd-" + run;
+        try (GatewayProcess gateway = GatewayProcess.start(gatewayConfig(spool, "10s", Map.of()))) {
+            String token = gateway.token(user, org);
+            String session = gateway.newSession(token); // provisions the user
+            jdbc.update("UPDATE users SET execution_mode = 'direct_llm' WHERE id = ?", user);
+            jdbc.update("INSERT INTO route_policies (scope, scope_id, canary_percent, shadow_percent, shadow_path) "
+                    + "VALUES ('org', ?, NULL, 100, 'legacy')", org);
+            await("the org's shadow policy applies").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> {
+                        gateway.chat(token, session, "warm up");
+                        return jdbc.queryForObject("SELECT count(*) FROM shadow_comparisons WHERE org_id = ?", Integer.class, org) > 0;
+                    });
+            double accepted = metric(gateway, "gateway_events_accepted_total{type=\"shadow_comparison\"}");
+
+            // the primary (direct_llm) answers at once; its legacy shadow 6 s later, when PostgreSQL is stopped
+            List<SseClient.Event> events = gateway.chat(token, gateway.newSession(token),
+                    "[[runtime first_event_delay_ms=6000]] while postgresql is down");
+            assertThat(last(events)).isEqualTo("done");
+            String requestId = events.get(0).json().get("request_id").asText();
+            postgres.close();
+            postgres = null;
+            try {
+                await("the pair accepted into the spool").atMost(Duration.ofSeconds(60)).until(() ->
+                        metric(gateway, "gateway_events_accepted_total{type=\"shadow_comparison\"}") > accepted);
+            } finally {
+                startPostgres();
+            }
+            await("the pair written once PostgreSQL is back").atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM shadow_comparisons WHERE primary_request_id = ?::uuid", Integer.class, requestId) == 1);
+            assertThat(jdbc.queryForMap("SELECT shadow_path, shadow_status FROM shadow_comparisons WHERE primary_request_id = ?::uuid",
+                    requestId)).containsEntry("shadow_path", "legacy").containsEntry("shadow_status", "completed");
+        }
+    }
+
+    /** A sample's value on the gateway's /actuator/prometheus (0 when it has none). */
+    private static double metric(GatewayProcess gateway, String series) throws Exception {
+        String body = new SseClient(gateway.port()).send("GET", "/actuator/prometheus", null, null, null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
+                .matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     private static boolean kafkaUp() {
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress("127.0.0.1",
@@ -290,6 +337,8 @@ class GatewayStopAndCrashIT {
                 "gateway.events.relay.max-block-ms", "2000",
                 "gateway.events.relay.request-timeout-ms", "2000",
                 "gateway.events.relay.delivery-timeout-ms", "4000"));
+        // every client here is 127.0.0.1: 200 streams at once plus the pooled connections of the set-up calls
+        config.put("gateway.http.max-connections-per-source", "2000");
         config.putAll(more);
         return config;
     }

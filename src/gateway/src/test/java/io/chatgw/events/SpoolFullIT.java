@@ -48,7 +48,7 @@ class SpoolFullIT extends GatewayTestBase {
         double refused = meters.find("gateway.events.refused").counters().stream().mapToDouble(c -> c.count()).sum();
         assertThat(refused).isPositive();
 
-        HttpResponse<String> health = client.send("GET", "/actuator/health/events", null, null, null);
+        HttpResponse<String> health = client.send("GET", "/actuator/health/events", tokenFor("u-ops", "org-ops", "admin"), null, null);
         assertThat(health.statusCode()).isEqualTo(503);
         JsonNode body = JSON.readTree(health.body());
         assertThat(body.get("status").asText()).isEqualTo("DOWN");
@@ -67,7 +67,7 @@ class SpoolFullIT extends GatewayTestBase {
         assertThat(spool.isFull()).isFalse();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM usage_records WHERE user_id = 'u-spoolfull'",
                 Integer.class)).isPositive().isLessThanOrEqualTo((int) spooled);
-        assertThat(client.send("GET", "/actuator/health/events", null, null, null).statusCode()).isEqualTo(200);
+        assertThat(client.send("GET", "/actuator/health/events", tokenFor("u-ops", "org-ops", "admin"), null, null).statusCode()).isEqualTo(200);
         List<SseClient.Event> after = chat(token, session, "[[standin chunks=2 delay_ms=1]] after");
         assertThat(after.get(after.size() - 1).type()).isEqualTo("done");
     }

@@ -44,7 +44,7 @@ class OpenAiStreamStartIT extends GatewayTestBase {
         OpenAiProperties quick = new OpenAiProperties(true, configured.models(), configured.acceptAnyModel(),
                 configured.modelAliases(), configured.maxBodyBytes(),
                 configured.maxMessages(), configured.sessionHeader(), configured.sessionsFromUserField(),
-                configured.runtimeEvents(), Duration.ofMillis(200), Duration.ofMillis(400), configured.apiKeys(),
+                configured.runtimeEvents(), Duration.ofMillis(200), Duration.ofMillis(400), configured.unsupportedParameters(), configured.apiKeys(),
                 configured.ephemeralSessions());
         web = WebTestClient.bindToRouterFunction(new OpenAiApi(routes, relay, quick, json).openAiRoutes())
                 .configureClient().responseTimeout(Duration.ofSeconds(20)).build();

@@ -155,7 +155,7 @@ class EventOutboxIT extends GatewayTestBase {
 
     @Test
     void theEventsHealthShowsTheSpoolAndTheOutbox() throws Exception {
-        HttpResponse<String> health = client.send("GET", "/actuator/health/events", null, null, null);
+        HttpResponse<String> health = client.send("GET", "/actuator/health/events", tokenFor("u-ops", "org-ops", "admin"), null, null);
         JsonNode body = JSON.readTree(health.body());
         assertThat(body.get("status").asText()).isEqualTo("UP");
         assertThat(body.at("/details/spoolFull").asBoolean()).isFalse();

@@ -12,17 +12,17 @@ class OperationsIT extends GatewayTestBase {
 
     @Test
     void healthIsUpWithDatabaseAndKafka() throws Exception {
-        HttpResponse<String> health = client.send("GET", "/actuator/health", null, null, null);
+        HttpResponse<String> health = client.send("GET", "/actuator/health", tokenFor("u-ops", "org-ops", "admin"), null, null);
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(health.body());
         assertThat(body.get("status").asText()).isEqualTo("UP");
         assertThat(body.at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(body.at("/components/kafka/status").asText()).isEqualTo("UP");
 
-        HttpResponse<String> readiness = client.send("GET", "/actuator/health/readiness", null, null, null);
+        HttpResponse<String> readiness = client.send("GET", "/actuator/health/readiness", tokenFor("u-ops", "org-ops", "admin"), null, null);
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(readiness.body()).at("/components/kafka/status").asText()).isEqualTo("UP");
-        assertThat(client.send("GET", "/actuator/health/liveness", null, null, null).statusCode()).isEqualTo(200);
+        assertThat(client.send("GET", "/actuator/health/liveness", tokenFor("u-ops", "org-ops", "admin"), null, null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -56,7 +56,7 @@ class RouteReloadIT extends GatewayTestBase {
         assertThat(camel.createProducerTemplate().requestBody("direct:reload-probe", "", String.class)).isEqualTo("second");
 
         // ... and says so: health detail (the gateway stays UP) and a metric
-        var health = client.send("GET", "/actuator/health", null, null, null);
+        var health = client.send("GET", "/actuator/health", tokenFor("u-ops", "org-ops", "admin"), null, null);
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         var reload = JSON.readTree(health.body()).at("/components/routeReload");
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");

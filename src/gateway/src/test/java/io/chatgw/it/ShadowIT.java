@@ -178,6 +178,44 @@ class ShadowIT extends GatewayTestBase {
     }
 
     @Test
+    void aDirectLlmShadowIsMarkedAsAShadowToTheLlmAndThePrimarysCallIsNot() throws Exception {
+        String token = tokenOf(userWithShadow("legacy", 100, "direct_llm"));
+        String requestId = requestIdOf(chat(token, newSession(token), "[[standin echo_headers]] " + fresh("marked")));
+        Map<String, Object> pair = comparisonOf(requestId);
+
+        // [[standin echo_headers]]: the stand-in LLM answers with the trace and shadow headers it received
+        JsonNode shadowSaw = JSON.readTree(textOf(pair.get("shadow_request_id").toString(), "shadow_events"));
+        assertThat(shadowSaw.path("x-gateway-shadow").asText()).isEqualTo("true");
+        assertThat(shadowSaw.path("x-gateway-shadow-of").asText()).isEqualTo(requestId);
+        assertThat(shadowSaw.path("x-request-id").asText()).isEqualTo(pair.get("shadow_request_id").toString());
+        JsonNode primarySaw = JSON.readTree(textOf(pair.get("shadow_request_id").toString(), "primary_events"));
+        assertThat(primarySaw.has("x-gateway-shadow")).as("the primary's LLM call (through the legacy runtime): %s", primarySaw)
+                .isFalse();
+    }
+
+    @Test
+    void aShadowsUsageRecordLeavesTheSessionsLastActiveTimeAsThePrimaryLeftIt() throws Exception {
+        String token = tokenOf(userWithShadow("direct_llm", 100, "legacy"));
+        String session = newSession(token);
+        String requestId = requestIdOf(chat(token, session, "[[runtime first_event_delay_ms=2000]] " + fresh("active")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jdbc.queryForList(
+                "SELECT 1 FROM usage_records WHERE request_id = ?::uuid", requestId).isEmpty());
+        jdbc.update("UPDATE sessions SET last_active_at = now() - interval '3 days' WHERE id = ?::uuid", session);
+
+        Map<String, Object> pair = comparisonOf(requestId); // the shadow ends seconds after the primary
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jdbc.queryForList(
+                "SELECT 1 FROM usage_records WHERE request_id = ?::uuid AND status = 'shadow'", pair.get("shadow_request_id")).isEmpty());
+        assertThat(jdbc.queryForObject("SELECT last_active_at < now() - interval '2 days' FROM sessions WHERE id = ?::uuid",
+                Boolean.class, session)).as("the shadow is not the user's activity").isTrue();
+    }
+
+    /** The text a side of a stored pair answered (its text events joined). */
+    private String textOf(String shadowRequestId, String side) {
+        return jdbc.queryForObject("SELECT string_agg(e->>'text', '') FROM shadow_comparisons, jsonb_array_elements("
+                + side + "->'events') e WHERE shadow_request_id = ?::uuid AND e->>'type' = 'text'", String.class, shadowRequestId);
+    }
+
+    @Test
     void aPlaneGetsTheShadowMessageFlaggedAndAppliesNoSideEffects() throws Exception {
         String token = tokenOf(userWithShadow("direct_llm", 100, "new"));
         String session = newSession(token);

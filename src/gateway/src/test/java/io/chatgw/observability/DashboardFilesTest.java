@@ -53,6 +53,41 @@ class DashboardFilesTest {
         }
     }
 
+    /**
+     * What issue 14 asks each dashboard to show, as the metric that shows it (container status and the warm pool come
+     * with the containers' metrics, issue 10).
+     */
+    static final java.util.Map<String, List<String>> ASKED = java.util.Map.of(
+            "migration-overview.json", List.of("gateway_requests_total", "gateway_route_decisions_total", // traffic per path, reason
+                    "gateway_turn_errors_total", "gateway_time_to_first_event_seconds_bucket", "gateway_turn_duration_seconds_bucket",
+                    "gateway_canary_percent", "gateway_rollbacks_in_force", "gateway_auto_fallback_active"),
+            "resilience.json", List.of("resilience4j_circuitbreaker_state", "gateway_fallbacks_total",
+                    "gateway_midstream_failures_total", "gateway_auto_fallback_active"),
+            "execution-planes.json", List.of("gateway_plane_connected", "gateway_plane_reconnects_total",
+                    "gateway_plane_crashes_total", "gateway_plane_recoveries_total", "gateway_plane_recovery_time_seconds_bucket",
+                    "gateway_plane_start_latency_seconds_bucket", "gateway_plane_containers", "gateway_plane_warm_pool_size",
+                    "gateway_plane_warm_pool_claims_total"),
+            "relay-and-clients.json", List.of("gateway_sse_streams_open", "gateway_sse_slow_clients_dropped_total",
+                    "gateway_sse_resyncs_total", "gateway_plane_relay_latency_seconds_bucket"),
+            "usage-and-events.json", List.of("gen_ai_client_token_usage_tokens_sum", "gateway_events_accepted_total",
+                    "gateway_events_published_total", "gateway_events_outbox_depth", "gateway_events_spool_events",
+                    "gateway_events_publish_lag_seconds_bucket"),
+            "shadow.json", List.of("gateway_shadow_runs_total", "gateway_shadow_comparisons_total",
+                    "gateway_shadow_latency_delta_seconds_bucket"));
+
+    @Test
+    void eachDashboardPlotsWhatTheIssueAsksOfIt() {
+        for (Path file : ObservabilityFiles.dashboards()) {
+            Set<String> plotted = new HashSet<>();
+            for (JsonNode panel : ObservabilityFiles.read(file).get("panels")) {
+                panel.path("targets").forEach(t -> plotted.addAll(ObservabilityFiles.metricNames(t.get("expr").asText())));
+            }
+            assertThat(plotted).as(file.getFileName() + " plots").containsAll(
+                    ASKED.getOrDefault(file.getFileName().toString(), List.of()));
+        }
+        assertThat(ObservabilityFiles.dashboards()).extracting(p -> p.getFileName().toString()).containsAll(ASKED.keySet());
+    }
+
     @Test
     void metricNamesAreReadFromExpressionsWithoutLabelsOrFunctions() {
         assertThat(ObservabilityFiles.metricNames(

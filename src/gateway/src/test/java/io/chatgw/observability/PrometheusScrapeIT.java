@@ -108,6 +108,8 @@ class PrometheusScrapeIT extends GatewayTestBase {
             assertThat(rules).isEqualTo(AlertRulesTest.rules().size());
             assertThat(unhealthy).as("alert rules Prometheus evaluated with an error (or not yet)").isEmpty();
         });
+        assertThat(unshown(names)).as("metrics the gateway exports that no dashboard panel or alert shows").isEmpty();
+
         // the traffic tripped an automatic fallback: its alert is pending or firing in the real Prometheus
         await("GatewayAutoFallbackTriggered active").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> get(prom, "/api/v1/alerts").at("/data/alerts").findValuesAsText("alertname")
@@ -208,6 +210,25 @@ class PrometheusScrapeIT extends GatewayTestBase {
         newSession(tokenFor(id, "org-acme")); // provisions the user
         jdbc.update("UPDATE users SET execution_mode = 'new' WHERE id = ?", id);
         return id;
+    }
+
+    /**
+     * The gateway's own metric families (gateway_*, gen_ai_*) on its /actuator/prometheus that no dashboard or alert
+     * expression names: a histogram counts as shown through its _bucket/_count/_sum series, its _max gauge with it.
+     */
+    private Set<String> unshown(Set<String> named) throws Exception {
+        String scrape = client.send("GET", "/actuator/prometheus", null, null, null).body();
+        Set<String> unshown = new TreeSet<>();
+        java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+) \\S+$").matcher(scrape);
+        while (type.find()) {
+            String family = type.group(1);
+            String base = family.endsWith("_max") ? family.substring(0, family.length() - 4) : family;
+            if ((family.startsWith("gateway_") || family.startsWith("gen_ai_"))
+                    && named.stream().noneMatch(n -> n.equals(family) || n.startsWith(base + "_"))) {
+                unshown.add(family);
+            }
+        }
+        return unshown;
     }
 
     private static Set<String> missing(String prom, Set<String> names) throws Exception {

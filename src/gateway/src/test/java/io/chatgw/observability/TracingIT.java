@@ -77,6 +77,29 @@ class TracingIT extends GatewayTestBase {
     }
 
     @Test
+    void theTraceparentReachesTheLlmFromEachPathAndTheRuntimeAndPlaneContinueTheTurnsTrace() throws Exception {
+        for (Map.Entry<String, String> user : Map.of("u-alice", "legacy", "u-carol", "direct_llm", "u-bob", "new").entrySet()) {
+            String token = tokenFor(user.getKey(), "org-acme");
+            // [[standin echo_headers]]: the stand-in LLM answers with the traceparent it received
+            List<Event> events = chat(token, newSession(token), "[[standin echo_headers]] trace me");
+            String seen = JSON.readTree(textOf(events)).path("traceparent").asText(null);
+            List<SpanData> trace = traceOf(requestId(events), 2);
+            SpanData run = only(trace, "path " + user.getValue());
+            String gatewaySpan = "00-" + run.getTraceId() + "-" + run.getSpanId() + "-01";
+
+            assertThat(seen).as("the traceparent the LLM got on the %s path", user.getValue()).isNotNull()
+                    .startsWith("00-" + only(trace, "chat turn").getTraceId() + "-");
+            switch (user.getValue()) {
+                case "direct_llm" -> assertThat(seen).as("the gateway's path span itself").isEqualTo(gatewaySpan);
+                case "legacy" -> assertThat(seen).as("a span of the reference runtime's own, in the turn's trace")
+                        .isNotEqualTo(gatewaySpan).matches("00-" + run.getTraceId() + "-[0-9a-f]{16}-01");
+                default -> assertThat(seen).as("the plane's span, which it also sent back on its frames").isEqualTo(
+                        run.getAttributes().get(AttributeKey.stringKey("gateway.plane.traceparent")));
+            }
+        }
+    }
+
+    @Test
     void aFallbackIsOneTraceWithTheFailedRunAndTheAnsweringRun() throws Exception {
         String token = tokenFor("u-alice", "org-acme");
         List<Event> events = chat(token, newSession(token), "[[runtime fail=http_503]] hi");
@@ -130,6 +153,16 @@ class TracingIT extends GatewayTestBase {
         List<SpanData> named = trace.stream().filter(s -> s.getName().equals(name)).toList();
         assertThat(named).as(name + " in " + trace).hasSize(1);
         return named.get(0);
+    }
+
+    private static String textOf(List<Event> events) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (Event e : events) {
+            if (e.type().equals("text")) {
+                text.append(e.json().get("delta").asText());
+            }
+        }
+        return text.toString();
     }
 
     private static String requestId(List<Event> events) throws Exception {

@@ -17,7 +17,7 @@ class ParseCompletionRequestTest {
 
     private final ParseCompletionRequest parser = new ParseCompletionRequest(new ObjectMapper(),
             new OpenAiProperties(true, List.of("chat-gateway"), false, Map.of(), 1 << 20, 4, "X-Session-Id", true, RuntimeEvents.OMIT,
-                    Duration.ofSeconds(15), Duration.ofSeconds(10), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60)),
+                    Duration.ofSeconds(15), Duration.ofSeconds(10), Map.of(), new OpenAiProperties.ApiKeys(Duration.ofSeconds(60)),
                     new OpenAiProperties.EphemeralSessions(Duration.ofHours(24), Duration.ofMinutes(10), 1000)));
 
     private CompletionRequest parse(String body) {

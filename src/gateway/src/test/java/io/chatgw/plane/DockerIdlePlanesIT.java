@@ -22,8 +22,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Idle plane containers on the real engine, with short settings (idle-pause 2 s, idle-stop 8 s): paused when idle,
- * unpaused by the next message, removed after idle-stop with the volume kept; a busy but silent plane is not paused;
+ * Idle plane containers on the real engine, with short settings (idle-pause 2 s, idle-stop 12 s, socket-idle-timeout
+ * 3 s): paused when idle, still connected after the socket idle timeout, unpaused by the next message, removed after
+ * idle-stop with the volume kept; a busy but silent plane is not paused;
  * the admin stop and the retained-volume listing.
  */
 @ActiveProfiles("docker-local")
@@ -38,7 +39,8 @@ class DockerIdlePlanesIT extends GatewayTestBase {
     static void idleSettings(DynamicPropertyRegistry registry) {
         registry.add("gateway.plane.docker.deployment", () -> DEPLOYMENT);
         registry.add("gateway.plane.idle-pause", () -> "2s");
-        registry.add("gateway.plane.idle-stop", () -> "8s");
+        registry.add("gateway.plane.idle-stop", () -> "12s");
+        registry.add("gateway.plane.socket-idle-timeout", () -> "3s");
         registry.add("gateway.plane.idle-check-interval", () -> "250ms");
         registry.add("gateway.plane.docker.volume-retention", () -> "0s");
         registry.add("gateway.plane.docker.warm-pool-size", () -> "1");
@@ -70,6 +72,9 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(8)).until(() -> DockerEngine.inspect(container).at("/State/Paused").asBoolean());
         assertThat(rowStatus(user)).isEqualTo("frozen");
         assertThat(meters.get("gateway.plane.containers").tag("status", "paused").gauge().value()).isGreaterThanOrEqualTo(1);
+        double reconnectsBefore = count("gateway.plane.reconnects");
+        Thread.sleep(4500); // paused longer than socket-idle-timeout: the gateway's pings keep its socket open
+        assertThat(DockerEngine.inspect(container).at("/State/Paused").asBoolean()).isTrue();
 
         List<Event> next = chat(token, newSession(token), "[[standin chunks=3 delay_ms=1]] wake up");
         assertThat(next).last().extracting(Event::type).isEqualTo("done");
@@ -79,9 +84,10 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         assertThat(rowStatus(user)).isEqualTo("running");
         assertThat(count("gateway.plane.pauses")).isGreaterThan(pausesBefore);
         assertThat(count("gateway.plane.unpauses")).isGreaterThan(unpausesBefore);
+        assertThat(count("gateway.plane.reconnects")).as("the paused plane's socket stayed open").isEqualTo(reconnectsBefore);
         String volume = volumeAtData(woken);
 
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> DockerEngine.containersOfUser(DEPLOYMENT, user).isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> DockerEngine.containersOfUser(DEPLOYMENT, user).isEmpty());
         assertThat(DockerEngine.run("volume", "inspect", "-f", "{{.Name}}", volume)).as("the volume is kept").isEqualTo(volume);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 SELECT config->>'terminated_reason' FROM user_vm_instances WHERE user_id = ? AND status = 'terminated'

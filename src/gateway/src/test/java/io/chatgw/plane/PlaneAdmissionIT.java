@@ -59,6 +59,30 @@ class PlaneAdmissionIT extends PlaneProtocolSupport {
     }
 
     @Test
+    void aVmTokenClaimingAnotherOrgThanItsUsersIsRejected() throws Exception {
+        NewUser u = newModeUser(); // of org-acme
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), vmTokens.issue(u.id(), "org-other", u.vmId()), false);
+        assertThat(plane.awaitClose(5)).isEqualTo(1008);
+        assertThat(plane.closeReason()).contains("org does not match");
+        String unknown = "u-unknown-" + System.nanoTime();
+        TestPlane stranger = TestPlane.connect(planeConfig.publicUrlOrDefault(),
+                vmTokens.issue(unknown, "org-acme", "vm-" + unknown), false);
+        assertThat(stranger.awaitClose(5)).isEqualTo(1008);
+        assertThat(stranger.closeReason()).contains("does not know");
+    }
+
+    @Test
+    void anAdmittedPlaneThatNeverSaysHelloIsClosedAfterTheHelloTimeout() throws Exception {
+        NewUser u = newModeUser();
+        long start = System.nanoTime();
+        TestPlane plane = TestPlane.connect(planeConfig.publicUrlOrDefault(), u.vmToken(), false);
+        int timeout = (int) planeConfig.helloTimeout().toSeconds();
+        assertThat(plane.awaitClose(timeout + 10)).isEqualTo(1008);
+        assertThat(plane.closeReason()).contains("no hello");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(planeConfig.helloTimeout().minusMillis(200));
+    }
+
+    @Test
     void aSecondConnectionForTheSameVmReplacesTheFirst() throws Exception {
         NewUser u = newModeUser();
         TestPlane first = connectAndGreet(u);

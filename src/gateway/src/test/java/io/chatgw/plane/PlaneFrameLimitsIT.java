@@ -98,6 +98,8 @@ class PlaneFrameLimitsIT extends PlaneProtocolSupport {
             assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("frame_too_large");
             plane.sendFragmented(paddedPong(6 * 1024 * 1024), 256 * 1024); // 24 fragments of 256 KiB
             assertThat(plane.next("error", 10).get("code").asText()).isEqualTo("frame_too_large");
+            plane.sendFragmented(paddedPong(3 * 1024 * 1024), 64 * 1024);  // 3 MB in 48 fragments: answered too
+            assertThat(plane.next("error", 10).get("code").asText()).isEqualTo("frame_too_large");
             plane.sendFragmented(paddedPong(limit), 100_000);        // fragmented but within the limit: accepted
             assertThatNoErrorFrame(plane);
 
@@ -106,7 +108,7 @@ class PlaneFrameLimitsIT extends PlaneProtocolSupport {
             assertThat(ok.get("ok").asBoolean()).isTrue();
             assertThat(plane.isOpen()).isTrue();
         }
-        assertThat(rejected("frame_too_large") - before).isEqualTo(3);
+        assertThat(rejected("frame_too_large") - before).isEqualTo(4);
     }
 
     @Test
@@ -115,11 +117,11 @@ class PlaneFrameLimitsIT extends PlaneProtocolSupport {
         String oversized = paddedPong(planeConfig.maxFrameBytes() + 1);
         try (TestPlane plane = connectAndGreet(u)) {
             for (int i = 0; i < planeConfig.maxBadFrames(); i++) {
-                plane.sendText("garbage " + i); // small bad frames, quickly (a pong in between would reset the count)
+                plane.sendText("garbage " + i); // small bad frames: max-bad-frames of them within the bad-frame window
             }
             assertThat(plane.isOpen()).isTrue();
             try {
-                plane.sendFragmented(oversized, 512 * 1024);        // one more bad frame in a row: too many
+                plane.sendFragmented(oversized, 512 * 1024);        // one more bad frame within the window: too many
             } catch (java.util.concurrent.ExecutionException closedWhileWriting) {
                 // the gateway may close on the last fragment before the client's write of it completed
             }

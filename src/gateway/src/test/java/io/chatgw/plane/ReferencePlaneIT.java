@@ -172,7 +172,11 @@ class ReferencePlaneIT extends GatewayTestBase {
         assertThat(meters.get("gateway.plane.recoveries").tag("outcome", "resumed").counter().count()).isPositive();
     }
 
-    /** The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane. */
+    /**
+     * The benchmark's shape: one user, 50 sessions at once, 64 chunks 5 ms apart, through a launched plane; every
+     * turn is served whole. How fast is the benchmark's to say (bench/run, cell "(f) gateway new" at 50 clients:
+     * time to first event p50 / p99 / max and the goal row on the slowest first event), not this test's.
+     */
     @Test
     void oneLaunchedPlaneServesFiftyConcurrentTurns() throws Exception {
         User u = newUser();
@@ -226,7 +230,6 @@ class ReferencePlaneIT extends GatewayTestBase {
                 assertThat(r[3]).as("ended with done").isEqualTo(1);
                 assertThat(r[2]).as("text events").isEqualTo(texts);
             });
-            assertThat(firsts[firsts.length - 1]).as("slowest first text (ms)").isLessThan(5_000);
         } finally {
             clients.shutdownNow();
         }

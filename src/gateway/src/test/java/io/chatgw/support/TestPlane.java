@@ -89,6 +89,13 @@ public final class TestPlane implements AutoCloseable {
         throw new AssertionError("no matching frame within " + seconds + " s");
     }
 
+    /** The frames received and not taken yet, without waiting (pings are answered, not returned). */
+    public java.util.List<JsonNode> drain() {
+        java.util.List<JsonNode> frames = new java.util.ArrayList<>();
+        inbox.drainTo(frames);
+        return frames;
+    }
+
     public JsonNode next(String type, int seconds) throws Exception {
         return next(f -> f.path("type").asText().equals(type), seconds);
     }

@@ -20,6 +20,7 @@ final class LegacyRun implements LlmStreamListener {
   private final NativeEventWriter events;
   private final LlmChatClient llm;
   private final boolean shadow;
+  private final java.util.Map<String, String> llmHeaders;
   private LlmChatClient.LlmCall call;
   private boolean stopped;
   private String finishReason;
@@ -27,10 +28,12 @@ final class LegacyRun implements LlmStreamListener {
   /**
    * @param llmMessage the user's message as it goes to the LLM (runtime directives removed)
    * @param shadow     a shadow run: the tool demo's MCP call is not made (its output says so)
+   * @param llmHeaders sent with the LLM call: the run's span ({@link TraceContext}), the shadow marker passed on
    */
   LegacyRun(String runId, String model, ExecuteRequest request, String llmMessage, NativeEventWriter events,
-      LlmChatClient llm, boolean shadow) {
+      LlmChatClient llm, boolean shadow, java.util.Map<String, String> llmHeaders) {
     this.shadow = shadow;
+    this.llmHeaders = llmHeaders;
     this.runId = runId;
     this.model = model;
     this.request = request;
@@ -50,7 +53,7 @@ final class LegacyRun implements LlmStreamListener {
     if (stopped) {
       return;
     }
-    call = llm.streamChat(llmMessages(), request.parameters(), this);
+    call = llm.streamChat(llmMessages(), request.parameters(), llmHeaders, this);
     if (events.isBackedUp()) {
       pauseLlmUntilWritable();
     }

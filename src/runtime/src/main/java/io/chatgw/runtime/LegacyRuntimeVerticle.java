@@ -22,6 +22,7 @@ final class LegacyRuntimeVerticle extends AbstractVerticle {
 
   static final String EXECUTE_PATH = "/api/v1/execute/stream";
   static final String SHADOW_HEADER = "X-Gateway-Shadow";
+  static final String SHADOW_OF_HEADER = "X-Gateway-Shadow-Of";
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
   static final int LLM_CONNECT_TIMEOUT_MS = 10_000;
   static final int LLM_MAX_CONNECTIONS = 256;
@@ -128,7 +129,28 @@ final class LegacyRuntimeVerticle extends AbstractVerticle {
       String runId = "run-" + UUID.randomUUID();
       // a shadow run (the gateway's X-Gateway-Shadow header, docs/shadow.md) answers alike but applies no side effects
       boolean shadow = "true".equalsIgnoreCase(request.getHeader(SHADOW_HEADER));
-      new LegacyRun(runId, options.getModel(), execute, extraction.text(), events, llm, shadow).start();
+      new LegacyRun(runId, options.getModel(), execute, extraction.text(), events, llm, shadow, llmHeaders(request, shadow))
+          .start();
     });
+  }
+
+  /**
+   * The headers of the run's LLM call: the trace continued by a span of the runtime's own (docs/protocol.md "Trace
+   * context"), and a shadow run's marker, so the LLM's side can tell it too.
+   */
+  private static java.util.Map<String, String> llmHeaders(HttpServerRequest request, boolean shadow) {
+    java.util.Map<String, String> headers = new java.util.HashMap<>(4);
+    String span = TraceContext.child(request.getHeader(TraceContext.HEADER));
+    if (span != null) {
+      headers.put(TraceContext.HEADER, span);
+    }
+    if (shadow) {
+      headers.put(SHADOW_HEADER, "true");
+      String of = request.getHeader(SHADOW_OF_HEADER);
+      if (of != null && of.matches("[0-9a-fA-F-]{1,64}")) {
+        headers.put(SHADOW_OF_HEADER, of);
+      }
+    }
+    return headers;
   }
 }

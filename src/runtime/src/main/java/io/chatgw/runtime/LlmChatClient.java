@@ -46,6 +46,15 @@ public final class LlmChatClient {
    * upstream model) replaces the configured one.
    */
   public LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
+    return streamChat(messages, parameters, java.util.Map.of(), listener);
+  }
+
+  /**
+   * As {@link #streamChat(JsonArray, JsonObject, LlmStreamListener)}, with {@code headers} on the request: the run's
+   * own {@code traceparent} ({@link TraceContext}) and, for a shadow run, the gateway's shadow marker.
+   */
+  public LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
+      LlmStreamListener listener) {
     JsonObject body = parameters.copy();
     if (!(body.getValue("model") instanceof String)) { // the gateway names one for a model alias
       body.put("model", model);
@@ -59,6 +68,7 @@ public final class LlmChatClient {
         .setAbsoluteURI(completionsUrl)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
+    headers.forEach(options::putHeader);
     if (apiKey != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
     }

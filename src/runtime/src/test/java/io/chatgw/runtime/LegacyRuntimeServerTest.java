@@ -46,6 +46,25 @@ class LegacyRuntimeServerTest {
   }
 
   @Test
+  void theLlmCallContinuesTheGatewaysTraceWithASpanOfTheRuntimesOwnAndCarriesTheShadowMarker() {
+    String gateway = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    RuntimeTestClient.Call call = client.execute(RuntimeTestClient.executeBody("[[standin echo_headers]] hi").encode(),
+        java.util.Map.of("traceparent", gateway, "X-Gateway-Shadow", "true",
+            "X-Gateway-Shadow-Of", "5f0c1d2e-0000-4000-8000-000000000001"));
+    assertNull(call.awaitFinished());
+    JsonObject seen = new JsonObject(call.tokens());
+    String span = seen.getString("traceparent");
+    assertTrue(span.matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01"), span);
+    assertFalse(span.equals(gateway), "the runtime's own span, a child of the gateway's");
+    assertEquals("true", seen.getString("x-gateway-shadow"));
+    assertEquals("5f0c1d2e-0000-4000-8000-000000000001", seen.getString("x-gateway-shadow-of"));
+
+    RuntimeTestClient.Call plain = client.execute(RuntimeTestClient.executeBody("[[standin echo_headers]] hi"));
+    assertNull(plain.awaitFinished());
+    assertEquals(new JsonObject(), new JsonObject(plain.tokens()), "no trace, no shadow: nothing of either");
+  }
+
+  @Test
   void streamsAPlainAnswer() {
     RuntimeTestClient.Call call = client.execute(RuntimeTestClient.executeBody("Hello runtime"));
 

@@ -115,8 +115,17 @@ final class RuntimeTestClient {
 
   /** Like {@link #execute(String)}, but stops reading the response body for {@code pauseMs} first. */
   Call execute(String body, long pauseMs) {
+    return execute(body, pauseMs, java.util.Map.of());
+  }
+
+  /** Like {@link #execute(String)}, with these request headers. */
+  Call execute(String body, java.util.Map<String, String> headers) {
+    return execute(body, 0, headers);
+  }
+
+  private Call execute(String body, long pauseMs, java.util.Map<String, String> headers) {
     Call call = new Call();
-    vertx.getOrCreateContext().runOnContext(ignored -> send(body, pauseMs, call));
+    vertx.getOrCreateContext().runOnContext(ignored -> send(body, pauseMs, headers, call));
     return call;
   }
 
@@ -136,9 +145,10 @@ final class RuntimeTestClient {
     return status;
   }
 
-  private void send(String body, long pauseMs, Call call) {
+  private void send(String body, long pauseMs, java.util.Map<String, String> headers, Call call) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI(LegacyRuntimeVerticle.EXECUTE_PATH).putHeader("content-type", "application/json");
+    headers.forEach(options::putHeader);
     SseLineParser parser = new SseLineParser(event -> call.events.add(new ReceivedEvent(event, System.nanoTime())));
     client.request(options)
         .compose(request -> {

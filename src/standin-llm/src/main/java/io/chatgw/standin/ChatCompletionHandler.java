@@ -57,7 +57,7 @@ final class ChatCompletionHandler {
       if (knobs.failure().isActive()) {
         stats.failureInjected();
       }
-      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(response, chat, knobs, toolCalls));
+      afterDelay(response, knobs.firstByteDelayMs(), () -> answer(request, chat, knobs, toolCalls));
     });
   }
 
@@ -71,8 +71,9 @@ final class ChatCompletionHandler {
     }
   }
 
-  private void answer(HttpServerResponse response, ChatCompletionRequest chat, StandinKnobs knobs,
+  private void answer(HttpServerRequest request, ChatCompletionRequest chat, StandinKnobs knobs,
       java.util.List<StandinToolCalls.Call> toolCalls) {
+    HttpServerResponse response = request.response();
     switch (knobs.failure().kind()) {
       case HTTP_500:
         OpenAiErrors.send(response, 500, "The stand-in LLM failed on purpose (fail=http_500).",
@@ -92,7 +93,7 @@ final class ChatCompletionHandler {
         "chatcmpl-standin-" + completionIds.incrementAndGet(),
         System.currentTimeMillis() / 1000,
         chat.model() != null ? chat.model() : options.getModel(),
-        answerOf(chat, knobs),
+        answerOf(chat, knobs, request.headers()),
         toolCalls,
         chat.parameters().logprobs() ? chat.parameters().topLogprobs() : -1,
         chat.promptTokens(),
@@ -121,8 +122,8 @@ final class ChatCompletionHandler {
   }
 
   /** The deterministic answer; with {@code alternate}, every second call with the same message gets the variant. */
-  private StandinAnswer answerOf(ChatCompletionRequest chat, StandinKnobs knobs) {
-    StandinAnswer answer = StandinAnswer.of(chat, knobs.chunks());
+  private StandinAnswer answerOf(ChatCompletionRequest chat, StandinKnobs knobs, io.vertx.core.MultiMap headers) {
+    StandinAnswer answer = StandinAnswer.of(chat, knobs.chunks(), headers);
     if (knobs.alternate() == StandinKnobs.Alternate.NONE) {
       return answer;
     }

@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
 final class StandinAnswer {
 
   static final int EXCERPT_CODE_POINTS = 40;
-  private static final Pattern ECHO = Pattern.compile("\\[\\[\\s*standin\\s+echo_(params|messages)\\s*]]",
+  private static final Pattern ECHO = Pattern.compile("\\[\\[\\s*standin\\s+echo_(params|messages|headers)\\s*]]",
       Pattern.CASE_INSENSITIVE);
+  /** The request headers {@code [[standin echo_headers]]} answers with, when present: trace context, shadow marker. */
+  static final List<String> ECHOED_HEADERS = List.of("traceparent", "tracestate", "x-request-id", "x-gateway-shadow",
+      "x-gateway-shadow-of");
 
   private final List<String> pieces;
   private final String finishReason;
@@ -47,26 +50,42 @@ final class StandinAnswer {
 
   /** As {@link #of(String, int)}, shaped by the request's parameters. */
   static StandinAnswer of(String lastUserMessage, int chunks, StandinParameters parameters) {
-    return of(lastUserMessage, chunks, parameters, List.of(), null);
+    return of(lastUserMessage, chunks, parameters, List.of(), null, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+  }
+
+  private static io.vertx.core.json.JsonObject echoed(io.vertx.core.MultiMap headers) {
+    io.vertx.core.json.JsonObject echoed = new io.vertx.core.json.JsonObject();
+    for (String name : ECHOED_HEADERS) {
+      if (headers.get(name) != null) {
+        echoed.put(name, headers.get(name));
+      }
+    }
+    return echoed;
   }
 
   /**
    * The answer to a whole request: as {@link #of(String, int, StandinParameters)}; after {@code tool} results the
    * first piece quotes them ({@code Stand-in reply to "<excerpt>" with tool results "<r1>", "<r2>":});
-   * {@code [[standin echo_messages]]} answers with the messages received (a JSON array, never cut).
+   * {@code [[standin echo_messages]]} answers with the messages received (a JSON array, never cut),
+   * {@code [[standin echo_headers]]} with the request's {@link #ECHOED_HEADERS} (a JSON object of those present).
    */
+  static StandinAnswer of(ChatCompletionRequest chat, int chunks, io.vertx.core.MultiMap headers) {
+    return of(chat.lastUserMessage(), chunks, chat.parameters(), chat.toolResults(), chat.messages(), headers);
+  }
+
   static StandinAnswer of(ChatCompletionRequest chat, int chunks) {
-    return of(chat.lastUserMessage(), chunks, chat.parameters(), chat.toolResults(), chat.messages());
+    return of(chat, chunks, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
   }
 
   private static StandinAnswer of(String lastUserMessage, int chunks, StandinParameters parameters,
-      List<String> toolResults, io.vertx.core.json.JsonArray messages) {
+      List<String> toolResults, io.vertx.core.json.JsonArray messages, io.vertx.core.MultiMap headers) {
     StandinAnswer usual = of(lastUserMessage, chunks);
     List<String> pieces = usual.pieces;
     Matcher echo = ECHO.matcher(lastUserMessage);
     if (echo.find()) { // exactly what was received, never cut
-      String received = "messages".equalsIgnoreCase(echo.group(1)) && messages != null
-          ? messages.encode() : parameters.received().encode();
+      String what = echo.group(1).toLowerCase(java.util.Locale.ROOT);
+      String received = what.equals("messages") && messages != null ? messages.encode()
+          : what.equals("headers") ? echoed(headers).encode() : parameters.received().encode();
       return new StandinAnswer(List.of(received), "stop");
     }
     if (!toolResults.isEmpty()) {
@@ -108,12 +127,12 @@ final class StandinAnswer {
     return new StandinAnswer(List.copyOf(varied), finishReason);
   }
 
-  /** Whether the message holds {@code [[standin echo_params]]} or {@code echo_messages} (removed from the knobs). */
+  /** Whether the message holds {@code [[standin echo_params]]}, {@code echo_messages} or {@code echo_headers}. */
   static boolean echoes(String message) {
     return ECHO.matcher(message).find();
   }
 
-  /** The message without {@code [[standin echo_params]]} / {@code echo_messages}. */
+  /** The message without {@code [[standin echo_params]]} / {@code echo_messages} / {@code echo_headers}. */
   static String withoutEcho(String message) {
     return ECHO.matcher(message).replaceAll("");
   }

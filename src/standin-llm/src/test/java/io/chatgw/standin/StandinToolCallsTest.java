@@ -123,6 +123,19 @@ class StandinToolCallsTest {
     assertEquals(request.getJsonArray("messages"), received);
   }
 
+  @Test
+  void echoHeadersAnswersWithTheTraceContextAndShadowHeadersReceivedOnly() {
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .add("X-Gateway-Shadow", "true").add("X-Gateway-Shadow-Of", "r-1").add("Authorization", "Bearer secret");
+    JsonObject echoed = new JsonObject(message(http.post(CHAT,
+        TestHttp.chatBody("[[standin echo_headers]] hi", false, false).encode(), headers)).getString("content"));
+    assertEquals(new JsonObject().put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .put("x-gateway-shadow", "true").put("x-gateway-shadow-of", "r-1"), echoed);
+    assertEquals(new JsonObject(), new JsonObject(message(http.post(CHAT,
+        TestHttp.chatBody("[[standin echo_headers]] hi", false, false).encode())).getString("content")));
+  }
+
   private static JsonObject delta(String chunk) {
     return new JsonObject(chunk).getJsonArray("choices").getJsonObject(0).getJsonObject("delta");
   }

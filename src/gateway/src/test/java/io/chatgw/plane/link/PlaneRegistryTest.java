@@ -70,7 +70,8 @@ class PlaneRegistryTest {
         PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
         PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters,
                 new LatestSnapshots(null, JSON));
-        PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters);
+        PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters,
+                sender);
         return connect(new Planes(registry, greeting, heartbeat));
     }
 

@@ -63,7 +63,7 @@ class PlaneFrameAssemblerTest {
 
         send(ws, WebSocketFrame.textFrame("{\"type\":", false)); // a fragmented message is in progress ...
         firstFrame.get(10, TimeUnit.SECONDS);
-        PlaneFrameAssembler.install(socket[0], 1024, m -> delivered.add("assembler:" + m)); // ... when it installs
+        PlaneFrameAssembler.install(socket[0], 1024, (m, arrived) -> delivered.add("assembler:" + m)); // ... when it installs
         send(ws, WebSocketFrame.continuationFrame(io.vertx.core.buffer.Buffer.buffer("\"pong\","), false));
         send(ws, WebSocketFrame.continuationFrame(io.vertx.core.buffer.Buffer.buffer("\"ts\":1}"), true));
         // the next messages are the assembler's: one fragmented, one over the limit
@@ -86,7 +86,7 @@ class PlaneFrameAssemblerTest {
         ServerWebSocket[] socket = serve(firstFrame, port);
         WebSocket ws = connect(port[0]);
 
-        PlaneFrameAssembler.install(socket[0], 1024, m -> delivered.add("assembler:" + m));
+        PlaneFrameAssembler.install(socket[0], 1024, (m, arrived) -> delivered.add("assembler:" + m));
         send(ws, WebSocketFrame.textFrame("{\"type\":\"hello\"}", true));   // the aggregation's last message
         send(ws, WebSocketFrame.textFrame("{\"type\":\"pong\"}", true));
 

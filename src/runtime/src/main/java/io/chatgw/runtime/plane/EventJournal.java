@@ -60,7 +60,7 @@ final class EventJournal {
     long seq = ++session.lastSeq;
     JsonObject frame = PlaneFrames.sseEvent(sessionId, requestId, seq, event, data);
     if (session.openTurn != null && session.openTurn.getValue("traceparent") instanceof String traceparent) {
-      frame.put("traceparent", traceparent); // the plane's span of the turn (PlaneTrace)
+      frame.put("traceparent", traceparent); // the plane's span of the turn (io.chatgw.runtime.TraceContext)
     }
     session.unacked.addLast(frame);
     while (session.unacked.size() > maxUnacked) {

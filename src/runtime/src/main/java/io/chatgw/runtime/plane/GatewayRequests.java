@@ -75,6 +75,28 @@ final class GatewayRequests {
     return true;
   }
 
+  /**
+   * An {@code error} frame {@code too_many_requests} refusing one of our requests (docs/protocol.md): it was not
+   * executed and gets no response, so it fails now with that code. Returns {@code false} for any other error frame.
+   */
+  boolean onRefused(JsonObject error) {
+    Object ref = error.getValue("ref");
+    if (!"too_many_requests".equals(error.getValue("code")) || !(ref instanceof JsonObject)
+        || !"request".equals(((JsonObject) ref).getValue("type"))) {
+      return false;
+    }
+    Object id = ((JsonObject) ref).getValue("id");
+    Pending waiting = id instanceof String ? pending.remove(id) : null;
+    if (waiting == null) {
+      return false;
+    }
+    vertx.cancelTimer(waiting.timerId());
+    Object message = error.getValue("message");
+    waiting.promise().tryFail(new GatewayRequestException("too_many_requests",
+        message instanceof String ? (String) message : "the gateway refused the request"));
+    return true;
+  }
+
   /** Fails every pending request (the plane stops). */
   void failAll() {
     for (Map.Entry<String, Pending> entry : new ArrayList<>(pending.entrySet())) {

@@ -36,6 +36,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   private final GatewayRequests requests;
   private final Map<String, PlaneTurn> turns = new HashMap<>();
   private final TurnHandovers handovers = new TurnHandovers();
+  private final TurnCheckpoints checkpoints;
   private final List<Runnable> writableWaiters = new ArrayList<>();
   private static final long PRUNE_EVERY_MS = 60_000;
 
@@ -58,6 +59,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     this.link = new GatewayLink(vertx, webSocketClient, options, this);
     this.journal = new EventJournal(state, store, options.getMaxUnackedPerSession(), this);
     this.requests = new GatewayRequests(vertx, link::sendWhenReady, options.getRequestTimeoutMs());
+    this.checkpoints = new TurnCheckpoints(state, store);
   }
 
   void start() {
@@ -121,7 +123,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
         LOG.info("the gateway no longer runs request " + turn.requestId() + "; stopping it");
         turn.abandon();
         turns.remove(turn.sessionId());
-        closeOpenRequest(turn.sessionId(), turn.requestId());
+        checkpoints.close(turn.sessionId(), turn.requestId());
       }
     }
     state.closeTurnsNotIn(running); // the gateway ended those turns while this plane was away
@@ -171,7 +173,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
         onCancel(frame);
         break;
       case "error":
-        LOG.info("the gateway did not accept a frame: " + frame.encode());
+        if (!requests.onRefused(frame)) {
+          LOG.info("the gateway did not accept a frame: " + frame.encode());
+        }
         break;
       default:
         LOG.fine("ignoring a " + type + " frame");
@@ -215,7 +219,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   @Override
   public long emit(String sessionId, String requestId, String event, JsonObject data) {
     if ("done".equals(event) || "error".equals(event)) {
-      closeOpenRequest(sessionId, requestId);
+      checkpoints.close(sessionId, requestId);
     }
     return journal.append(sessionId, requestId, event, data);
   }
@@ -226,8 +230,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
-  public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener) {
-    return llm.streamChat(messages, parameters, listener);
+  public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
+      LlmStreamListener listener) {
+    return llm.streamChat(messages, parameters, headers, listener);
   }
 
   @Override
@@ -237,12 +242,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
 
   @Override
   public void checkpointTools(String sessionId, String requestId, JsonArray outputs) {
-    PlaneState.Session session = state.session(sessionId);
-    if (session.openTurn != null && requestId.equals(session.openRequestId)) {
-      session.openTurn.put("tool_outputs", outputs);
-      session.checkpointChanged();
-      store.save();
-    }
+    checkpoints.toolOutputs(sessionId, requestId, outputs);
   }
 
   @Override
@@ -323,9 +323,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       previous.abandon();
     }
     long handedOver = handovers.claim(sessionId, requestId);
-    PlaneState.Session session = state.session(sessionId);
-    session.openRequestId = requestId;
-    session.openTurn = TurnCheckpoint.of(frame, session);
+    PlaneState.Session session = checkpoints.open(sessionId, requestId, frame);
     if (handedOver > 0) {
       session.openTurn.put("first_seq", handedOver);
       store.save();
@@ -340,6 +338,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       emit(sessionId, requestId, "error", new JsonObject().put("code", e.code()).put("message", e.getMessage()));
       return;
     }
+    turn.traceparent(session.openTurn.getString("traceparent")); // the plane's span, also on the LLM call
     turns.put(sessionId, turn);
     turn.start();
   }
@@ -347,7 +346,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   /** A turn an earlier life of this plane was running when it died: run again from its checkpoint. */
   private void resume(String sessionId, String requestId, PlaneState.Session session) {
     try {
-      PlaneTurn turn = TurnCheckpoint.resume(this, sessionId, requestId, session);
+      PlaneTurn turn = TurnCheckpoints.resume(this, sessionId, requestId, session);
       turns.put(sessionId, turn);
       turn.start();
     } catch (IllegalArgumentException e) {
@@ -381,14 +380,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     state.lastDownlinkSeq = seq; // saved by the caller, with what the frame changes
     return true;
-  }
-
-  private void closeOpenRequest(String sessionId, String requestId) {
-    PlaneState.Session session = state.session(sessionId);
-    if (requestId.equals(session.openRequestId)) {
-      session.openRequestId = null;
-      session.openTurn = null;
-    }
   }
 
   private void signalWritable() {

@@ -28,6 +28,7 @@ final class PlaneTurn implements LlmStreamListener {
   private LlmChatClient.LlmCall call;
   private JsonObject parameters = new JsonObject();
   private boolean shadow;
+  private String traceparent;
   private JsonArray continuation = new JsonArray();
   private String finishReason;
   private boolean paused;
@@ -111,6 +112,11 @@ final class PlaneTurn implements LlmStreamListener {
 
   void shadow(boolean shadow) {
     this.shadow = shadow;
+  }
+
+  /** The plane's span of this turn ({@code traceparent}, continuing the gateway's), sent with the LLM call. */
+  void traceparent(String traceparent) {
+    this.traceparent = traceparent;
   }
 
   void start() {
@@ -275,10 +281,23 @@ final class PlaneTurn implements LlmStreamListener {
     this.continuation = continuation;
   }
 
-  private void startLlm() {
+  /** What the LLM is sent: the history, the user's message, then the continuation. */
+  JsonArray llmMessages() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
     continuation.forEach(messages::add);
-    call = host.streamChat(messages, parameters, this);
+    return messages;
+  }
+
+  private void startLlm() {
+    JsonArray messages = llmMessages();
+    java.util.Map<String, String> headers = new java.util.HashMap<>(2);
+    if (traceparent != null) {
+      headers.put(io.chatgw.runtime.TraceContext.HEADER, traceparent);
+    }
+    if (shadow) {
+      headers.put("X-Gateway-Shadow", "true"); // the LLM's side can tell a shadow too (docs/shadow.md)
+    }
+    call = host.streamChat(messages, parameters, headers, this);
     pauseWhileBackedUp();
   }
 

@@ -15,8 +15,12 @@ interface TurnHost {
   /** Asks the gateway; fails with a {@link GatewayRequestException}. */
   Future<JsonObject> request(String method, JsonObject params);
 
-  /** Streams the LLM's answer with the OpenAI parameters of the gateway's {@code user_message} (may be empty). */
-  LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, LlmStreamListener listener);
+  /**
+   * Streams the LLM's answer with the OpenAI parameters of the gateway's {@code user_message} (may be empty) and
+   * {@code headers} on the request (the turn's span as {@code traceparent}, a shadow's marker).
+   */
+  LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
+      LlmStreamListener listener);
 
   /** Completes after {@code ms} milliseconds (on the plane's event loop). */
   Future<Void> after(long ms);
