@@ -81,12 +81,30 @@ public record PlaneProperties(
          * A /ws/vm connection that sends nothing for this long is closed, before its upgrade (a handshake that
          * never comes) as after it (a live plane answers every heartbeat ping, so keep it well above heartbeat-interval).
          */
-        @DefaultValue("60s") Duration socketIdleTimeout) {
+        @DefaultValue("60s") Duration socketIdleTimeout,
+        /** A launched plane with nothing to do (no turn in flight, no frame but pongs) this long is paused; 0 = never. */
+        @DefaultValue("10m") Duration idlePause,
+        /** ... and this long is stopped and removed (its data stays); 0 = never. */
+        @DefaultValue("2h") Duration idleStop,
+        /** How often idle planes are looked for: they are paused / stopped at most this late. */
+        @DefaultValue("30s") Duration idleCheckInterval,
+        /**
+         * A plane's socket closed with turns that have no event yet: they wait this long for its launcher to report a
+         * crash (then a replacement resumes them) before they fail and fall back.
+         */
+        @DefaultValue("1s") Duration crashDetectWait) {
 
     public PlaneProperties {
         if (port < 1 || port > 65535) {
             // the launcher tells planes where to dial before any plane connected: the port must be known up front
             throw new IllegalArgumentException("gateway.plane.port must be a fixed port (1-65535), was " + port);
+        }
+        if (!idleStop.isZero() && !idlePause.isZero() && idleStop.compareTo(idlePause) <= 0) {
+            throw new IllegalArgumentException("gateway.plane.idle-stop (" + idleStop + ") must be longer than idle-pause ("
+                    + idlePause + "), or 0");
+        }
+        if (idleCheckInterval.isZero() || idleCheckInterval.isNegative()) {
+            throw new IllegalArgumentException("gateway.plane.idle-check-interval must be positive, was " + idleCheckInterval);
         }
         if (maxSocketFrameBytes < maxFrameBytes) {
             throw new IllegalArgumentException("gateway.plane.max-socket-frame-bytes (" + maxSocketFrameBytes

@@ -75,6 +75,14 @@ public class LaunchBeans {
                         throw new IllegalStateException("cannot start the docker launcher's routes: " + e.getMessage(), e);
                     }
                     camelContext.createProducerTemplate().sendBody("direct:plane-docker-adopt", null);
+                    // unclaimed warm-pool containers go with the gateway, while its routes still run (they are removed
+                    // through them); users' containers stay, to be adopted at the next start
+                    camelContext.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+                        @Override
+                        public void onContextStopping(CamelContext context) {
+                            ((DockerLauncher) launcher).closePool();
+                        }
+                    });
                 }
             }
         };

@@ -29,8 +29,10 @@ public class LaunchedPlanes {
     private static final Logger log = LoggerFactory.getLogger(LaunchedPlanes.class);
     /** Causes of a crash, the only values of the metric's tag. */
     static final Set<String> CAUSES = Set.of("exited", "oom", "killed", "heartbeat", "inspect");
+    /** Why launched planes are removed: the only values of the removals metric's tag. */
+    static final Set<String> REMOVAL_REASONS = Set.of("idle", "admin", "crashed", "stopped", "orphan");
 
-    private record Start(String vmId, long atNanos) {
+    private record Start(String vmId, long atNanos, boolean warm) {
     }
 
     private final PlaneRegistry registry;
@@ -45,7 +47,9 @@ public class LaunchedPlanes {
         t.setDaemon(true);
         return t;
     });
-    private final Timer startLatency;
+    private final Counter claims;
+    private final Timer coldStartLatency;
+    private final Timer warmStartLatency;
     private final Timer recoveryTime;
     /** Users whose crashed plane's replacement is starting: since when (the crash's detection). */
     private final Map<String, Long> recovering = new ConcurrentHashMap<>();
@@ -56,13 +60,16 @@ public class LaunchedPlanes {
         this.instances = instances;
         this.config = config;
         this.meters = meters;
-        this.startLatency = Timer.builder("gateway.plane.start.latency").description("launched planes: start to hello")
-                .publishPercentileHistogram().register(meters);
+        this.coldStartLatency = startLatency("cold", meters);
+        this.warmStartLatency = startLatency("warm", meters);
         this.recoveryTime = Timer.builder("gateway.plane.recovery.time")
                 .description("crash detected to the replacement's hello (its turns resume then)")
                 .publishPercentileHistogram().register(meters);
         // every series at 0 from the start: an alert's increase() then counts the first crash/recovery/start too
         CAUSES.forEach(cause -> crashCounter(cause));
+        REMOVAL_REASONS.forEach(reason -> removalCounter(reason));
+        this.claims = Counter.builder("gateway.plane.warm.pool.claims").description("first messages served by a warm-pool container")
+                .register(meters);
         java.util.List.of("resumed", "failed", "crash_loop").forEach(o -> recoveryCounter(o));
         java.util.List.of("hello", "timeout", "failed").forEach(o -> startCounter(o));
         registry.whenGreeted(this::greeted);
@@ -78,9 +85,19 @@ public class LaunchedPlanes {
         this.launcher = launcher;
     }
 
+    private static Timer startLatency(String from, MeterRegistry meters) {
+        return Timer.builder("gateway.plane.start.latency").description("launched planes: start (or warm-pool claim) to hello")
+                .tag("from", from).publishPercentileHistogram().register(meters);
+    }
+
     /** A launcher started the user's plane: it has until the start timeout to say hello. */
     public void started(String userId, String vmId) {
-        Start start = new Start(vmId, System.nanoTime());
+        started(userId, vmId, false);
+    }
+
+    /** As {@link #started(String, String)}; {@code warm}: a warm-pool container was claimed instead. */
+    public void started(String userId, String vmId, boolean warm) {
+        Start start = new Start(vmId, System.nanoTime(), warm);
         starting.put(userId, start);
         Duration timeout = config.startTimeout();
         timers.schedule(() -> {
@@ -137,7 +154,7 @@ public class LaunchedPlanes {
         }
         Start start = starting.remove(link.userId());
         if (start != null && start.vmId().equals(link.vmId())) {
-            startLatency.record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
+            (start.warm() ? warmStartLatency : coldStartLatency).record(System.nanoTime() - start.atNanos(), TimeUnit.NANOSECONDS);
             outcome("hello");
         }
     }
@@ -183,6 +200,26 @@ public class LaunchedPlanes {
             recovery("failed");
             registry.declareDead(link, "its replacement could not be started: " + e.getMessage());
         }
+    }
+
+    /** A new user's plane came from the warm pool. */
+    public void claimed() {
+        claims.increment();
+    }
+
+    /** A launched plane was stopped and removed (its data kept). @param reason one of {@link #REMOVAL_REASONS} */
+    public void removed(String reason) {
+        removalCounter(REMOVAL_REASONS.contains(reason) ? reason : "stopped").increment();
+    }
+
+    /** The removal reason of a stop's reason text: idle / admin stops say so first. */
+    public static String removalReason(String stopReason) {
+        return stopReason.startsWith("idle") ? "idle" : stopReason.startsWith("admin") ? "admin" : "stopped";
+    }
+
+    private Counter removalCounter(String reason) {
+        return Counter.builder("gateway.plane.removals").description("launched planes stopped and removed, by reason (data kept)")
+                .tag("reason", reason).register(meters);
     }
 
     private void recovery(String outcome) {

@@ -99,6 +99,7 @@ public class LocalProcessLauncher implements PlaneLauncher {
         Process process = children.remove(userId);
         if (process != null) {
             log.info("stopping local execution plane {} (pid {}): {}", vmId, process.pid(), reason);
+            launched.removed(LaunchedPlanes.removalReason(reason));
             stopping.add(process);
             process.destroy(); // SIGTERM; SIGKILL if it is still there after the stop timeout (never waited for here)
             process.onExit().completeOnTimeout(process, config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -108,6 +109,11 @@ public class LocalProcessLauncher implements PlaneLauncher {
                         }
                     });
         }
+    }
+
+    @Override
+    public java.util.Collection<String> planes() {
+        return children.keySet().stream().map(VmTokens::vmIdOf).toList();
     }
 
     @Override

@@ -100,6 +100,22 @@ public class PlaneInstances {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /** The disk_id of the user's latest plane of {@code mode} (its data: a docker volume), or null if none. */
+    public String lastDisk(String userId, String mode) {
+        List<String> disks = jdbc.queryForList("""
+                SELECT disk_id FROM user_vm_instances WHERE user_id = ? AND mode = ? AND disk_id IS NOT NULL
+                ORDER BY created_at DESC LIMIT 1""", String.class, userId, mode);
+        return disks.isEmpty() ? null : disks.get(0);
+    }
+
+    /** The live row whose plane runs in container {@code name} (a claimed warm-pool container): user, org, vm_id. */
+    public Map<String, Object> liveRowOfContainer(String name) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT user_id, org_id, vm_id FROM user_vm_instances WHERE status <> 'terminated' AND config->>'container' = ?
+                ORDER BY created_at DESC LIMIT 1""", name);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
     private void supersede(String userId, String orgId, String vmId) {
         List<String> superseded = jdbc.queryForList("""
                 UPDATE user_vm_instances SET status = 'terminated', terminated_at = now(),

@@ -23,6 +23,28 @@ public interface PlaneLauncher {
     /** poll: the state of the plane this launcher started for the user. */
     PlaneStatus poll(String userId);
 
+    /**
+     * Freezes the user's idle plane, if this launcher can (docker: {@code docker pause}; its memory stays allocated).
+     * @return whether it is paused now (false: this launcher does not pause, or it could not)
+     */
+    default boolean pause(String userId, String vmId) {
+        return false;
+    }
+
+    /** Thaws the user's paused plane. @throws RuntimeException if it cannot (the plane is then gone) */
+    default void unpause(String userId, String vmId) {
+    }
+
+    /** The vm_ids of the planes this launcher runs now (started or adopted). */
+    default java.util.Collection<String> planes() {
+        return java.util.List.of();
+    }
+
+    /** Started, unclaimed planes waiting for a user (docker's warm pool). */
+    default int warmPoolSize() {
+        return 0;
+    }
+
     /** Stops every plane this launcher started (the gateway is shutting down), where the launcher says so. */
     default void shutdown() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.chatgw.plane.turns.PlaneTurn;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -27,10 +28,12 @@ public class PlaneGreeting {
     private final PlaneTokenRefresh tokenRefresh;
     private final PlaneProperties config;
     private final Counter reconnects;
+    private final LatestSnapshots snapshots;
 
     public PlaneGreeting(Vertx vertx, PlaneRegistry registry, PlaneSender sender, PlaneTokenRefresh tokenRefresh,
-                         PlaneProperties config, MeterRegistry meters) {
+                         PlaneProperties config, MeterRegistry meters, LatestSnapshots snapshots) {
         this.vertx = vertx;
+        this.snapshots = snapshots;
         this.registry = registry;
         this.sender = sender;
         this.tokenRefresh = tokenRefresh;
@@ -43,7 +46,7 @@ public class PlaneGreeting {
     void greet(PlaneLink link, PlaneConnection connection, JsonNode hello) {
         long lastDownlink = hello.path("resume").path("last_downlink_seq").asLong(0);
         String freshToken = tokenRefresh.issue(link);
-        PlaneLink.Greeting greeting = link.greet(connection, lastDownlink, (sessions, redelivering) -> {
+        PlaneLink.Greeting greeting = link.greet(connection, lastDownlink, snapshots.of(link.userId(), link.awaySessions()), (sessions, redelivering) -> {
             Map<String, Object> welcome = new LinkedHashMap<>();
             welcome.put("type", "welcome");
             welcome.put("vm_id", link.vmId());
@@ -61,7 +64,8 @@ public class PlaneGreeting {
             vertx.cancelTimer(greeting.graceTimer());
             reconnects.increment();
         }
-        greeting.resumed().forEach(t -> t.publishStatus("resumed"));
+        // a turn waited for silently (no event yet, its fallback stays possible) just starts now; the others are told
+        greeting.resumed().stream().filter(PlaneTurn::toldClientAway).forEach(t -> t.publishStatus("resumed"));
         registry.greeted(link);
         log.info("plane {} of user {} said hello (resumed {} turn(s), redelivered {} frame(s))",
                 link.vmId(), link.userId(), greeting.resumed().size(), greeting.redelivered());

@@ -1,16 +1,14 @@
 package io.chatgw.plane.link;
 
+import io.chatgw.plane.socket.FloodGuard;
 import io.chatgw.plane.socket.PlaneConnection;
 import io.chatgw.plane.turns.PlaneTurn;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
@@ -22,12 +20,8 @@ import java.util.function.Predicate;
  */
 public final class PlaneLink {
 
-    /** A frame kept for redelivery. */
-    record Held(long seq, String requestId, String json, long atNanos) {
-    }
-
-    /** What a disconnect left: turns that fail now (no event yet, a fallback exists) and turns that wait. */
-    record Departure(List<PlaneTurn> failedNow, List<PlaneTurn> waiting) {
+    /** What a disconnect left: the turns that wait for the plane. */
+    record Departure(List<PlaneTurn> waiting) {
     }
 
     /** What declaring the plane dead left: the turns to fail and the socket to close (null if away). */
@@ -47,40 +41,36 @@ public final class PlaneLink {
     private final String vmId;
     private final String userId;
     private final String orgId;
-    private final int holdMax;
-    private final long holdTtlNanos;
     /** The current connection (null while away); frames and callbacks of any other connection are ignored. */
     private PlaneConnection connection;
     private boolean greeted;
-    /** Ids of the plane's requests not answered yet: an id cannot be reused before its response went out. */
-    private final Set<String> openRequests = ConcurrentHashMap.newKeySet();
     private long downlinkSeq;
-    private final ArrayDeque<Held> heldDownlink = new ArrayDeque<>();
-    private final ArrayDeque<Held> heldResponses = new ArrayDeque<>();
+    private final HeldFrames held;
     private final Map<String, PlaneTurn> turns = new LinkedHashMap<>();
     private int missedPongs;
     /** The flood limits, kept across connections (a reconnect does not start them over). */
-    private final io.chatgw.plane.socket.FloodGuard flood;
+    private final FloodGuard flood;
+    /** Ids of the plane's requests not answered yet, kept across connections. */
+    private final OpenRequests openRequests = new OpenRequests();
     private long graceTimer = -1;
     private boolean dead;
+    /** It crashed and a replacement is starting on its data (until the next hello). */
+    private boolean replacing;
+    /** Paused by its launcher for being idle (docker pause): not pinged; unpaused before it gets a turn. */
+    private boolean paused;
+    /** Last time it had something to do: a turn started or ended, a frame other than pong arrived. */
+    private volatile long lastActiveNanos = System.nanoTime();
     /** When the plane was last given a fresh VM token (welcome / token frame). */
     private long tokenIssuedNanos;
     /** Requests whose turn the gateway ended recently: their late events are dropped quietly (bounded). */
-    private final Map<String, Boolean> endedRequests = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 256;
-        }
-    };
+    private final EndedRequests endedRequests = new EndedRequests();
 
-    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl,
-              io.chatgw.plane.socket.FloodGuard flood) {
+    PlaneLink(String vmId, String userId, String orgId, int holdMax, Duration holdTtl, FloodGuard flood) {
         this.flood = flood;
         this.vmId = vmId;
         this.userId = userId;
         this.orgId = orgId;
-        this.holdMax = holdMax;
-        this.holdTtlNanos = holdTtl.toNanos();
+        this.held = new HeldFrames(holdMax, holdTtl);
     }
 
     public String vmId() { return vmId; }
@@ -122,34 +112,40 @@ public final class PlaneLink {
     }
 
     /**
-     * The current connection closed: the plane is away. Turns with no event yet fail now if {@code failUnstarted};
-     * the others wait (reconnecting). @return null if it was not the current connection or the plane is dead
+     * The current connection closed: the plane is away, its turns wait (reconnecting).
+     * @return null if it was not the current connection or the plane is dead
      */
-    synchronized Departure detach(PlaneConnection connection, boolean failUnstarted) {
+    synchronized Departure detach(PlaneConnection connection) {
         if (this.connection != connection) {
             return null; // an old, replaced connection
         }
-        return away(failUnstarted);
+        return away(false);
     }
 
     /**
-     * The plane is away, whatever its connection (its replacement will dial in: a crash): as {@link #detach}.
-     * @return null if the plane is dead
+     * The plane is away, whatever its connection; {@code replaced}: it crashed and its replacement is starting (its
+     * turns are not dropped by {@link #dropUnstartedWhileAway}). @return null if the plane is dead
      */
-    synchronized Departure away(boolean failUnstarted) {
+    synchronized Departure away(boolean replaced) {
         this.connection = null;
         greeted = false;
+        replacing = replacing || replaced;
         if (dead) {
             return null;
         }
-        List<PlaneTurn> failedNow = new ArrayList<>();
-        List<PlaneTurn> waiting = new ArrayList<>();
-        for (PlaneTurn t : turns.values()) {
-            (failUnstarted && !t.hasEvents() ? failedNow : waiting).add(t);
-        }
-        failedNow.forEach(this::forget);
+        List<PlaneTurn> waiting = new ArrayList<>(turns.values());
         waiting.forEach(t -> t.reconnecting(true));
-        return new Departure(failedNow, waiting);
+        return new Departure(waiting);
+    }
+
+    /** Turns with no event yet, if the plane is still away and no replacement is starting: forgotten, for the caller to fail. */
+    synchronized List<PlaneTurn> dropUnstartedWhileAway() {
+        if (connection != null || dead || replacing) {
+            return List.of();
+        }
+        List<PlaneTurn> dropped = turns.values().stream().filter(t -> !t.hasEvents()).toList();
+        dropped.forEach(this::forget);
+        return dropped;
     }
 
     /** The reconnect-grace timer of the current absence. */
@@ -168,10 +164,10 @@ public final class PlaneLink {
             return null;
         }
         dead = true;
+        replacing = false;
         List<PlaneTurn> failed = new ArrayList<>(turns.values());
         turns.clear();
-        heldDownlink.clear();
-        heldResponses.clear();
+        held.clear();
         ServerWebSocket socket = socket();
         connection = null;
         greeted = false;
@@ -179,36 +175,35 @@ public final class PlaneLink {
     }
 
     /**
-     * hello on the current connection: the welcome ({@code welcomeOf} gets the running sessions and the counts of
-     * frames to redeliver, and the fresh token's issue is noted), then the held frames, are written in that order.
+     * hello on the current connection: the welcome ({@code welcomeOf} gets the running sessions, with
+     * {@code snapshots}' entry for theirs, and the counts of frames to redeliver, and the fresh token's issue is
+     * noted), then the held frames, are written in that order.
      * @return null for a replaced connection's late hello or a dead plane
      */
-    synchronized Greeting greet(PlaneConnection connection, long lastDownlink,
+    synchronized Greeting greet(PlaneConnection connection, long lastDownlink, Map<String, Object> snapshots,
                                 java.util.function.BiFunction<Map<String, Object>, Map<String, Object>, String> welcomeOf) {
         if (this.connection != connection || dead) {
             return null;
         }
         long wasAwayTimer = graceTimer;
         graceTimer = -1;
-        prune();
-        heldDownlink.removeIf(h -> h.seq() <= lastDownlink);
+        replacing = false;
+        held.processedUpTo(lastDownlink);
         // after a gateway restart the plane may have processed higher seqs than this gateway issued
         downlinkSeq = Math.max(downlinkSeq, lastDownlink);
         Map<String, Object> sessions = new LinkedHashMap<>();
         List<PlaneTurn> resumed = new ArrayList<>();
         for (PlaneTurn t : turns.values()) {
-            sessions.put(t.sessionId(), Map.of("last_seq", t.lastSeq(), "request_id", t.requestId()));
+            sessions.put(t.sessionId(), t.welcomeEntry(snapshots.get(t.sessionId())));
             if (t.isReconnecting()) {
                 t.reconnecting(false);
                 resumed.add(t);
             }
         }
         List<String> frames = new ArrayList<>();
-        frames.add(welcomeOf.apply(sessions, Map.of("downlink", heldDownlink.size(), "responses", heldResponses.size())));
+        frames.add(welcomeOf.apply(sessions, Map.of("downlink", held.downlinkCount(), "responses", held.responseCount())));
         tokenIssuedNanos = System.nanoTime();
-        heldDownlink.forEach(h -> frames.add(h.json()));
-        heldResponses.forEach(h -> frames.add(h.json()));
-        heldResponses.clear();
+        frames.addAll(held.redelivery());
         greeted = true;
         frames.forEach(connection.socket()::writeTextMessage);
         return new Greeting(wasAwayTimer, resumed, frames.size() - 1);
@@ -246,11 +241,7 @@ public final class PlaneLink {
             return true;
         }
         if (!dead) {
-            prune();
-            if (heldResponses.size() >= holdMax) {
-                heldResponses.removeFirst();
-            }
-            heldResponses.addLast(new Held(0, null, text, System.nanoTime()));
+            held.holdResponse(text);
         }
         return false;
     }
@@ -259,21 +250,10 @@ public final class PlaneLink {
     private void sendDownlink(String requestId, LongFunction<String> frameOf) {
         long seq = ++downlinkSeq;
         String text = frameOf.apply(seq);
-        prune();
-        if (heldDownlink.size() >= holdMax) {
-            heldDownlink.removeFirst();
-        }
-        heldDownlink.addLast(new Held(seq, requestId, text, System.nanoTime()));
+        held.holdDownlink(seq, requestId, text);
         if (isLive()) {
             connection.socket().writeTextMessage(text);
         }
-    }
-
-    /** Drops held frames older than the TTL. */
-    private void prune() {
-        long oldest = System.nanoTime() - holdTtlNanos;
-        heldDownlink.removeIf(h -> h.atNanos() < oldest);
-        heldResponses.removeIf(h -> h.atNanos() < oldest);
     }
 
     // ---- turns
@@ -288,6 +268,7 @@ public final class PlaneLink {
             throw io.chatgw.core.GatewayException.upstream("turn_in_progress", "the plane is still running a turn of this session");
         }
         turns.put(turn.sessionId(), turn);
+        lastActiveNanos = System.nanoTime();
         sendDownlink(turn.requestId(), frameOf);
     }
 
@@ -309,8 +290,14 @@ public final class PlaneLink {
 
     private void forget(PlaneTurn t) {
         turns.remove(t.sessionId(), t);
-        endedRequests.put(t.requestId(), Boolean.TRUE);
-        heldDownlink.removeIf(h -> t.requestId().equals(h.requestId()));
+        lastActiveNanos = System.nanoTime();
+        endedRequests.add(t.requestId());
+        held.ended(t.requestId());
+    }
+
+    /** The sessions of the turns it runs that wait for it to come back. */
+    public synchronized List<String> awaySessions() {
+        return turns.values().stream().filter(PlaneTurn::isReconnecting).map(PlaneTurn::sessionId).toList();
     }
 
     /** Whether the plane runs any turn. */
@@ -324,7 +311,7 @@ public final class PlaneLink {
 
     /** The gateway ended this request's turn: late events of it are dropped quietly. */
     public synchronized boolean recentlyEnded(String requestId) {
-        return endedRequests.containsKey(requestId);
+        return endedRequests.contains(requestId);
     }
 
     /** The running turns that {@code due} picks, skipping those waiting for a reconnect. */
@@ -338,16 +325,38 @@ public final class PlaneLink {
         return picked;
     }
 
-    // ---- the plane's requests
+    // ---- idle handling (IdlePlanes)
 
-    /** A request id the plane sent: false if a request with this id is still unanswered. */
-    public boolean openRequest(String id) {
-        return openRequests.add(id);
+    /** The plane did something (a frame other than pong): it is not idle. */
+    public void active() {
+        lastActiveNanos = System.nanoTime();
     }
 
-    public void requestAnswered(String id) {
-        openRequests.remove(id);
+    /** How long it has had nothing to do: -1 while it runs a turn (busy, however silent), or if it is dead. */
+    public synchronized long idleNanos(long nowNanos) {
+        return dead || !turns.isEmpty() ? -1 : nowNanos - lastActiveNanos;
     }
+
+    /** Marks it paused, unless it got a turn meanwhile or is dead. @return whether it is paused now */
+    public synchronized boolean markPaused() {
+        if (dead || !turns.isEmpty()) {
+            return false;
+        }
+        return paused = true;
+    }
+
+    /** Marks it running again. @return false if it was not paused */
+    public synchronized boolean markUnpaused() {
+        if (!paused) {
+            return false;
+        }
+        paused = false;
+        missedPongs = 0; // the pings it could not answer while frozen do not count
+        lastActiveNanos = System.nanoTime();
+        return true;
+    }
+
+    public synchronized boolean isPaused() { return paused; }
 
     // ---- liveness and flood limits
 
@@ -358,10 +367,17 @@ public final class PlaneLink {
         }
     }
 
-    /** A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. */
+    /**
+     * A heartbeat tick: a ping ({@code ping}) unless {@code maxMissed} went unanswered. A paused plane is pinged too,
+     * uncounted (it answers once unpaused): that traffic keeps its socket from socket-idle-timeout.
+     */
     synchronized Beat beat(int maxMissed, String ping) {
         if (!isLive()) {
             return Beat.NOT_LIVE;
+        }
+        if (paused) {
+            connection.socket().writeTextMessage(ping);
+            return Beat.PINGED;
         }
         if (connection.backlog() > 0) {
             missedPongs = 0; // frames received and waiting (the pong may be among them): alive
@@ -375,7 +391,9 @@ public final class PlaneLink {
         return late ? Beat.PINGED_LATE : Beat.PINGED;
     }
 
-    public io.chatgw.plane.socket.FloodGuard flood() {
-        return flood;
-    }
+    /** Flood limits (ReadPlaneFrame, RejectPlaneFrame). */
+    public FloodGuard flood() { return flood; }
+
+    /** Its requests not answered yet (ReadPlaneRequest, QueuePlaneRequest, AnswerPlaneRequest). */
+    public OpenRequests openRequests() { return openRequests; }
 }

@@ -73,7 +73,7 @@ public class PlaneRegistry {
     }
 
     /** Every plane known, connected or away. */
-    Collection<PlaneLink> links() {
+    public Collection<PlaneLink> links() {
         return byVm.values();
     }
 
@@ -105,11 +105,13 @@ public class PlaneRegistry {
 
     /**
      * The socket closed (or was replaced): running turns wait for the plane to come back, within the grace
-     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet fail at
-     * once instead (vm_unavailable), so they fall back to another path rather than wait (docs/resilience.md).
+     * period, and are redelivered or resumed then. If the new path has a fallback, turns with no event yet wait without
+     * a word for {@code gateway.plane.crash-detect-wait}: if the plane's launcher reports its exit meanwhile (the
+     * socket often closes a moment before the engine's die event), a replacement resumes them ({@link #recover});
+     * otherwise they fail then (vm_unavailable) and fall back to another path rather than wait (docs/resilience.md).
      */
     public void detach(PlaneLink link, PlaneConnection connection) {
-        PlaneLink.Departure away = link.detach(connection, failUnstartedOnDisconnect);
+        PlaneLink.Departure away = link.detach(connection);
         if (away == null) {
             return;
         }
@@ -118,12 +120,18 @@ public class PlaneRegistry {
                 declareDead(link, "did not reconnect within " + config.reconnectGrace().toSeconds() + " s");
             }
         }));
-        for (PlaneTurn t : away.failedNow()) {
-            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
-                    "the execution plane disconnected before its first event"));
+        if (failUnstartedOnDisconnect) {
+            vertx.setTimer(Math.max(1, config.crashDetectWait().toMillis()), id -> {
+                for (PlaneTurn t : link.dropUnstartedWhileAway()) {
+                    t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
+                            "the execution plane disconnected before its first event"));
+                }
+            });
         }
         for (PlaneTurn t : away.waiting()) {
-            t.publishStatus("reconnecting");
+            if (t.hasEvents() || !failUnstartedOnDisconnect) {
+                t.publishStatus("reconnecting");
+            }
         }
         log.info("plane {} of user {} disconnected; {} running turn(s) wait for it", link.vmId(), link.userId(), away.waiting().size());
     }
@@ -131,12 +139,13 @@ public class PlaneRegistry {
     /**
      * The plane crashed and a replacement is being started on its data: it is away (its socket, if still open, is
      * closed), its running turns tell their clients {@code recovering} and wait for the replacement's hello, which
-     * resumes them (docs/protocol.md "Recovery"); turns with no event yet fail at once if the new path has a fallback.
+     * resumes them (docs/protocol.md "Recovery"); turns with no event yet wait without a word, so that if the
+     * replacement is not in time for their first-event timeout the new path's fallback still applies.
      * No hello {@code within} and the plane is declared dead. @return false if the plane is dead already
      */
     public boolean recover(PlaneLink link, String why, Duration within) {
         ServerWebSocket socket = link.socket();
-        PlaneLink.Departure away = link.away(failUnstartedOnDisconnect);
+        PlaneLink.Departure away = link.away(true);
         if (away == null) {
             return false;
         }
@@ -148,12 +157,10 @@ public class PlaneRegistry {
                 declareDead(link, "its replacement said no hello within " + within.toSeconds() + " s (" + why + ")");
             }
         }));
-        for (PlaneTurn t : away.failedNow()) {
-            t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE,
-                    "the execution plane crashed before its first event: " + why));
-        }
         for (PlaneTurn t : away.waiting()) {
-            t.publishStatus("recovering");
+            if (t.hasEvents()) {
+                t.publishStatus("recovering");
+            } // a turn with no event yet waits silently: past its first-event timeout the path's fallback applies
         }
         log.warn("plane {} of user {} crashed ({}); {} running turn(s) wait for its replacement", link.vmId(), link.userId(),
                 why, away.waiting().size());

@@ -58,7 +58,7 @@ public class AnswerPlaneRequest implements Processor {
             outcome = code;
         }
         sender.respond(link, response);
-        link.requestAnswered(String.valueOf(response.get("id")));
+        link.openRequests().answered(String.valueOf(response.get("id")));
         if (failure instanceof PlaneMethodException p && "unknown_method".equals(p.code())) {
             // counted like a rejected frame; an ended window's audit event goes the one way out (routes/plane.yaml)
             Object audit = rejections.rejected(exchange.getProperty(PlaneConnection.CONNECTION, PlaneConnection.class),

@@ -31,7 +31,7 @@ public class QueuePlaneRequest implements Processor {
         Exchange request = exchange.copy();
         if (!requests.offer(link.vmId(), () -> routes.send("direct:plane-request", request))) {
             String id = exchange.getIn().getHeader(ReadPlaneRequest.REQUEST_ID, String.class);
-            link.requestAnswered(id); // never served: the id may be used again
+            link.openRequests().answered(id); // never served: the id may be used again
             throw new PlaneFrameException("too_many_requests", "this plane already has its maximum of requests waiting"
                     + " (gateway.plane.max-queued-requests); the request was not executed, send it again later", false);
         }

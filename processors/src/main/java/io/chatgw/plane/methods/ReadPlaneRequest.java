@@ -31,7 +31,7 @@ public class ReadPlaneRequest implements Processor {
             throw new PlaneFrameException("invalid_frame", "'params' must be an object");
         }
         PlaneLink link = exchange.getProperty(PlaneConnection.LINK, PlaneLink.class);
-        if (!link.openRequest(id)) {
+        if (!link.openRequests().open(id)) {
             throw new PlaneFrameException("duplicate_request_id",
                     "request id is still unanswered; ids are unique per connection");
         }

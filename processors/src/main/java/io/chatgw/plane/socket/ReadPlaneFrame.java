@@ -58,6 +58,9 @@ public class ReadPlaneFrame implements Processor {
         if (!link.isGreeted() && !"hello".equals(type)) {
             throw new PlaneFrameException("hello_required", "the first frame must be 'hello'");
         }
+        if (!"pong".equals(type)) {
+            link.active(); // a pong is no activity: a plane that only answers pings is idle (IdlePlanes)
+        }
         exchange.getIn().setHeader(TYPE, type);
         sender.count(type, "in");
     }

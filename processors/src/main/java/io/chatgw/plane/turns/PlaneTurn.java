@@ -14,6 +14,10 @@ public final class PlaneTurn {
     private Consumer<Throwable> onEnd;
     /** Written under this turn's monitor ({@link #accept}); read without it (the link reads it under its own). */
     private volatile long lastSeq;
+    /** The seq of the first event accepted (0 = none yet): a replacement plane with no data resumes from it. */
+    private volatile long firstSeq;
+    /** Its client was told the plane is away, and not yet that it resumed. */
+    private volatile boolean toldAway;
     /** Away: waits for its plane to come back (the link's state, written under the link's monitor). */
     private boolean reconnecting;
     private volatile long startedNanos = System.nanoTime();
@@ -49,9 +53,34 @@ public final class PlaneTurn {
         if (seq <= lastSeq) {
             return false;
         }
+        if (lastSeq == 0) {
+            firstSeq = seq;
+        }
         lastSeq = seq;
         lastEventNanos = System.nanoTime();
         return true;
+    }
+
+    /** The seq of the first event accepted, 0 if none yet. */
+    public long firstSeq() {
+        return firstSeq;
+    }
+
+    /**
+     * Its entry in a welcome's {@code sessions}: the last seq accepted, the request, the first seq accepted and the
+     * session's latest snapshot (if any): what a replacement whose data is gone resumes from (docs/protocol.md).
+     */
+    public Map<String, Object> welcomeEntry(Object snapshot) {
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        entry.put("last_seq", lastSeq);
+        entry.put("request_id", requestId);
+        if (firstSeq > 0) {
+            entry.put("first_seq", firstSeq);
+        }
+        if (snapshot != null) {
+            entry.put("snapshot", snapshot);
+        }
+        return entry;
     }
 
     public boolean isReconnecting() {
@@ -94,8 +123,14 @@ public final class PlaneTurn {
         return true;
     }
 
-    /** A {@code status} event for the client (reconnecting / resumed), dropped if the run ended meanwhile. */
+    /** Whether its client was told the plane is away (reconnecting / recovering): it is then told when it resumed. */
+    public boolean toldClientAway() {
+        return toldAway;
+    }
+
+    /** A {@code status} event for the client (reconnecting / recovering / resumed), dropped if the run ended meanwhile. */
     public void publishStatus(String state) {
+        toldAway = !"resumed".equals(state);
         run.publish(ChatEventTypes.STATUS, Map.of("state", state));
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code new} path: the user's execution plane answers. Without a live plane the launcher is asked for
- * one and the run waits (up to {@code gateway.plane.start-timeout}) for its hello, else {@code vm_unavailable}.
+ * one and the run waits (up to {@code gateway.plane.start-timeout}) for its hello, else {@code vm_unavailable}; a plane
+ * paused for being idle is unpaused first ({@link io.chatgw.plane.launch.IdlePlanes}).
  * The plane's events reach the relay through {@link RelayPlaneEvent}; the run ends when the plane says
  * done/error. A cancelled run is cancelled on the plane too.
  */
@@ -25,9 +26,12 @@ public class RunOnPlane extends StartPath {
     private final PlaneLauncher launcher;
     private final io.chatgw.plane.launch.LaunchedPlanes launched;
     private final PlaneProperties config;
+    private final io.chatgw.plane.launch.IdlePlanes idle;
 
     public RunOnPlane(PlaneRegistry registry, PlaneTurns turns, PlaneLauncher launcher,
-                      io.chatgw.plane.launch.LaunchedPlanes launched, PlaneProperties config) {
+                      io.chatgw.plane.launch.LaunchedPlanes launched, PlaneProperties config,
+                      io.chatgw.plane.launch.IdlePlanes idle) {
+        this.idle = idle;
         this.registry = registry;
         this.turns = turns;
         this.launcher = launcher;
@@ -49,6 +53,7 @@ public class RunOnPlane extends StartPath {
     @Override
     protected void start(PathRun run) {
         String userId = run.turn().caller().userId();
+        idle.wake(userId); // a plane paused for being idle is unpaused before it gets the turn
         // a plane that is away but within its reconnect grace is waited for, not replaced
         if (!registry.hasPlane(userId)) {
             String refusal = launched.refusal(userId);

@@ -21,6 +21,8 @@ class FallbackIT extends GatewayTestBase {
 
     @org.springframework.beans.factory.annotation.Autowired
     io.chatgw.plane.link.PlaneRegistry planes;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.chatgw.plane.launch.LaunchedPlanes launched;
 
     @Test
     void aLegacyRuntimeAnswering503FallsBackToTheDirectLlmOnTheSameStream() throws Exception {
@@ -72,10 +74,18 @@ class FallbackIT extends GatewayTestBase {
                 "legacy", "direct_llm", "first_event_timeout");
     }
 
+    /**
+     * A plane that exits before its first event is replaced and the turn resumes without a word (LocalKillPointsIT,
+     * DockerKillPointsIT); when recovery cannot happen, here a crash loop (this crash is the user's third within the
+     * window), the turn fails before its first event and falls back.
+     */
     @Test
-    void aPlaneThatExitsBeforeItsFirstEventFallsBack() throws Exception {
+    void aPlaneThatExitsBeforeItsFirstEventAndCannotBeReplacedFallsBack() throws Exception {
         String user = newPlaneUser();
         String token = tokenFor(user, "org-acme");
+        for (int i = 0; i < 2; i++) { // two earlier crashes of the user's plane, within the crash-loop window
+            launched.exited(user, "vm-" + user, "exited", "test: an earlier crash");
+        }
         List<Event> events = chat(token, newSession(token), "[[plane exit_after=0]] hi");
 
         assertFellBack(events, "new", "direct_llm", "plane_unavailable");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatgw.support.DockerEngine;
-import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.SseClient.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The docker launcher against the real engine (started by .ci/run when none answers): a user's first message
@@ -30,30 +24,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * it; concurrent first messages start one container; a killed container is detected from the engine's events and
  * replaced, on the same volume, by the next message.
  */
-@ActiveProfiles("docker-local")
-class DockerPlaneIT extends GatewayTestBase {
-
-    /** This test run's deployment: its containers are told apart from any other gateway's on the engine. */
-    private static final String DEPLOYMENT = "it" + Long.toHexString(System.nanoTime());
+class DockerPlaneIT extends DockerPlaneTestBase {
 
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void deployment(DynamicPropertyRegistry registry) {
-        registry.add("gateway.plane.docker.deployment", () -> DEPLOYMENT);
-    }
-
-    @BeforeAll
-    static void image() throws Exception {
-        DockerEngine.requireReachable();
-        DockerEngine.buildLocalPlaneImage();
-    }
-
-    @AfterAll
-    static void removeContainers() throws Exception {
-        DockerEngine.removeDeployment(DEPLOYMENT);
-    }
 
     @Test
     void aFirstMessageStartsAContainerFromTheImageAndTheChatCompletesThroughIt() throws Exception {
@@ -195,8 +169,8 @@ class DockerPlaneIT extends GatewayTestBase {
         assertThat(exists(second)).as("a second container of a user who has one").isFalse();
         assertThat(exists(own)).as("the user's plane").isTrue();
         assertThat(exists(adoptable)).as("adopted").isTrue();
-        // it dials a gateway that is not there: no hello by the start timeout (20 s in tests), so it is removed
-        Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> !exists(adoptable));
+        // it dials a gateway that is not there: no hello by the start timeout (60 s here), so it is removed
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> !exists(adoptable));
         assertThat(startTimeouts()).isEqualTo(timeoutsBefore + 1);
         assertThat(exists(own)).isTrue();
     }
@@ -245,16 +219,6 @@ class DockerPlaneIT extends GatewayTestBase {
     }
 
     private static String containerOf(User u) {
-        return "chatgw-" + DEPLOYMENT + "-" + u.id;
-    }
-
-    private static String volumeAtData(JsonNode container) {
-        for (JsonNode mount : container.get("Mounts")) {
-            if (mount.get("Destination").asText().equals("/data")) {
-                assertThat(mount.get("Type").asText()).isEqualTo("volume");
-                return mount.get("Name").asText();
-            }
-        }
-        throw new AssertionError("no volume at /data: " + container.get("Mounts"));
+        return containerOf(u.id);
     }
 }

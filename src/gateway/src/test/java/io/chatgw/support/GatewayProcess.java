@@ -40,6 +40,7 @@ public final class GatewayProcess implements AutoCloseable {
         all.put("gateway.plane.port", String.valueOf(KafkaProcess.freePort()));
         all.put("camel.main.routes-reload-enabled", "false");
         all.put("camel.main.jmx-enabled", "false");
+        all.put("gateway.plane.launcher", "local"); // not the dev profile's auto
         all.putAll(properties);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

@@ -1,6 +1,7 @@
 package io.chatgw.runtime;
 
 import io.chatgw.runtime.plane.ExecutionPlane;
+import io.chatgw.runtime.plane.PlaneClaim;
 import io.chatgw.runtime.plane.PlaneOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ public final class RuntimeMain {
       "  --data-dir=D         directory of the plane's state file (default plane-data/<vm-id>)",
       "  --token-in-query     send the token as ?token= instead of an Authorization header",
       "  --parent-pid=N       exit when process N (the launching gateway) is gone",
+      "  --claim-file=F       warm pool: wait for F ({vm_id, token}) before dialling; default $PLANE_CLAIM_FILE",
       "  --backoff-base-ms=N  reconnect backoff base (default " + PlaneOptions.DEFAULT_BACKOFF_BASE_MS + ")",
       "  --backoff-cap-ms=N   longest reconnect delay (default " + PlaneOptions.DEFAULT_BACKOFF_CAP_MS + ")",
       "  --request-timeout-ms=N  how long a request to the gateway may take (default "
@@ -50,7 +52,9 @@ public final class RuntimeMain {
   private static final Set<String> COMMON_OPTIONS = Set.of("mode", "llm-base-url", "llm-api-key", "model");
   private static final Set<String> LEGACY_OPTIONS = Set.of("host", "port");
   private static final Set<String> WS_OPTIONS = Set.of("gateway-url", "token", "vm-id", "data-dir", "token-in-query",
-      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms", "parent-pid");
+      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms", "parent-pid", "claim-file");
+  /** The warm pool's claim file (a pool container's plane has no token nor vm_id until claimed). */
+  static final String CLAIM_ENV = "PLANE_CLAIM_FILE";
 
   private RuntimeMain() {
   }
@@ -125,14 +129,28 @@ public final class RuntimeMain {
       case WS:
         PlaneOptions plane = commandLine.plane();
         plane.setExitProcessOnExitAfter(true);
-        return ExecutionPlane.start(vertx, plane).map(started -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx, started), "plane-shutdown"));
-          return "execution plane " + started.vmId() + " dialling " + plane.getGatewayUrl() + " (data dir "
-              + started.dataDir() + ", LLM " + plane.getLlmBaseUrl() + ", model " + plane.getModel() + ")";
-        });
+        if (plane.getClaimFile() != null) { // a warm pool plane: it starts once claimed, however long that takes
+          PlaneClaim.await(vertx, plane.getClaimFile(), plane)
+              .compose(claimed -> startPlane(vertx, claimed))
+              .onSuccess(System.out::println)
+              .onFailure(e -> {
+                System.err.println("error: could not start the claimed plane: " + e.getMessage());
+                System.exit(1);
+              });
+          return Future.succeededFuture("warm pool plane waiting for a claim at " + plane.getClaimFile());
+        }
+        return startPlane(vertx, plane);
       default:
         return Future.failedFuture(new IllegalStateException("mode not implemented: " + commandLine.mode()));
     }
+  }
+
+  private static Future<String> startPlane(Vertx vertx, PlaneOptions plane) {
+    return ExecutionPlane.start(vertx, plane).map(started -> {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx, started), "plane-shutdown"));
+      return "execution plane " + started.vmId() + " dialling " + plane.getGatewayUrl() + " (data dir "
+          + started.dataDir() + ", LLM " + plane.getLlmBaseUrl() + ", model " + plane.getModel() + ")";
+    });
   }
 
   /** Same as {@link #parseArguments(String[], Map)} without environment variables. */
@@ -149,7 +167,7 @@ public final class RuntimeMain {
    */
   /** Options of {@code --mode=ws} that an environment variable supplies when not given. */
   static final Map<String, String> PLANE_ENV = Map.of("gateway-url", "GATEWAY_URL", "vm-id", "PLANE_VM_ID",
-      "llm-base-url", "PLANE_LLM_BASE_URL", "data-dir", "PLANE_DATA_DIR");
+      "llm-base-url", "PLANE_LLM_BASE_URL", "data-dir", "PLANE_DATA_DIR", "claim-file", CLAIM_ENV);
 
   static CommandLine parseArguments(String[] args, Map<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
@@ -218,6 +236,11 @@ public final class RuntimeMain {
       throw new IllegalArgumentException("--gateway-url is required in ws mode");
     }
     options.setGatewayUrl(gatewayUrl);
+    if (values.containsKey("claim-file")) { // warm pool: vm_id and token come with the claim
+      options.setClaimFile(values.get("claim-file"));
+      options.setDataDir(values.getOrDefault("data-dir", "plane-data/pool"));
+      return otherPlaneOptions(options, values);
+    }
     String token = values.get("token");
     if (token == null || token.isBlank()) {
       token = env.get(TOKEN_ENV);
@@ -235,6 +258,10 @@ public final class RuntimeMain {
     }
     options.setVmId(vmId);
     options.setDataDir(values.getOrDefault("data-dir", Paths.get("plane-data", vmId).toString()));
+    return otherPlaneOptions(options, values);
+  }
+
+  private static PlaneOptions otherPlaneOptions(PlaneOptions options, Map<String, String> values) {
     if (values.containsKey("llm-api-key")) {
       options.setLlmApiKey(values.get("llm-api-key"));
     }

@@ -23,10 +23,12 @@ public class AdoptPlaneContainers implements Processor {
 
     private final ObjectProvider<DockerLauncher> launcher;
     private final String deployment;
+    private final io.chatgw.plane.launch.PlaneInstances instances;
 
-    public AdoptPlaneContainers(ObjectProvider<DockerLauncher> launcher,
+    public AdoptPlaneContainers(ObjectProvider<DockerLauncher> launcher, io.chatgw.plane.launch.PlaneInstances instances,
                                 @Value("${gateway.plane.docker.deployment:default}") String deployment) {
         this.launcher = launcher;
+        this.instances = instances;
         this.deployment = deployment;
     }
 
@@ -46,15 +48,34 @@ public class AdoptPlaneContainers implements Processor {
                 continue;
             }
             String user = labels.get(PlaneContainer.LABEL_USER);
+            String org = labels.get(PlaneContainer.LABEL_ORG);
+            String vm = labels.get(PlaneContainer.LABEL_VM);
+            if (user == null && "true".equals(labels.get(PlaneContainer.LABEL_POOL))) {
+                // a claimed warm-pool container is its user's by the row naming it; an unclaimed one is removed (refilled fresh)
+                Map<String, Object> row = nameOf(c) == null ? null : instances.liveRowOfContainer(nameOf(c));
+                user = row == null ? null : (String) row.get("user_id");
+                org = row == null ? null : (String) row.get("org_id");
+                vm = row == null ? null : (String) row.get("vm_id");
+            }
             boolean running = "running".equals(c.getState()) || "paused".equals(c.getState());
-            if (running && user != null && docker.adopt(user, labels.get(PlaneContainer.LABEL_ORG),
-                    labels.get(PlaneContainer.LABEL_VM), c.getId())) {
+            if (running && user != null && docker.adopt(user, org, vm, c.getId())) {
                 adopted++;
+            } else if (user == null && "true".equals(labels.get(PlaneContainer.LABEL_POOL)) && nameOf(c) != null
+                    && nameOf(c).startsWith(WarmPool.namePrefix(deployment))) {
+                docker.removeUnclaimed(c.getId(), nameOf(c)); // an unclaimed member: refilled fresh below
+                removed++;
             } else {
-                docker.remove(c.getId()); // an orphan: the volume stays
+                docker.remove(c.getId(), "orphan"); // the volume stays
                 removed++;
             }
         }
         log.info("plane containers of deployment {}: {} adopted, {} removed", deployment, adopted, removed);
+        docker.refillPool();
+    }
+
+    /** The container's name without the leading slash, or null. */
+    private static String nameOf(Container c) {
+        String[] names = c.getNames();
+        return names == null || names.length == 0 ? null : names[0].startsWith("/") ? names[0].substring(1) : names[0];
     }
 }

@@ -28,14 +28,18 @@ public class CreatePlaneContainer implements Processor {
         this.host = host;
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        PlaneContainer c = exchange.getIn().getBody(PlaneContainer.class);
+    /** camel-docker's client for the engine at {@code host} (the one its endpoints use). */
+    static DockerClient client(org.apache.camel.CamelContext camel, String host) {
         DockerConfiguration configuration = new DockerConfiguration();
         configuration.setHost(host);
         configuration.setSocket(true);
-        DockerClient client = DockerClientFactory.getDockerClient(
-                exchange.getContext().getComponent("docker", DockerComponent.class), configuration, null);
+        return DockerClientFactory.getDockerClient(camel.getComponent("docker", DockerComponent.class), configuration, null);
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        PlaneContainer c = exchange.getIn().getBody(PlaneContainer.class);
+        DockerClient client = client(exchange.getContext(), host);
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withBinds(c.binds().stream().map(Bind::parse).toList())
                 .withMemory(c.memoryBytes())

@@ -49,6 +49,7 @@ public class DockerLauncher implements PlaneLauncher {
     /** Containers the engine reported out of memory: their exit's cause. */
     private final java.util.Set<String> oomKilled = ConcurrentHashMap.newKeySet();
 
+
     public DockerLauncher(DockerLauncherProperties docker, PlaneProperties config, VmTokens tokens, PlaneInstances instances,
                           LaunchedPlanes launched, ProducerTemplate routes, String gatewayUrl, String llmBaseUrl) {
         this.docker = docker;
@@ -59,6 +60,27 @@ public class DockerLauncher implements PlaneLauncher {
         this.routes = routes;
         this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
         this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
+        this.pool = new WarmPool(docker.warmPoolSize(), (int) Math.max(1, config.stopTimeout().toSeconds()), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
+    }
+
+    private final WarmPool pool;
+    private static final com.fasterxml.jackson.databind.ObjectMapper CLAIM_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The gateway stops: its users' containers outlive it (adopted at the next start); unclaimed pool members go. */
+    public void closePool() {
+        pool.close();
+    }
+
+    /** An unclaimed warm-pool container found at start (an earlier gateway's): removed with its volume. */
+    void removeUnclaimed(String containerId, String name) {
+        stopping.add(containerId);
+        remove(containerId, "orphan");
+        routes.sendBody("direct:plane-volume-remove", name + "-data");
+    }
+
+    /** Fills the warm pool (after adoption at start; again from the poll, should a refill have failed). */
+    void refillPool() {
+        pool.refill();
     }
 
     @Override
@@ -80,7 +102,12 @@ public class DockerLauncher implements PlaneLauncher {
             if (byUser.containsKey(userId)) {
                 return;
             }
-            PlaneContainer container = containerOf(userId, orgId, vmId);
+            String disk = instances.lastDisk(userId, mode());
+            WarmPool.Member member = disk == null ? pool.claim() : null; // the pool serves users with no data yet
+            if (member != null && claimed(userId, orgId, vmId, member)) {
+                return;
+            }
+            PlaneContainer container = containerOf(userId, orgId, vmId, disk);
             instances.starting(userId, orgId, new PlaneInstance(vmId, mode(), container.volume(), null, Map.of(
                     "image", container.image(), "container", container.name(), "memory_bytes", container.memoryBytes(),
                     "nano_cpus", container.nanoCpus(), "network_mode", container.networkMode())));
@@ -97,6 +124,34 @@ public class DockerLauncher implements PlaneLauncher {
         }
     }
 
+    /**
+     * A new user's plane from the warm pool: the row first (its disk_id is the member's volume, the user's from now
+     * on), then the claim (ClaimPoolContainer). @return false if the claim failed (the member is removed; a cold start
+     * follows)
+     */
+    private boolean claimed(String userId, String orgId, String vmId, WarmPool.Member member) {
+        String name = PlaneContainer.nameOf(docker.deployment(), userId);
+        try {
+            instances.starting(userId, orgId, new PlaneInstance(vmId, mode(), member.volume(), null, Map.of(
+                    "image", docker.image(), "container", name, "warm_pool", true, "memory_bytes", docker.memory().toBytes(),
+                    "nano_cpus", Math.round(docker.cpus() * 1e9), "network_mode", docker.networkMode())));
+            String claim = CLAIM_JSON.writeValueAsString(Map.of("vm_id", vmId, "token", tokens.issue(userId, orgId, vmId),
+                    "gateway_url", gatewayUrl));
+            byUser.put(userId, new Started(userId, orgId, vmId, member.containerId()));
+            launched.started(userId, vmId, true);
+            routes.sendBody("direct:plane-container-claim",
+                    new ClaimPoolContainer.Claim(member.containerId(), name, docker.dataDir(), claim));
+            log.info("claimed warm plane container {} for user {} as {}", member.name(), userId, name);
+            return true;
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            log.warn("could not claim warm container {} for user {}: {}; starting one", member.name(), userId, rootMessage(e));
+            byUser.remove(userId);
+            stopping.add(member.containerId());
+            remove(member.containerId(), "stopped");
+            return false;
+        }
+    }
+
     @Override
     public void stop(String userId, String vmId, String reason) {
         Started started = byUser.get(userId);
@@ -106,10 +161,44 @@ public class DockerLauncher implements PlaneLauncher {
         stopping.add(started.containerId());
         log.info("stopping plane container {} of user {}: {}", shortId(started.containerId()), userId, reason);
         try {
-            remove(started.containerId());
+            remove(started.containerId(), LaunchedPlanes.removalReason(reason));
         } catch (RuntimeException e) {
             log.warn("could not remove plane container {}: {}", shortId(started.containerId()), rootMessage(e));
         }
+    }
+
+    @Override
+    public boolean pause(String userId, String vmId) {
+        Started started = byUser.get(userId);
+        if (started == null || !started.vmId().equals(vmId)) {
+            return false;
+        }
+        try {
+            routes.sendBody("direct:plane-container-pause", started.containerId());
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not pause plane container {}: {}", shortId(started.containerId()), rootMessage(e));
+            return false;
+        }
+    }
+
+    @Override
+    public void unpause(String userId, String vmId) {
+        Started started = byUser.get(userId);
+        if (started == null || !started.vmId().equals(vmId)) {
+            throw new IllegalStateException("no container of this plane");
+        }
+        routes.sendBody("direct:plane-container-unpause", started.containerId());
+    }
+
+    @Override
+    public java.util.Collection<String> planes() {
+        return byUser.values().stream().map(Started::vmId).toList();
+    }
+
+    @Override
+    public int warmPoolSize() {
+        return pool.size();
     }
 
     @Override
@@ -143,6 +232,7 @@ public class DockerLauncher implements PlaneLauncher {
 
     /** The engine (or an inspect) says the container stopped: a crash unless the gateway stopped it. */
     void exited(String containerId, Integer exitCode, String how) {
+        pool.exited(containerId);
         if (stopping.remove(containerId)) {
             oomKilled.remove(containerId);
             return;
@@ -151,19 +241,35 @@ public class DockerLauncher implements PlaneLauncher {
             if (s.containerId().equals(containerId) && byUser.remove(s.userId(), s)) {
                 String cause = oomKilled.remove(containerId) ? "oom" : how;
                 launched.exited(s.userId(), s.vmId(), cause, "container " + shortId(containerId) + " exited with code " + exitCode);
-                remove(containerId); // the volume stays
+                remove(containerId, "crashed"); // the volume stays
                 return;
             }
         }
     }
 
-    /** Stops (the stop timeout, then killed) and removes a container; its volume stays. */
-    void remove(String containerId) {
+    /** Stops (the stop timeout, then killed) and removes a container; its volume stays. @param reason a removal reason */
+    void remove(String containerId, String reason) {
         routes.sendBodyAndHeader("direct:plane-container-remove", containerId, "CamelDockerTimeout",
                 (int) Math.max(1, config.stopTimeout().toSeconds()));
+        launched.removed(reason);
     }
 
-    private PlaneContainer containerOf(String userId, String orgId, String vmId) {
+    /** The name prefix of this deployment's containers and volumes, for the retained-volume listing. */
+    public String volumePrefix() {
+        return "chatgw-" + PlaneContainer.safe(docker.deployment()) + "-";
+    }
+
+    /** A warm-pool member: no user, no token; it waits for its claim file in its data dir (its own fresh volume). */
+    private PlaneContainer poolMemberOf(String name) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PlaneContainer.LABEL_DEPLOYMENT, docker.deployment());
+        labels.put(PlaneContainer.LABEL_POOL, "true");
+        List<String> env = List.of("GATEWAY_URL=" + gatewayUrl, "PLANE_DATA_DIR=" + docker.dataDir(),
+                "PLANE_LLM_BASE_URL=" + llmBaseUrl, "PLANE_CLAIM_FILE=" + docker.dataDir() + "/" + ClaimPoolContainer.FILE);
+        return container(name, name + "-data", labels, env);
+    }
+
+    private PlaneContainer containerOf(String userId, String orgId, String vmId, String disk) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PlaneContainer.LABEL_DEPLOYMENT, docker.deployment());
         labels.put(PlaneContainer.LABEL_USER, userId);
@@ -176,12 +282,17 @@ public class DockerLauncher implements PlaneLauncher {
                 "PLANE_VM_ID=" + vmId,
                 "PLANE_DATA_DIR=" + docker.dataDir(),
                 "PLANE_LLM_BASE_URL=" + llmBaseUrl);
-        String volume = PlaneContainer.volumeOf(docker.deployment(), userId);
+        // the user's volume: the disk of their last container (a claimed pool member's, say), else named after them
+        String volume = disk != null ? disk : PlaneContainer.volumeOf(docker.deployment(), userId);
+        return container(PlaneContainer.nameOf(docker.deployment(), userId), volume, labels, env);
+    }
+
+    private PlaneContainer container(String name, String volume, Map<String, String> labels, List<String> env) {
         List<String> binds = new ArrayList<>();
         binds.add(volume + ":" + docker.dataDir());
         binds.addAll(docker.bindsOrNone());
-        return new PlaneContainer(PlaneContainer.nameOf(docker.deployment(), userId), volume, docker.image(), labels, env,
-                binds, docker.commandOrImage(), docker.memory().toBytes(), Math.round(docker.cpus() * 1e9), docker.networkMode());
+        return new PlaneContainer(name, volume, docker.image(), labels, env, binds, docker.commandOrImage(),
+                docker.memory().toBytes(), Math.round(docker.cpus() * 1e9), docker.networkMode());
     }
 
     static String shortId(String id) {

@@ -30,7 +30,19 @@ public record DockerLauncherProperties(
         /** The URL containers dial; empty = gateway.plane.public-url (host networking reaches 127.0.0.1). */
         String gatewayUrl,
         /** The LLM containers call; empty = gateway.llm.base-url. */
-        String llmBaseUrl) {
+        String llmBaseUrl,
+        /** A user's volume whose last plane ended longer ago than this is listed as past retention (never deleted). */
+        @DefaultValue("30d") java.time.Duration volumeRetention,
+        /** Started, unclaimed containers a new user's first message claims (docs/operations.md "Warm pool"); 0 = none. */
+        @DefaultValue("0") int warmPoolSize,
+        /** gateway.plane.launcher=auto (profile dev): the longest checking or building the local plane image may take. */
+        @DefaultValue("120s") java.time.Duration imageBuildTimeout) {
+
+    public DockerLauncherProperties {
+        if (warmPoolSize < 0 || warmPoolSize > 100) {
+            throw new IllegalArgumentException("gateway.plane.docker.warm-pool-size must be 0-100, was " + warmPoolSize);
+        }
+    }
 
     public List<String> bindsOrNone() {
         return binds == null ? List.of() : binds;

@@ -20,6 +20,8 @@ public record PlaneContainer(String name, String volume, String image, Map<Strin
     public static final String LABEL_USER = "io.chatgw.user";
     public static final String LABEL_ORG = "io.chatgw.org";
     public static final String LABEL_VM = "io.chatgw.vm_id";
+    /** A warm-pool container (started without a user; claimed ones keep the label, their row names them). */
+    public static final String LABEL_POOL = "io.chatgw.pool";
 
     /** The container of {@code userId} in {@code deployment}. */
     public static String nameOf(String deployment, String userId) {

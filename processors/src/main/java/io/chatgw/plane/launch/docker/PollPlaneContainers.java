@@ -32,6 +32,7 @@ public class PollPlaneContainers implements Processor {
         if (docker == null) {
             return;
         }
+        docker.refillPool(); // should a refill have failed (the engine was away)
         {
             for (DockerLauncher.Started s : docker.started()) {
                 PlaneStatus status;

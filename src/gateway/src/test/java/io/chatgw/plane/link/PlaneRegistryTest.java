@@ -68,7 +68,8 @@ class PlaneRegistryTest {
         PlaneRegistry registry = new PlaneRegistry(vertx, config, meters, false);
         PlaneSender sender = new PlaneSender(JSON, meters);
         PlaneTokenRefresh tokenRefresh = new PlaneTokenRefresh(tokens, sender, config);
-        PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters);
+        PlaneGreeting greeting = new PlaneGreeting(vertx, registry, sender, tokenRefresh, config, meters,
+                new LatestSnapshots(null, JSON));
         PlaneHeartbeat heartbeat = new PlaneHeartbeat(vertx, registry, new PlaneTurns(sender, config), tokenRefresh, config, meters,
                 sender);
         return connect(new Planes(registry, greeting, heartbeat));

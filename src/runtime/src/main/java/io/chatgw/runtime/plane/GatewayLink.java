@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  * or error with exponential backoff and full jitter (reset after a {@code welcome}), also after a
  * 1008 rejection (the token may have been renewed), but not after 4000 (a newer connection of
  * the same {@code vm_id} took over). Dials with the newest VM token the gateway handed out
- * ({@code welcome.token}, {@code token} frames), so it can reconnect after the first token expired. Drops a connection that receives nothing for three heartbeat
- * intervals. Used from the plane's event loop only, except {@link #connected()}.
+ * ({@code welcome.token}, {@code token} frames), so it can reconnect after the first token expired. Drops a connection
+ * on which the gateway went silent ({@link GatewaySilence}). Used from the plane's event loop only, except {@link #connected()}.
  */
 final class GatewayLink {
 
@@ -74,7 +74,8 @@ final class GatewayLink {
   private long reconnectTimer = -1;
   private long welcomeTimer = -1;
   private long heartbeatTimer = -1;
-  private long lastReceivedAt;
+  /** The current connection's silence check (from its welcome on; until then, the previous one's). */
+  private GatewaySilence silence = GatewaySilence.of(new JsonObject(), System.nanoTime());
   private int failures;
 
   GatewayLink(Vertx vertx, WebSocketClient client, PlaneOptions options, Listener listener) {
@@ -211,7 +212,6 @@ final class GatewayLink {
   private void opened(WebSocket ws) {
     current = ws;
     state = State.AWAITING_WELCOME;
-    lastReceivedAt = System.nanoTime();
     ws.textMessageHandler(text -> onText(ws, text));
     ws.closeHandler(ignored -> onClosed(ws));
     ws.exceptionHandler(error -> LOG.log(Level.FINE, "gateway connection error", error));
@@ -233,7 +233,7 @@ final class GatewayLink {
     if (ws != current) {
       return;
     }
-    lastReceivedAt = System.nanoTime();
+    silence.received(System.nanoTime());
     JsonObject frame;
     try {
       frame = new JsonObject(text);
@@ -275,12 +275,11 @@ final class GatewayLink {
       LOG.info("connected to the gateway again after " + failures + " failed attempts");
     }
     failures = 0;
-    Object interval = welcome.getValue("heartbeat_interval_ms");
-    long heartbeatMs = interval instanceof Number && ((Number) interval).longValue() > 0
-        ? ((Number) interval).longValue() : 10_000;
     WebSocket ws = current;
-    heartbeatTimer = vertx.setPeriodic(heartbeatMs, ignored -> {
-      if (ws == current && System.nanoTime() - lastReceivedAt > 3_000_000L * heartbeatMs + 500_000_000L) {
+    GatewaySilence silence = GatewaySilence.of(welcome, System.nanoTime());
+    this.silence = silence;
+    heartbeatTimer = vertx.setPeriodic(silence.intervalMs(), ignored -> {
+      if (ws == current && silence.silentAtTick(System.nanoTime())) {
         LOG.warning("nothing from the gateway for three heartbeat intervals; reconnecting");
         blip();
       }

@@ -35,6 +35,8 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   private final EventJournal journal;
   private final GatewayRequests requests;
   private final Map<String, PlaneTurn> turns = new HashMap<>();
+  private final TurnHandovers handovers = new TurnHandovers();
+  private final TurnCheckpoints checkpoints;
   private final List<Runnable> writableWaiters = new ArrayList<>();
   private static final long PRUNE_EVERY_MS = 60_000;
 
@@ -57,6 +59,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     this.link = new GatewayLink(vertx, webSocketClient, options, this);
     this.journal = new EventJournal(state, store, options.getMaxUnackedPerSession(), this);
     this.requests = new GatewayRequests(vertx, link::sendWhenReady, options.getRequestTimeoutMs());
+    this.checkpoints = new TurnCheckpoints(state, store);
   }
 
   void start() {
@@ -111,36 +114,20 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
 
   @Override
   public void onWelcome(JsonObject welcome) {
-    Map<String, Long> lastSeqs = new LinkedHashMap<>();
-    Map<String, String> running = new LinkedHashMap<>();
-    Object sessions = welcome.getValue("sessions");
-    if (sessions instanceof JsonObject) {
-      for (Map.Entry<String, Object> entry : (JsonObject) sessions) {
-        JsonObject session = entry.getValue() instanceof JsonObject ? (JsonObject) entry.getValue() : new JsonObject();
-        Object lastSeq = session.getValue("last_seq");
-        lastSeqs.put(entry.getKey(), lastSeq instanceof Number ? ((Number) lastSeq).longValue()
-            : state.session(entry.getKey()).ackedSeq);
-        if (session.getValue("request_id") instanceof String) {
-          running.put(entry.getKey(), session.getString("request_id"));
-        }
-      }
-    }
-    LOG.info("welcomed by the gateway as " + options.getVmId() + " (" + lastSeqs.size() + " running turns)");
+    Welcome parsed = Welcome.of(welcome, state);
+    Map<String, String> running = parsed.running();
+    handovers.clear();
+    LOG.info("welcomed by the gateway as " + options.getVmId() + " (" + running.size() + " running turns)");
     for (PlaneTurn turn : new ArrayList<>(turns.values())) {
       if (!turn.requestId().equals(running.get(turn.sessionId()))) {
         LOG.info("the gateway no longer runs request " + turn.requestId() + "; stopping it");
         turn.abandon();
         turns.remove(turn.sessionId());
-        closeOpenRequest(turn.sessionId(), turn.requestId());
+        checkpoints.close(turn.sessionId(), turn.requestId());
       }
     }
-    state.sessions().forEach((sessionId, session) -> {
-      if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
-        session.openRequestId = null; // the gateway ended that turn while this plane was away
-        session.openTurn = null;
-      }
-    });
-    journal.onWelcome(lastSeqs);
+    state.closeTurnsNotIn(running); // the gateway ended those turns while this plane was away
+    journal.onWelcome(parsed.lastSeqs());
     running.forEach((sessionId, requestId) -> {
       PlaneState.Session session = state.session(sessionId);
       if (!turns.containsKey(sessionId) && requestId.equals(session.openRequestId) && session.openTurn != null) {
@@ -149,6 +136,9 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
         // a turn an earlier life started without a checkpoint: its events are resent, it cannot go on
         emit(sessionId, requestId, "error", new JsonObject().put("code", PLANE_RESTARTED)
             .put("message", "the execution plane restarted and lost this turn"));
+      } else if (!turns.containsKey(sessionId) && session.openRequestId == null) {
+        // no checkpoint of it in this plane's data (the volume is gone): its user_message comes again, run resumed
+        handovers.expect(sessionId, requestId, session, parsed.listed().get(sessionId));
       }
     });
     signalWritable();
@@ -229,7 +219,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   @Override
   public long emit(String sessionId, String requestId, String event, JsonObject data) {
     if ("done".equals(event) || "error".equals(event)) {
-      closeOpenRequest(sessionId, requestId);
+      checkpoints.close(sessionId, requestId);
     }
     return journal.append(sessionId, requestId, event, data);
   }
@@ -243,6 +233,16 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   public LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
       LlmStreamListener listener) {
     return llm.streamChat(messages, parameters, headers, listener);
+  }
+
+  @Override
+  public Future<Void> after(long ms) {
+    return vertx.timer(ms).mapEmpty();
+  }
+
+  @Override
+  public void checkpointTools(String sessionId, String requestId, JsonArray outputs) {
+    checkpoints.toolOutputs(sessionId, requestId, outputs);
   }
 
   @Override
@@ -309,38 +309,35 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     }
     String sessionId = PlaneFrames.text(frame, "session_id");
     String requestId = PlaneFrames.text(frame, "request_id");
-    Object message = frame.getValue("message");
     if (sessionId == null || requestId == null) {
       LOG.warning("a user_message without session_id or request_id: " + frame.encode());
       return;
     }
-    PlaneTurn previous = turns.remove(sessionId);
+    PlaneTurn previous = turns.get(sessionId);
+    if (previous != null && previous.requestId().equals(requestId)) {
+      store.save(); // redelivered while it runs (resumed from its checkpoint already): its downlink seq is kept
+      return;
+    }
+    turns.remove(sessionId);
     if (previous != null) {
       previous.abandon();
     }
-    PlaneState.Session session = state.session(sessionId);
-    session.openRequestId = requestId;
-    session.openTurn = TurnCheckpoint.of(frame, session);
-    store.save();
-    if (!(message instanceof String)) {
-      emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_request")
-          .put("message", "the user_message has no string 'message'"));
+    long handedOver = handovers.claim(sessionId, requestId);
+    PlaneState.Session session = checkpoints.open(sessionId, requestId, frame);
+    if (handedOver > 0) {
+      session.openTurn.put("first_seq", handedOver);
+      store.save();
+      resume(sessionId, requestId, session);
       return;
     }
-    PlaneDirectives.Extraction extraction;
+    store.save(); // with the downlink seq: both or neither are on disk
+    PlaneTurn turn;
     try {
-      extraction = PlaneDirectives.extract((String) message);
-    } catch (IllegalArgumentException e) {
-      emit(sessionId, requestId, "error", new JsonObject().put("code", "bad_directive").put("message", e.getMessage()));
+      turn = PlaneTurn.ofUserMessage(this, sessionId, requestId, frame);
+    } catch (PlaneTurn.Refused e) {
+      emit(sessionId, requestId, "error", new JsonObject().put("code", e.code()).put("message", e.getMessage()));
       return;
     }
-    PlaneTurn turn = new PlaneTurn(this, sessionId, requestId, extraction.text(),
-        PlaneFrames.messages(frame.getValue("history")), extraction.directives());
-    turn.continuation(PlaneFrames.messages(frame.getValue("continuation")));
-    if (frame.getValue("parameters") instanceof JsonObject parameters) {
-      turn.parameters(parameters);
-    }
-    turn.shadow(Boolean.TRUE.equals(frame.getValue("shadow"))); // docs/protocol.md: no side effects
     turn.traceparent(session.openTurn.getString("traceparent")); // the plane's span, also on the LLM call
     turns.put(sessionId, turn);
     turn.start();
@@ -349,7 +346,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   /** A turn an earlier life of this plane was running when it died: run again from its checkpoint. */
   private void resume(String sessionId, String requestId, PlaneState.Session session) {
     try {
-      PlaneTurn turn = TurnCheckpoint.resume(this, sessionId, requestId, session);
+      PlaneTurn turn = TurnCheckpoints.resume(this, sessionId, requestId, session);
       turns.put(sessionId, turn);
       turn.start();
     } catch (IllegalArgumentException e) {
@@ -364,6 +361,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     String sessionId = PlaneFrames.text(frame, "session_id");
     String requestId = PlaneFrames.text(frame, "request_id");
     PlaneTurn turn = sessionId == null ? null : turns.get(sessionId);
+    store.save();
     if (turn != null && (requestId == null || requestId.equals(turn.requestId()))) {
       turn.cancel();
     }
@@ -380,17 +378,8 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
       LOG.fine("skipping downlink seq " + seq + " (processed up to " + state.lastDownlinkSeq + ")");
       return false;
     }
-    state.lastDownlinkSeq = seq;
-    store.save();
+    state.lastDownlinkSeq = seq; // saved by the caller, with what the frame changes
     return true;
-  }
-
-  private void closeOpenRequest(String sessionId, String requestId) {
-    PlaneState.Session session = state.session(sessionId);
-    if (requestId.equals(session.openRequestId)) {
-      session.openRequestId = null;
-      session.openTurn = null;
-    }
   }
 
   private void signalWritable() {

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  *       abruptly (no close frame) and reconnect with backoff, like a network blip; the turn goes on;</li>
  *   <li>{@code exit_after=N}: after N events (0: before the first one), exit the process with status 3 (run from
  *       {@code RuntimeMain}) or, in-process, act like {@link ExecutionPlane#crash()};</li>
- *   <li>{@code ignore_pings=true}: stop answering {@code ping} for the rest of the plane's life.</li>
+ *   <li>{@code ignore_pings=true}: stop answering {@code ping} for the rest of the plane's life;</li>
+ *   <li>{@code tool_delay_ms=N}: each tool step's request ({@code get_skill_files}, {@code mcp_call},
+ *       {@code memory_search}) goes out N ms after its call event, so a test can kill the plane while the turn
+ *       waits in that step (the crash tests' kill points).</li>
  * </ul>
  * The directives are removed from the text sent to the LLM; {@code [[standin ...]]} directives
  * are left alone so they reach the stand-in LLM.
@@ -19,10 +22,17 @@ import java.util.regex.Pattern;
  * @param crashAfter  events before the network blip, or -1
  * @param exitAfter   events before the exit, or -1
  * @param ignorePings whether to stop answering pings
+ * @param toolDelayMs wait before each tool request, 0 for none
  */
-record PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings) {
+record PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings, long toolDelayMs) {
 
-  static final PlaneDirectives NONE = new PlaneDirectives(-1, -1, false);
+  static final PlaneDirectives NONE = new PlaneDirectives(-1, -1, false, 0);
+  /** Longest {@code tool_delay_ms}. */
+  static final long MAX_TOOL_DELAY_MS = 60_000;
+
+  PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings) {
+    this(crashAfter, exitAfter, ignorePings, 0);
+  }
 
   private static final Pattern DIRECTIVE =
       Pattern.compile("\\[\\[\\s*plane(?:\\s+([^\\]]*?))?\\s*]]", Pattern.CASE_INSENSITIVE);
@@ -43,6 +53,7 @@ record PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings) {
     int crashAfter = -1;
     int exitAfter = -1;
     boolean ignorePings = false;
+    long toolDelayMs = 0;
     Matcher matcher = DIRECTIVE.matcher(message);
     boolean found = false;
     while (matcher.find()) {
@@ -68,16 +79,22 @@ record PlaneDirectives(int crashAfter, int exitAfter, boolean ignorePings) {
           case "ignore_pings":
             ignorePings = flag(key, value);
             break;
+          case "tool_delay_ms":
+            toolDelayMs = count(key, value);
+            if (toolDelayMs > MAX_TOOL_DELAY_MS) {
+              throw new IllegalArgumentException(key + " must be at most " + MAX_TOOL_DELAY_MS + ": '" + value + "'");
+            }
+            break;
           default:
             throw new IllegalArgumentException("unknown plane knob '" + key
-                + "' (expected crash_after, exit_after or ignore_pings)");
+                + "' (expected crash_after, exit_after, ignore_pings or tool_delay_ms)");
         }
       }
     }
     if (!found) {
       return new Extraction(NONE, message);
     }
-    return new Extraction(new PlaneDirectives(crashAfter, exitAfter, ignorePings),
+    return new Extraction(new PlaneDirectives(crashAfter, exitAfter, ignorePings, toolDelayMs),
         matcher.reset().replaceAll("").strip());
   }
 

@@ -33,6 +33,8 @@ public final class PlaneOptions {
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private int maxUnackedPerSession = DEFAULT_MAX_UNACKED_PER_SESSION;
   private boolean exitProcessOnExitAfter;
+  /** Warm pool: the file whose arrival claims this plane (PlaneClaim); null for a plane with its identity. */
+  private String claimFile;
 
   public PlaneOptions() {
   }
@@ -52,6 +54,7 @@ public final class PlaneOptions {
     this.requestTimeoutMs = other.requestTimeoutMs;
     this.maxUnackedPerSession = other.maxUnackedPerSession;
     this.exitProcessOnExitAfter = other.exitProcessOnExitAfter;
+    this.claimFile = other.claimFile;
   }
 
   public String getGatewayUrl() {
@@ -199,6 +202,15 @@ public final class PlaneOptions {
    */
   public PlaneOptions setExitProcessOnExitAfter(boolean exitProcessOnExitAfter) {
     this.exitProcessOnExitAfter = exitProcessOnExitAfter;
+    return this;
+  }
+
+  public String getClaimFile() {
+    return claimFile;
+  }
+
+  public PlaneOptions setClaimFile(String claimFile) {
+    this.claimFile = claimFile == null || claimFile.isBlank() ? null : claimFile;
     return this;
   }
 

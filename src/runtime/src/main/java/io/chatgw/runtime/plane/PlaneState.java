@@ -49,6 +49,8 @@ final class PlaneState {
     /** {@code sse_event} frames with a {@code seq} above {@link #ackedSeq}, oldest first. */
     final ArrayDeque<JsonObject> unacked = new ArrayDeque<>();
     long lastUsedNanos = System.nanoTime();
+    /** Bumped when {@link #openTurn} changes in place (a tool output checkpointed): the cached JSON is stale then. */
+    private int checkpointVersion;
     /** {@link #encoded()} and what it was encoded from. */
     private String encoded;
     private Fingerprint encodedFrom;
@@ -65,7 +67,7 @@ final class PlaneState {
 
     /** This session's JSON, re-encoded only when something in it changed. */
     String encoded() {
-      Fingerprint now = new Fingerprint(lastSeq, ackedSeq, turns, openRequestId, unacked.size(),
+      Fingerprint now = new Fingerprint(lastSeq, ackedSeq, turns, openRequestId, checkpointVersion, unacked.size(),
           unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst()));
       if (!now.equals(encodedFrom)) {
         encoded = toJson().encode();
@@ -78,8 +80,13 @@ final class PlaneState {
      * Enough to tell a session changed: events join {@code unacked} at the end (raising {@code lastSeq}) and
      * leave it from the front, so its size and first seq stand for its content.
      */
-    private record Fingerprint(long lastSeq, long ackedSeq, long turns, String openRequestId, int unacked,
+    private record Fingerprint(long lastSeq, long ackedSeq, long turns, String openRequestId, int checkpoint, int unacked,
         long firstUnacked) {
+    }
+
+    /** {@link #openTurn} was changed in place. */
+    void checkpointChanged() {
+      checkpointVersion++;
     }
 
     /** Drops the unacknowledged events up to {@code seq}; returns whether any went. */
@@ -145,6 +152,16 @@ final class PlaneState {
     }
     out.append("}}");
     return io.vertx.core.buffer.Buffer.buffer(out.toString());
+  }
+
+  /** Forgets the open turn of every session whose open request is not the one {@code running} names for it. */
+  void closeTurnsNotIn(Map<String, String> running) {
+    sessions.forEach((sessionId, session) -> {
+      if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
+        session.openRequestId = null;
+        session.openTurn = null;
+      }
+    });
   }
 
   Map<String, Session> sessions() {

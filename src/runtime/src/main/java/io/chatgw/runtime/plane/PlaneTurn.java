@@ -37,6 +37,8 @@ final class PlaneTurn implements LlmStreamListener {
   /** Events of a resumed turn that its earlier run emitted already: not emitted again. */
   private long alreadyEmitted;
   private int sentEvents;
+  /** Outputs of this turn's tool requests, in request order (a resumed turn starts with its checkpoint's). */
+  private JsonArray toolOutputs = new JsonArray();
 
   /**
    * @param text    the user's message as it goes to the LLM ({@code [[plane ...]]} removed)
@@ -50,6 +52,41 @@ final class PlaneTurn implements LlmStreamListener {
     this.text = text;
     this.history = history;
     this.directives = directives;
+  }
+
+  /** A {@code user_message} the plane cannot run: answered with {@code error} {@link #code()}. */
+  static final class Refused extends RuntimeException {
+    private final String code;
+
+    Refused(String code, String message) {
+      super(message);
+      this.code = code;
+    }
+
+    String code() {
+      return code;
+    }
+  }
+
+  /** The turn a {@code user_message} asks for. @throws Refused without a string message, or with a bad directive */
+  static PlaneTurn ofUserMessage(TurnHost host, String sessionId, String requestId, JsonObject frame) {
+    if (!(frame.getValue("message") instanceof String message)) {
+      throw new Refused("bad_request", "the user_message has no string 'message'");
+    }
+    PlaneDirectives.Extraction extraction;
+    try {
+      extraction = PlaneDirectives.extract(message);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("bad_directive", e.getMessage());
+    }
+    PlaneTurn turn = new PlaneTurn(host, sessionId, requestId, extraction.text(),
+        PlaneFrames.messages(frame.getValue("history")), extraction.directives());
+    turn.continuation(PlaneFrames.messages(frame.getValue("continuation")));
+    if (frame.getValue("parameters") instanceof JsonObject parameters) {
+      turn.parameters(parameters);
+    }
+    turn.shadow(Boolean.TRUE.equals(frame.getValue("shadow"))); // docs/protocol.md: no side effects
+    return turn;
   }
 
   String sessionId() {
@@ -110,6 +147,32 @@ final class PlaneTurn implements LlmStreamListener {
       return -1;
     }
     return host.emit(sessionId, requestId, event, data);
+  }
+
+  /** A resumed turn: the outputs of the tool requests its earlier run completed (from the checkpoint). */
+  void toolOutputs(JsonArray outputs) {
+    this.toolOutputs = outputs == null ? new JsonArray() : outputs.copy();
+  }
+
+  /** The output of the turn's {@code index}-th tool request if it was answered already, else null. */
+  JsonObject toolOutput(int index) {
+    return index < toolOutputs.size() && toolOutputs.getValue(index) instanceof JsonObject output ? output : null;
+  }
+
+  /** The {@code index}-th tool request was answered: into the checkpoint (a shadow turn leaves no state). */
+  void toolAnswered(int index, JsonObject output) {
+    if (ended || index != toolOutputs.size()) {
+      return;
+    }
+    toolOutputs.add(output);
+    if (!shadow) {
+      host.checkpointTools(sessionId, requestId, toolOutputs.copy());
+    }
+  }
+
+  /** {@code tool_delay_ms}: how long each tool request waits before it goes out. */
+  long toolDelayMs() {
+    return directives.toolDelayMs();
   }
 
   /** A resumed turn: its first {@code count} events were emitted by the run a crash interrupted. */
@@ -218,9 +281,15 @@ final class PlaneTurn implements LlmStreamListener {
     this.continuation = continuation;
   }
 
-  private void startLlm() {
+  /** What the LLM is sent: the history, the user's message, then the continuation. */
+  JsonArray llmMessages() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
     continuation.forEach(messages::add);
+    return messages;
+  }
+
+  private void startLlm() {
+    JsonArray messages = llmMessages();
     java.util.Map<String, String> headers = new java.util.HashMap<>(2);
     if (traceparent != null) {
       headers.put(io.chatgw.runtime.TraceContext.HEADER, traceparent);

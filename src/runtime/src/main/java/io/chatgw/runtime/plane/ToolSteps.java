@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  * plan that loads a skill ({@code get_skill_files}), calls an MCP tool ({@code mcp_call}) and
  * searches the user's memories ({@code memory_search}), each through a {@code request} to the
  * gateway, reporting calls and results as events. A shadow turn reads (skill files, memories) but makes no MCP call.
+ * Each request's output goes into the turn's checkpoint as it arrives, so a turn resumed after a crash takes the
+ * outputs of the requests its earlier run completed from there instead of asking again (an MCP call is not made
+ * twice); a request in flight at the crash is made again.
  */
 final class ToolSteps {
 
@@ -24,6 +27,8 @@ final class ToolSteps {
   private final PlaneTurn turn;
   private final TurnHost host;
   private final String query;
+  /** Index of the turn's next tool request (its place among the checkpointed outputs). */
+  private int requests;
 
   ToolSteps(PlaneTurn turn, TurnHost host, String query) {
     this.turn = turn;
@@ -74,9 +79,17 @@ final class ToolSteps {
 
   /** The request's result, or {@code {"error": {...}}} if it failed. */
   private Future<JsonObject> output(String method, JsonObject params) {
-    return host.request(method, params).recover(error -> Future.succeededFuture(new JsonObject().put("error",
-        error instanceof GatewayRequestException ? ((GatewayRequestException) error).toJson()
-            : new JsonObject().put("code", "internal_error").put("message", String.valueOf(error.getMessage())))));
+    int index = requests++;
+    JsonObject checkpointed = turn.toolOutput(index);
+    if (checkpointed != null) {
+      return Future.succeededFuture(checkpointed); // answered before the crash: not asked again
+    }
+    Future<Void> held = turn.toolDelayMs() > 0 ? host.after(turn.toolDelayMs()) : Future.succeededFuture();
+    return held.compose(ignored -> host.request(method, params))
+        .recover(error -> Future.succeededFuture(new JsonObject().put("error",
+            error instanceof GatewayRequestException ? ((GatewayRequestException) error).toJson()
+                : new JsonObject().put("code", "internal_error").put("message", String.valueOf(error.getMessage())))))
+        .onSuccess(output -> turn.toolAnswered(index, output));
   }
 
   private static int memoryCount(JsonObject output) {

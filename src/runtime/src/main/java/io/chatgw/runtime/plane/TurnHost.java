@@ -22,6 +22,12 @@ interface TurnHost {
   LlmChatClient.LlmCall streamChat(JsonArray messages, JsonObject parameters, java.util.Map<String, String> headers,
       LlmStreamListener listener);
 
+  /** Completes after {@code ms} milliseconds (on the plane's event loop). */
+  Future<Void> after(long ms);
+
+  /** The outputs of the turn's tool requests so far, for its checkpoint (persisted before the turn goes on). */
+  void checkpointTools(String sessionId, String requestId, JsonArray outputs);
+
   /** The model asked of the LLM. */
   String model();
 

@@ -31,4 +31,13 @@ class PlaneDirectivesTest {
     assertThrows(IllegalArgumentException.class, () -> PlaneDirectives.extract("[[plane hang]]"));
     assertThrows(IllegalArgumentException.class, () -> PlaneDirectives.extract("[[plane colour=red]]"));
   }
+
+  @Test
+  void toolDelayIsAWholeNumberOfMillisecondsUpToAMinute() {
+    PlaneDirectives.Extraction extraction = PlaneDirectives.extract("use a tool [[plane tool_delay_ms=1500]]");
+    assertEquals(new PlaneDirectives(-1, -1, false, 1500), extraction.directives());
+    assertEquals("use a tool", extraction.text());
+    assertThrows(IllegalArgumentException.class, () -> PlaneDirectives.extract("[[plane tool_delay_ms=0]]"));
+    assertThrows(IllegalArgumentException.class, () -> PlaneDirectives.extract("[[plane tool_delay_ms=60001]]"));
+  }
 }

@@ -61,6 +61,14 @@ class PlaneStateTest {
     session.dropUpTo(1);
     session.openRequestId = "r-1";
     assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+
+    // a tool output checkpointed into the open turn in place: the cached JSON of the session is stale then
+    session.openTurn = new JsonObject().put("request_id", "r-1").put("first_seq", 1);
+    session.checkpointChanged();
+    state.encode("vm-1");
+    session.openTurn.put("tool_outputs", new io.vertx.core.json.JsonArray().add(new JsonObject().put("files", 1)));
+    session.checkpointChanged();
+    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
   }
 
   @Test

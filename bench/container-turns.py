@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Through a running gateway with the docker launcher (bench/containers starts it): time to the first text event of a
+new user's first message (cold start or warm-pool claim), of a message to a paused plane (unpause), and from a
+`docker kill` mid-stream to the next text event (crash -> first resumed event). Prints one JSON object.
+  container-turns.py <gateway port> <deployment> <figure: cold|warm|unpause|crash> <runs>"""
+import http.client, json, subprocess, sys, time, uuid
+
+port, deployment, figure, runs = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+
+def call(method, path, token=None, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    c.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+    r = c.getresponse()
+    data = r.read().decode()
+    c.close()
+    if r.status >= 300:
+        raise SystemExit(f"{method} {path}: {r.status} {data}")
+    return data
+
+
+def token(sub, roles=""):
+    return call("GET", f"/dev/token?sub={sub}" + (f"&roles={roles}" if roles else "")).strip()
+
+
+ADMIN = token("u-admin", "admin")
+
+
+def new_user():
+    user = "u-bench-" + uuid.uuid4().hex[:10]
+    t = token(user + "&org=org-acme")
+    call("POST", "/api/v1/sessions", t)  # provisions the user
+    call("PUT", f"/api/v1/admin/users/{user}/mode", ADMIN, {"execution_mode": "new"})
+    return user, t
+
+
+def stream(t, message, on_text=None):
+    """Sends a message; returns the seconds to its first text event (on_text(n) is called for each text event)."""
+    session = json.loads(call("POST", "/api/v1/sessions", t))["session_id"]
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.monotonic()
+    c.request("POST", f"/api/v1/sessions/{session}/messages", body=json.dumps({"message": message}),
+              headers={"Content-Type": "application/json", "Authorization": "Bearer " + t})
+    r = c.getresponse()
+    first, texts, event = None, 0, None
+    while True:
+        line = r.readline().decode()
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if line.startswith("event:"):
+            event = line[6:].strip()
+        elif line == "" and event:
+            if event == "text":
+                texts += 1
+                first = first if first is not None else time.monotonic() - start
+                if on_text:
+                    on_text(texts)
+            if event in ("done", "error"):
+                if event == "error":
+                    raise SystemExit("the turn ended with an error")
+                break
+            event = None
+    c.close()
+    return first
+
+
+def docker(*args):
+    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def container(user):
+    return f"chatgw-{deployment}-{user}"
+
+
+def metric(name):
+    for line in call("GET", "/actuator/prometheus").splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.split()[-1])
+    return 0.0
+
+
+figures, rss = [], []
+for _ in range(runs):
+    if figure == "warm":
+        deadline = time.monotonic() + 120
+        while metric("gateway_plane_warm_pool_size") < 1:
+            if time.monotonic() > deadline:
+                raise SystemExit("the warm pool did not refill within 120 s")
+            time.sleep(0.1)
+        time.sleep(1)  # the member's JVM is up and polling for its claim
+    user, t = new_user()
+    if figure in ("cold", "warm"):
+        figures.append(stream(t, "[[standin chunks=3 delay_ms=1]] first"))
+        time.sleep(3)
+        rss.append(docker("stats", "--no-stream", "--format", "{{.MemUsage}}", container(user)).split()[0])
+    elif figure == "unpause":
+        stream(t, "[[standin chunks=3 delay_ms=1]] first")
+        deadline = time.monotonic() + 60
+        while docker("inspect", "-f", "{{.State.Paused}}", container(user)) != "true":
+            if time.monotonic() > deadline:
+                raise SystemExit("the plane was not paused within 60 s (idle-pause)")
+            time.sleep(0.1)
+        figures.append(stream(t, "[[standin chunks=3 delay_ms=1]] again"))
+    elif figure == "crash":
+        stream(t, "[[standin chunks=3 delay_ms=1]] first")
+        killed = {}
+
+        def kill_after_five(n):
+            if n == 5:
+                killed["at"] = time.monotonic()
+                docker("kill", container(user))
+            elif n == 6 and "at" in killed:
+                figures.append(time.monotonic() - killed["at"])
+        stream(t, "[[standin chunks=40 delay_ms=30]] long", kill_after_five)
+    docker("rm", "-f", container(user))
+print(json.dumps({"figure": figure, "seconds": figures, "rss": rss}))
