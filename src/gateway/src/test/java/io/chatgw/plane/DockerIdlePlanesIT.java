@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +88,9 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         assertThat(count("gateway.plane.reconnects")).as("the paused plane's socket stayed open").isEqualTo(reconnectsBefore);
         String volume = volumeAtData(woken);
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> DockerEngine.containersOfUser(DEPLOYMENT, user).isEmpty());
+        // by name: a container claimed from the warm pool keeps the pool's labels (labels cannot change), so a
+        // lookup by the user's label finds nothing from the start
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !containerExists(container));
         assertThat(DockerEngine.run("volume", "inspect", "-f", "{{.Name}}", volume)).as("the volume is kept").isEqualTo(volume);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 SELECT config->>'terminated_reason' FROM user_vm_instances WHERE user_id = ? AND status = 'terminated'
@@ -207,6 +210,10 @@ class DockerIdlePlanesIT extends GatewayTestBase {
     private double count(String name) {
         var counter = meters.find(name).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static boolean containerExists(String name) throws Exception {
+        return Arrays.asList(DockerEngine.run("ps", "-a", "--format", "{{.Names}}").split("\\s+")).contains(name);
     }
 
     private static String containerOf(String user) {
