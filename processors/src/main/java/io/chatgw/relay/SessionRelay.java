@@ -91,8 +91,7 @@ public class SessionRelay {
                 streams.remove(sessionId, existing);
             }
             long epoch = nextEpoch(sessionId);
-            SessionStream created = new SessionStream(sessionId, epoch, config.bufferSize(), openClients::decrementAndGet,
-                    this::heldBytesChanged);
+            SessionStream created = newStream(sessionId, epoch);
             SessionStream raced = streams.putIfAbsent(sessionId, created);
             if (raced == null) {
                 return created;
@@ -106,10 +105,13 @@ public class SessionRelay {
      * statement, where {@link #stream} bumps the epoch in the database.
      */
     public SessionStream streamOfNewSession(UUID sessionId) {
-        SessionStream created = new SessionStream(sessionId, io.chatgw.session.SessionStore.FIRST_RELAY_EPOCH,
-                config.bufferSize(), openClients::decrementAndGet, this::heldBytesChanged);
+        SessionStream created = newStream(sessionId, io.chatgw.session.SessionStore.FIRST_RELAY_EPOCH);
         SessionStream raced = streams.putIfAbsent(sessionId, created);
         return raced == null ? created : stream(sessionId);
+    }
+
+    private SessionStream newStream(UUID sessionId, long epoch) {
+        return new SessionStream(sessionId, epoch, config.bufferSize(), openClients::decrementAndGet, this::heldBytesChanged);
     }
 
     /**
