@@ -1,9 +1,12 @@
 package io.chatgw.plane.launch.docker;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -16,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * anyone needs them, each with a fresh volume of its own, its plane's JVM up and waiting for a claim
  * ({@code PLANE_CLAIM_FILE}; no user, no token yet). A new user's first message claims one ({@link DockerLauncher});
  * the pool is refilled in the background, one container at a time, from the configured image and settings. A member
- * that exits is dropped and replaced. Unclaimed members do not survive a gateway restart (removed at adoption, then
- * refilled), so none carries stale settings.
+ * that exits is dropped and replaced. Unclaimed members do not survive the gateway: its stop ends the refill, waits
+ * for a create/start in progress (up to {@code gateway.plane.start-timeout}) and removes every member it started; one
+ * still starting after that keeps its labels ({@code io.chatgw.deployment}, {@code io.chatgw.pool}) and the next
+ * gateway of the deployment removes it at adoption. So none carries stale settings.
  */
 final class WarmPool {
 
@@ -30,11 +35,15 @@ final class WarmPool {
     private final int size;
     /** gateway.plane.stop-timeout, in seconds: what a member gets to exit when it is removed. */
     private final int stopSeconds;
+    /** gateway.plane.start-timeout: how long the gateway's stop waits for a member's create/start in progress. */
+    private final Duration startWait;
     private final String deployment;
     private final Function<String, PlaneContainer> memberOf;
     private final ProducerTemplate routes;
     private final ConcurrentLinkedDeque<Member> ready = new ConcurrentLinkedDeque<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
+    /** Guards {@link #closed} against a started member being added: one added after the close would be left behind. */
+    private final Object closing = new Object();
     private volatile boolean closed;
     private final Runnable claimed;
     private final ExecutorService filler = Executors.newSingleThreadExecutor(r -> {
@@ -47,10 +56,11 @@ final class WarmPool {
      * @param memberOf the container of a member named so (DockerLauncher: image, env, binds, limits)
      * @param claimed  counts a claim (LaunchedPlanes)
      */
-    WarmPool(int size, int stopSeconds, String deployment, Function<String, PlaneContainer> memberOf, ProducerTemplate routes,
-             Runnable claimed) {
+    WarmPool(int size, int stopSeconds, Duration startWait, String deployment, Function<String, PlaneContainer> memberOf,
+             ProducerTemplate routes, Runnable claimed) {
         this.size = size;
         this.stopSeconds = stopSeconds;
+        this.startWait = startWait;
         this.deployment = deployment;
         this.memberOf = memberOf;
         this.routes = routes;
@@ -82,10 +92,26 @@ final class WarmPool {
         }
     }
 
-    /** The gateway stops: no more refills; the unclaimed members are removed with their volumes (no user's data). */
+    /**
+     * The gateway stops (while its routes still run): no more refills; a member's create/start in progress is waited
+     * for (not interrupted: an interrupted call could leave a container the pool does not know), then every unclaimed
+     * member is removed with its volume (no user's data). One still starting after {@link #startWait} is left to the
+     * refill, which removes it when its start returns, or, should the gateway be gone by then, to the next gateway's
+     * adoption (it keeps its pool labels).
+     */
     void close() {
-        closed = true;
-        filler.shutdownNow();
+        synchronized (closing) {
+            closed = true;
+        }
+        filler.shutdown();
+        try {
+            if (!filler.awaitTermination(startWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("warm pool: a container start still runs after {} s; it is removed when it returns, else at the "
+                        + "next start of a gateway of deployment {}", startWait.toSeconds(), deployment);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Member m = ready.pollFirst(); m != null; m = ready.pollFirst()) {
             discard(m);
         }
@@ -105,21 +131,47 @@ final class WarmPool {
         if (size <= 0 || closed || !refilling.compareAndSet(false, true)) {
             return;
         }
-        filler.execute(() -> {
-            try {
-                while (ready.size() < size && !closed) {
-                    String name = namePrefix(deployment) + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-                    PlaneContainer container = memberOf.apply(name);
-                    String id = routes.requestBody("direct:plane-container-start", container, String.class);
-                    ready.addLast(new Member(name, container.volume(), id));
-                    log.info("warm pool: started {} ({} ready)", name, ready.size());
+        try {
+            filler.execute(this::fill);
+        } catch (RejectedExecutionException stopping) {
+            refilling.set(false); // the gateway stops (close shut the filler down after the check above)
+        }
+    }
+
+    private void fill() {
+        boolean failed = false;
+        try {
+            while (ready.size() < size && !closed) {
+                String name = namePrefix(deployment) + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+                PlaneContainer container = memberOf.apply(name);
+                String id;
+                try {
+                    id = routes.requestBody("direct:plane-container-start", container, String.class);
+                } catch (RuntimeException e) {
+                    discard(new Member(name, container.volume(), name)); // created but not started, perhaps: by name
+                    throw e;
                 }
-            } catch (RuntimeException e) {
-                log.warn("warm pool: could not start a container: {}", DockerLauncher.rootMessage(e));
-            } finally {
-                refilling.set(false);
+                Member member = new Member(name, container.volume(), id);
+                boolean kept;
+                synchronized (closing) {
+                    kept = !closed && ready.offerLast(member);
+                }
+                if (!kept) {
+                    discard(member); // started while the gateway stops: nobody would remove it
+                    log.info("warm pool: removed {}, started while the gateway stops", name);
+                    return;
+                }
+                log.info("warm pool: started {} ({} ready)", name, ready.size());
             }
-        });
+        } catch (RuntimeException e) {
+            failed = true; // the poll tries again (PollPlaneContainers)
+            log.warn("warm pool: could not start a container: {}", DockerLauncher.rootMessage(e));
+        } finally {
+            refilling.set(false);
+        }
+        if (!failed && ready.size() < size) {
+            refill(); // claimed while this fill was ending (its refill() found the flag still set)
+        }
     }
 
     int size() {
