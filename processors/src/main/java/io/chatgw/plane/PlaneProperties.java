@@ -44,7 +44,7 @@ public record PlaneProperties(
         /** A running turn waits this long for its plane to come back before failing with vm_unavailable. */
         @DefaultValue("30s") Duration reconnectGrace,
         /** A message for a user without a live plane waits this long for one to say hello. */
-        @DefaultValue("30s") Duration startTimeout,
+        @DefaultValue("60s") Duration startTimeout,
         @DefaultValue("15m") Duration tokenTtl,
         /** Snapshots kept per session. */
         @DefaultValue("5") int snapshotsKept,

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * ({@code gateway.plane.start-timeout}: no hello by then, the plane is stopped and its row terminated with the reason;
  * the turns waiting for it get vm_unavailable or fall back), the start latency (start to hello), and exits nobody asked
  * for (a crash: recorded with its cause, the row terminated, and the plane declared dead so its turns end now instead of
- * after the reconnect grace). A plane that crashes {@code crash-loop-crashes} times within {@code crash-loop-window} is
- * not started again until {@code crash-loop-backoff} after its last crash.
+ * after the reconnect grace; one that crashes before its hello fails the turns waiting for it at once). A plane that
+ * crashes {@code crash-loop-crashes} times within {@code crash-loop-window} is not started again until
+ * {@code crash-loop-backoff} after its last crash.
  */
 public class LaunchedPlanes {
 
@@ -98,6 +99,7 @@ public class LaunchedPlanes {
     /** As {@link #started(String, String)}; {@code warm}: a warm-pool container was claimed instead. */
     public void started(String userId, String vmId, boolean warm) {
         Start start = new Start(vmId, System.nanoTime(), warm);
+        registry.planeComing(userId);
         starting.put(userId, start);
         Duration timeout = config.startTimeout();
         timers.schedule(() -> {
@@ -176,10 +178,13 @@ public class LaunchedPlanes {
         log.warn("plane {} of user {} crashed ({}): {}", vmId, userId, tag, detail);
         instances.terminated(vmId, "crashed (" + tag + "): " + detail);
         PlaneLink link = registry.linkOfVm(vmId);
+        String refusal = refusal(userId);
         if (link == null) {
+            // it crashed before its hello: the turns waiting for it end now (vm_unavailable, or fall back)
+            registry.noPlaneComing(userId, "the execution plane exited before its hello: " + detail
+                    + (refusal == null ? "" : "; " + refusal));
             return;
         }
-        String refusal = refusal(userId);
         PlaneLauncher l = launcher;
         if (refusal != null || l == null || !link.hasTurns()) {
             // nothing to resume (the next message starts a fresh plane), or a crash loop: its turns end now

@@ -42,6 +42,8 @@ public class PlaneRegistry {
     private final Map<String, PlaneLink> byVm = new ConcurrentHashMap<>();
     private final Map<String, String> vmByUser = new ConcurrentHashMap<>();
     private final Map<String, List<Promise<PlaneLink>>> waiting = new ConcurrentHashMap<>();
+    /** Users whose plane exited before its hello, until their next start: why. */
+    private final Map<String, String> notComing = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final PlaneProperties config;
     private final List<Consumer<PlaneLink>> onDead = new ArrayList<>();
@@ -195,8 +197,11 @@ public class PlaneRegistry {
         Promise<PlaneLink> promise = Promise.promise();
         waiting.computeIfAbsent(userId, u -> new CopyOnWriteArrayList<>()).add(promise);
         live = liveLink(userId); // it may have said hello in between
+        String gone = notComing.get(userId); // or exited before it
         if (live != null) {
             promise.tryComplete(live);
+        } else if (gone != null) {
+            promise.tryFail(notComing(gone));
         }
         long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(new PathUnavailable("vm_unavailable",
                 PathUnavailable.PLANE_UNAVAILABLE, "no execution plane said hello within " + timeout.toSeconds() + " s")));
@@ -207,6 +212,28 @@ public class PlaneRegistry {
                 list.remove(promise);
             }
         });
+    }
+
+    /**
+     * The user's plane will not say hello (it exited before): whoever waits for it gets {@code vm_unavailable} now, with
+     * {@code why}, instead of at the start timeout; so does whoever starts waiting before the user's next start
+     * ({@link #planeComing}), as a turn whose start call returned just after the exit.
+     */
+    public void noPlaneComing(String userId, String why) {
+        notComing.put(userId, why);
+        List<Promise<PlaneLink>> waiters = waiting.remove(userId);
+        if (waiters != null) {
+            waiters.forEach(p -> p.tryFail(notComing(why)));
+        }
+    }
+
+    /** A plane of the user's is being started: it may say hello. */
+    public void planeComing(String userId) {
+        notComing.remove(userId);
+    }
+
+    private static PathUnavailable notComing(String why) {
+        return new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, why);
     }
 
     /** The plane said hello: whoever waits for its user's plane gets it. */

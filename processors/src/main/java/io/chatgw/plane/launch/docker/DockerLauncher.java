@@ -48,6 +48,16 @@ public class DockerLauncher implements PlaneLauncher {
     private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
     /** Containers the engine reported out of memory: their exit's cause. */
     private final java.util.Set<String> oomKilled = ConcurrentHashMap.newKeySet();
+    /**
+     * Exits of this deployment's containers that no known plane matched, kept {@link #EARLY_EXIT_KEPT}: a plane that
+     * dies before its start call returns (a crash at start) is reported before the launcher knows its id. Guarded by
+     * itself, with the check of {@link #byUser}, so an exit is matched either at once or when the id becomes known.
+     */
+    private final Map<String, EarlyExit> earlyExits = new LinkedHashMap<>();
+    private static final long EARLY_EXIT_KEPT = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private record EarlyExit(Integer exitCode, String how, long atNanos) {
+    }
 
 
     public DockerLauncher(DockerLauncherProperties docker, PlaneProperties config, VmTokens tokens, PlaneInstances instances,
@@ -60,13 +70,17 @@ public class DockerLauncher implements PlaneLauncher {
         this.routes = routes;
         this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
         this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
-        this.pool = new WarmPool(docker.warmPoolSize(), (int) Math.max(1, config.stopTimeout().toSeconds()), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
+        this.pool = new WarmPool(docker.warmPoolSize(), (int) Math.max(1, config.stopTimeout().toSeconds()),
+                config.startTimeout(), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
     }
 
     private final WarmPool pool;
     private static final com.fasterxml.jackson.databind.ObjectMapper CLAIM_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** The gateway stops: its users' containers outlive it (adopted at the next start); unclaimed pool members go. */
+    /**
+     * The gateway stops: its users' containers outlive it (adopted at the next start); the pool's refill ends and its
+     * unclaimed members go, including one whose start was in progress (WarmPool#close).
+     */
     public void closePool() {
         pool.close();
     }
@@ -112,9 +126,12 @@ public class DockerLauncher implements PlaneLauncher {
                     "image", container.image(), "container", container.name(), "memory_bytes", container.memoryBytes(),
                     "nano_cpus", container.nanoCpus(), "network_mode", container.networkMode())));
             String id = routes.requestBody("direct:plane-container-start", container, String.class);
-            byUser.put(userId, new Started(userId, orgId, vmId, id));
-            launched.started(userId, vmId);
+            launched.started(userId, vmId); // first: an exit reported from now on counts as this start's
+            EarlyExit early = track(new Started(userId, orgId, vmId, id));
             log.info("started plane container {} ({}) for user {} from {}", container.name(), shortId(id), userId, container.image());
+            if (early != null) {
+                exited(id, early.exitCode(), early.how()); // it died before the start call returned
+            }
         } catch (RuntimeException e) {
             String reason = "cannot start a plane container: " + rootMessage(e);
             launched.failed(userId, vmId, reason);
@@ -137,8 +154,11 @@ public class DockerLauncher implements PlaneLauncher {
                     "nano_cpus", Math.round(docker.cpus() * 1e9), "network_mode", docker.networkMode())));
             String claim = CLAIM_JSON.writeValueAsString(Map.of("vm_id", vmId, "token", tokens.issue(userId, orgId, vmId),
                     "gateway_url", gatewayUrl));
-            byUser.put(userId, new Started(userId, orgId, vmId, member.containerId()));
             launched.started(userId, vmId, true);
+            EarlyExit early = track(new Started(userId, orgId, vmId, member.containerId()));
+            if (early != null) {
+                exited(member.containerId(), early.exitCode(), early.how()); // the member died before its claim
+            }
             routes.sendBody("direct:plane-container-claim",
                     new ClaimPoolContainer.Claim(member.containerId(), name, docker.dataDir(), claim));
             log.info("claimed warm plane container {} for user {} as {}", member.name(), userId, name);
@@ -237,13 +257,28 @@ public class DockerLauncher implements PlaneLauncher {
             oomKilled.remove(containerId);
             return;
         }
-        for (Started s : byUser.values()) {
-            if (s.containerId().equals(containerId) && byUser.remove(s.userId(), s)) {
-                String cause = oomKilled.remove(containerId) ? "oom" : how;
-                launched.exited(s.userId(), s.vmId(), cause, "container " + shortId(containerId) + " exited with code " + exitCode);
-                remove(containerId, "crashed"); // the volume stays
+        Started s;
+        synchronized (earlyExits) {
+            s = byUser.values().stream().filter(k -> k.containerId().equals(containerId)).findFirst().orElse(null);
+            if (s == null) {
+                long now = System.nanoTime();
+                earlyExits.values().removeIf(e -> now - e.atNanos() > EARLY_EXIT_KEPT);
+                earlyExits.put(containerId, new EarlyExit(exitCode, how, now));
                 return;
             }
+        }
+        if (byUser.remove(s.userId(), s)) {
+            String cause = oomKilled.remove(containerId) ? "oom" : how;
+            launched.exited(s.userId(), s.vmId(), cause, "container " + shortId(containerId) + " exited with code " + exitCode);
+            remove(containerId, "crashed"); // the volume stays
+        }
+    }
+
+    /** The user's plane is this container from now on. @return its exit, if the engine reported it already */
+    private EarlyExit track(Started started) {
+        synchronized (earlyExits) {
+            byUser.put(started.userId(), started);
+            return earlyExits.remove(started.containerId());
         }
     }
 

@@ -107,4 +107,19 @@ class LaunchedPlanesTest {
         launched.exited("u-1", "vm-u-1", "exited", "status 1");
         assertThat(launched.refusal("u-1")).as("a crash after the backoff starts counting anew").isNull();
     }
+
+    @Test
+    void aPlaneThatCrashesBeforeItsHelloFailsTheTurnsWaitingForItAtOnceSayingWhyAndCountsForTheCrashLoop() {
+        LaunchedPlanes launched = launched("30s");
+        launched.started("u-1", "vm-u-1"); // no link: it never dialled in
+
+        launched.exited("u-1", "vm-u-1", "exited", "container abc exited with code 2");
+        verify(registry).noPlaneComing(eq("u-1"), contains("exited before its hello: container abc exited with code 2"));
+        launched.exited("u-1", "vm-u-1", "exited", "container abd exited with code 2");
+        launched.exited("u-1", "vm-u-1", "exited", "container abe exited with code 2");
+
+        verify(registry).noPlaneComing(eq("u-1"), contains("crashed 3 times"));
+        verify(launcher, never()).start(any(), any());
+        assertThat(launched.refusal("u-1")).contains("crashed 3 times");
+    }
 }
