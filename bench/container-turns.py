@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Through a running gateway with the docker launcher (bench/containers starts it): time to the first text event of a
 new user's first message (cold start or warm-pool claim), of a message to a paused plane (unpause), and from a
-`docker kill` mid-stream to the next text event (crash -> first resumed event). Prints one JSON object.
+`docker kill` mid-stream to the next text event (crash -> first resumed event) and to the gateway's
+`status {"state": "recovering"}` (crash detected: the engine's die event reached the gateway, which marked the plane
+crashed and told the client). Prints one JSON object.
   container-turns.py <gateway port> <deployment> <figure: cold|warm|unpause|crash> <runs>"""
 import http.client, json, subprocess, sys, time, uuid
 
@@ -37,15 +39,16 @@ def new_user():
     return user, t
 
 
-def stream(t, message, on_text=None):
-    """Sends a message; returns the seconds to its first text event (on_text(n) is called for each text event)."""
+def stream(t, message, on_text=None, on_status=None):
+    """Sends a message; returns the seconds to its first text event (on_text(n) is called for each text event,
+    on_status(state) for each status event)."""
     session = json.loads(call("POST", "/api/v1/sessions", t))["session_id"]
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     start = time.monotonic()
     c.request("POST", f"/api/v1/sessions/{session}/messages", body=json.dumps({"message": message}),
               headers={"Content-Type": "application/json", "Authorization": "Bearer " + t})
     r = c.getresponse()
-    first, texts, event = None, 0, None
+    first, texts, event, data = None, 0, None, ""
     while True:
         line = r.readline().decode()
         if not line:
@@ -53,7 +56,11 @@ def stream(t, message, on_text=None):
         line = line.rstrip("\n")
         if line.startswith("event:"):
             event = line[6:].strip()
+        elif line.startswith("data:"):
+            data += line[5:].strip()
         elif line == "" and event:
+            if event == "status" and on_status:
+                on_status(json.loads(data).get("state"))
             if event == "text":
                 texts += 1
                 first = first if first is not None else time.monotonic() - start
@@ -63,7 +70,7 @@ def stream(t, message, on_text=None):
                 if event == "error":
                     raise SystemExit("the turn ended with an error")
                 break
-            event = None
+            event, data = None, ""
     c.close()
     return first
 
@@ -83,7 +90,7 @@ def metric(name):
     return 0.0
 
 
-figures, rss = [], []
+figures, detected, rss = [], [], []
 for _ in range(runs):
     if figure == "warm":
         deadline = time.monotonic() + 120
@@ -115,6 +122,11 @@ for _ in range(runs):
                 docker("kill", container(user))
             elif n == 6 and "at" in killed:
                 figures.append(time.monotonic() - killed["at"])
-        stream(t, "[[standin chunks=40 delay_ms=30]] long", kill_after_five)
+
+        def recovering(state):
+            if state == "recovering" and "at" in killed and "detected" not in killed:
+                killed["detected"] = True
+                detected.append(time.monotonic() - killed["at"])
+        stream(t, "[[standin chunks=40 delay_ms=30]] long", kill_after_five, recovering)
     docker("rm", "-f", container(user))
-print(json.dumps({"figure": figure, "seconds": figures, "rss": rss}))
+print(json.dumps({"figure": figure, "seconds": figures, "detected": detected, "rss": rss}))
