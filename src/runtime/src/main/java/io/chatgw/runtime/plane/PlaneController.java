@@ -246,6 +246,11 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
+  public void checkpointAnswer(String sessionId, String requestId, JsonObject answer) {
+    checkpoints.answer(sessionId, requestId, answer);
+  }
+
+  @Override
   public String model() {
     return options.getModel();
   }
