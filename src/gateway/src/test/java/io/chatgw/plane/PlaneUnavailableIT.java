@@ -8,8 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
-/** A plane that is launched but never says hello: after the start timeout the turn falls back to the direct LLM. */
-@TestPropertySource(properties = {"gateway.plane.local-command=false", "gateway.plane.start-timeout=2s"})
+/**
+ * A plane that is launched but never says hello (the reference plane, told to dial a port nobody listens on): after the
+ * start timeout the turn falls back to the direct LLM. (A plane that exits before its hello fails the turn at once:
+ * DockerPlaneStartFailuresIT, LaunchedPlanesTest.)
+ */
+@TestPropertySource(properties = {"gateway.plane.public-url=ws://127.0.0.1:9/ws/vm", "gateway.plane.start-timeout=2s"})
 class PlaneUnavailableIT extends GatewayTestBase {
 
     @Test
