@@ -246,11 +246,6 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
   }
 
   @Override
-  public void checkpointAnswer(String sessionId, String requestId, JsonObject answer) {
-    checkpoints.answer(sessionId, requestId, answer);
-  }
-
-  @Override
   public String model() {
     return options.getModel();
   }

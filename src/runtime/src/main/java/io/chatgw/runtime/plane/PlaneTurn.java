@@ -39,12 +39,6 @@ final class PlaneTurn implements LlmStreamListener {
   private int sentEvents;
   /** Outputs of this turn's tool requests, in request order (a resumed turn starts with its checkpoint's). */
   private JsonArray toolOutputs = new JsonArray();
-  /** The LLM's answer so far: its text events' deltas, their count, and whether a continuation can pick it up. */
-  private final StringBuilder answer = new StringBuilder();
-  private int answerEvents;
-  private boolean answerContinuable = true;
-  /** A resumed turn: the partial answer its earlier run streamed, which the LLM is asked to continue. */
-  private String answerPrefix;
 
   /**
    * @param text    the user's message as it goes to the LLM ({@code [[plane ...]]} removed)
@@ -233,9 +227,6 @@ final class PlaneTurn implements LlmStreamListener {
     if (logprobs != null) {
       data.put("logprobs", logprobs);
     }
-    answer.append(delta);
-    answerEvents++;
-    checkpointAnswer(); // saved with the event it goes with (EventJournal.append)
     emit("text", data);
     pauseWhileBackedUp();
   }
@@ -244,9 +235,6 @@ final class PlaneTurn implements LlmStreamListener {
   @Override
   public void onToolCall(int index, String id, String name, String arguments) {
     if (!ended) {
-      answerEvents++;
-      answerContinuable = false; // a text prefix cannot carry a tool call: a resumed run asks again
-      checkpointAnswer();
       emit("tool_call", new JsonObject().put("index", index).put("id", id).put("name", name)
           .put("arguments", arguments));
     }
@@ -293,40 +281,11 @@ final class PlaneTurn implements LlmStreamListener {
     this.continuation = continuation;
   }
 
-  /**
-   * What the LLM is sent: the history, the user's message, then the continuation; for a resumed turn that had streamed
-   * part of its answer, that part last as the assistant's prefix (after a prefill of the continuation's, joined with
-   * it), so that the LLM sends the rest only (docs/protocol.md "Recovery after a crash").
-   */
+  /** What the LLM is sent: the history, the user's message, then the continuation. */
   JsonArray llmMessages() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
     continuation.forEach(messages::add);
-    if (answerPrefix != null) {
-      Object last = messages.getValue(messages.size() - 1);
-      if (last instanceof JsonObject prefill && "assistant".equals(prefill.getValue("role"))
-          && prefill.getValue("tool_calls") == null && prefill.getValue("content") instanceof String start) {
-        messages.set(messages.size() - 1, prefill.copy().put("content", start + answerPrefix));
-      } else {
-        messages.add(new JsonObject().put("role", "assistant").put("content", answerPrefix));
-      }
-    }
     return messages;
-  }
-
-  /**
-   * A resumed turn whose earlier run streamed {@code events} events of its LLM answer, {@code text} so far: the LLM is
-   * asked to continue that text, and what it sends all goes out (those events are the gateway's already).
-   */
-  void continueAnswer(String text, int events) {
-    answerPrefix = text;
-    answer.setLength(0);
-    answer.append(text);
-    answerEvents = events;
-  }
-
-  private void checkpointAnswer() {
-    host.checkpointAnswer(sessionId, requestId, new JsonObject().put("text", answer.toString())
-        .put("events", answerEvents).put("continuable", answerContinuable));
   }
 
   private void startLlm() {

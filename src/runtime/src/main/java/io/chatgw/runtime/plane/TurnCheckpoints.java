@@ -8,10 +8,8 @@ import java.util.logging.Logger;
  * The checkpoints of the turns the plane runs, in its state file ({@code sessions.<id>.open_turn}, next to
  * {@code open_request_id}): what a turn needs to be run again after the plane crashed ({@code request_id, message,
  * history, parameters, continuation, shadow, traceparent}), {@code first_seq}, the seq of its first event, and
- * {@code tool_outputs}, the outputs of its tool requests answered so far (a resumed turn does not make them again),
- * and {@code answer}, the LLM's answer so far ({@code text, events, continuable}: a resumed turn asks the LLM to
- * continue it). Opened by a {@code user_message}, extended after each tool step and answer event, closed by the
- * turn's {@code done} / {@code error}.
+ * {@code tool_outputs}, the outputs of its tool requests answered so far (a resumed turn does not make them again).
+ * Opened by a {@code user_message}, extended after each tool step, closed by the turn's {@code done} / {@code error}.
  * docs/protocol.md "Recovery after a crash".
  */
 final class TurnCheckpoints {
@@ -45,19 +43,6 @@ final class TurnCheckpoints {
       session.openTurn.put("tool_outputs", outputs);
       session.checkpointChanged();
       store.save();
-    }
-  }
-
-  /**
-   * The turn's LLM answer so far ({@code text, events, continuable}): into its checkpoint, saved with the event that
-   * goes with it (EventJournal.append saves before the event goes out), so the text is exactly that of the events
-   * numbered.
-   */
-  void answer(String sessionId, String requestId, JsonObject answer) {
-    PlaneState.Session session = state.session(sessionId);
-    if (session.openTurn != null && requestId.equals(session.openRequestId)) {
-      session.openTurn.put("answer", answer);
-      session.checkpointChanged();
     }
   }
 
@@ -95,12 +80,6 @@ final class TurnCheckpoints {
     turn.shadow(Boolean.TRUE.equals(checkpoint.getValue("shadow"))); // a resumed shadow still has no side effects
     if (checkpoint.getValue("tool_outputs") instanceof JsonArray outputs) {
       turn.toolOutputs(outputs); // the tool requests its earlier run completed are not made again
-    }
-    if (checkpoint.getValue("answer") instanceof JsonObject answer && Boolean.TRUE.equals(answer.getValue("continuable"))
-        && answer.getValue("text") instanceof String text && answer.getValue("events") instanceof Number events
-        && events.intValue() > 0 && events.intValue() <= already) {
-      turn.continueAnswer(text, events.intValue()); // the LLM continues the partial answer (docs/protocol.md)
-      already -= events.intValue(); // the run before its answer (tool steps) is replayed; the answer is not
     }
     turn.alreadyEmitted(already);
     turn.traceparent(checkpoint.getValue("traceparent") instanceof String span ? span : null);

@@ -28,9 +28,6 @@ interface TurnHost {
   /** The outputs of the turn's tool requests so far, for its checkpoint (persisted before the turn goes on). */
   void checkpointTools(String sessionId, String requestId, JsonArray outputs);
 
-  /** The turn's LLM answer so far ({@code text, events, continuable}), for its checkpoint (saved with the next event). */
-  void checkpointAnswer(String sessionId, String requestId, JsonObject answer);
-
   /** The model asked of the LLM. */
   String model();
 

@@ -98,33 +98,4 @@ class TurnCheckpointsTest {
     assertNull(state.session("s1").openRequestId);
     assertNull(state.session("s1").openTurn);
   }
-
-  @Test
-  void aResumedTurnThatHadStreamedPartOfItsAnswerAsksTheLlmToContinueItAfterItsPrefill() {
-    PlaneState state = new PlaneState();
-    TurnCheckpoints checkpoints = new TurnCheckpoints(state, null);
-    checkpoints.open("s1", "r-1", userMessage(false));
-    state.session("s1").lastSeq = 5; // 5 events numbered, the last 3 of them the answer's
-    checkpoints.answer("s1", "r-1", new JsonObject().put("text", " 42, because").put("events", 3).put("continuable", true));
-    PlaneTurn original = PlaneTurn.ofUserMessage(null, "s1", "r-1", userMessage(false));
-
-    JsonArray sent = TurnCheckpoints.resume(null, "s1", "r-1", afterACrash(state)).llmMessages();
-
-    JsonArray expected = original.llmMessages();
-    expected.set(expected.size() - 1, new JsonObject().put("role", "assistant").put("content", "The answer is 42, because"));
-    assertEquals(expected, sent, "the prefill and the partial answer, one assistant prefix");
-  }
-
-  @Test
-  void anAnswerThatHadEmittedAToolCallIsAskedForAgainNotContinued() {
-    PlaneState state = new PlaneState();
-    TurnCheckpoints checkpoints = new TurnCheckpoints(state, null);
-    checkpoints.open("s1", "r-1", new JsonObject().put("message", "hi").put("request_id", "r-1"));
-    state.session("s1").lastSeq = 2;
-    checkpoints.answer("s1", "r-1", new JsonObject().put("text", "").put("events", 2).put("continuable", false));
-
-    JsonArray sent = TurnCheckpoints.resume(null, "s1", "r-1", afterACrash(state)).llmMessages();
-
-    assertEquals(new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")), sent);
-  }
 }
