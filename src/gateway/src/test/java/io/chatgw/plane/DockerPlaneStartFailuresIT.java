@@ -77,7 +77,9 @@ class DockerPlaneStartFailuresIT extends GatewayTestBase {
         assertThat(last.json().get("code").asText()).isEqualTo("vm_unavailable");
         assertThat(last.json().get("message").asText()).contains("no execution plane said hello within 6 s");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> DockerEngine.containersOfUser(DEPLOYMENT, user).isEmpty());
-        assertThat(terminatedReasons(user)).singleElement().asString().contains("no hello within 6 s");
+        // the row is terminated after the container's removal (LaunchedPlanes: stop, then the row)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(terminatedReasons(user))
+                .singleElement().asString().contains("no hello within 6 s"));
         assertThat(count("gateway.plane.starts", "outcome", "timeout")).isEqualTo(timeouts + 1);
         assertThat(DockerEngine.run("volume", "ls", "-q", "--filter", "name=chatgw-" + DEPLOYMENT + "-" + user + "-data"))
                 .as("the user's volume is kept").isNotBlank();
