@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class RequestPathConnectionsTest {
 
-    private static final Duration POOL_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration POOL_TIMEOUT = Duration.ofSeconds(6);
 
-    private final DatabaseProperties config = new DatabaseProperties(Duration.ofMillis(250), Duration.ofSeconds(60));
+    private final DatabaseProperties config = new DatabaseProperties(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private final DatabaseReachability reachability = new DatabaseReachability(config.retryAfter(), System::nanoTime);
     private final RequestPathDatabase requests = new RequestPathDatabase(config);
     private HikariDataSource pool;
@@ -51,7 +51,7 @@ class RequestPathConnectionsTest {
     void aRequestWaitsTheRequestConnectionTimeoutNotThePoolsAndThenTheNextRequestIsRefusedWithoutWaiting() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> requests.call(connections::getConnection)).isInstanceOf(SQLTransientConnectionException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(POOL_TIMEOUT.minusSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(POOL_TIMEOUT.minusSeconds(2));
         assertThat(reachability.isDown()).isTrue();
 
         assertThatThrownBy(() -> requests.call(connections::getConnection))
