@@ -56,7 +56,7 @@ public final class RequestPathDatabase {
     }
 
     /** {@code failure} as the client is told about it: 503 database_unavailable if PostgreSQL was unreachable. */
-    public Throwable failure(Throwable failure) {
+    public Exception failure(Exception failure) {
         if (failure instanceof GatewayException || !DatabaseUnavailable.isUnreachable(failure)) {
             return failure;
         }

@@ -62,7 +62,8 @@ public class JsonErrorHandler implements ErrorWebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(thrown); // mid-stream: nothing left to answer with but closing the connection
         }
-        Throwable error = database.failure(thrown); // PostgreSQL unreachable: 503 database_unavailable
+        // PostgreSQL unreachable: 503 database_unavailable
+        Throwable error = thrown instanceof Exception e ? database.failure(e) : thrown;
         if (error instanceof GatewayException g) { // refused before any endpoint ran (io.chatgw.http.server)
             if (g instanceof RetryAfter later) {
                 exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
