@@ -119,11 +119,16 @@ public final class SessionStream {
                 replay.add(new RelayEvent(RelayEvent.NO_ID, RelayEvent.RESYNC,
                         resyncNotice.describe(afterId, oldestHeld, lastId), null));
             }
-            for (RelayEvent e : buffer) {
-                if (e.id() > afterId) {
-                    replay.add(e);
+            // from the newest back to afterId: a client following live replays few events of a full buffer
+            int notices = replay.size(); // the resync notice, if any, stays first
+            for (java.util.Iterator<RelayEvent> newestFirst = buffer.descendingIterator(); newestFirst.hasNext(); ) {
+                RelayEvent e = newestFirst.next();
+                if (e.id() <= afterId) {
+                    break;
                 }
+                replay.add(e);
             }
+            java.util.Collections.reverse(replay.subList(notices, replay.size()));
         }
         client.setReplay(replay);
         clients.add(client);

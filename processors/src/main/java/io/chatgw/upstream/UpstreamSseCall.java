@@ -44,6 +44,8 @@ public final class UpstreamSseCall {
     private long timerId = -1;
     private boolean settled;
     private boolean sawEvent;
+    /** When the latest event arrived ({@link System#nanoTime()}): the idle deadline counts from it. */
+    private long lastEventNanos;
 
     private UpstreamSseCall(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name) {
         this.vertx = vertx;
@@ -127,9 +129,11 @@ public final class UpstreamSseCall {
             if (settled) {
                 return;
             }
-            sawEvent = true;
-            armTimer(config.idleTimeout().toMillis(), () -> GatewayException.upstream("upstream_timeout",
-                    name + " sent no event for " + config.idleTimeout().toMillis() + " ms"));
+            lastEventNanos = System.nanoTime();
+            if (!sawEvent) { // the first event ends the first-event wait; from now on the idle deadline runs
+                sawEvent = true;
+                armIdleDeadline(config.idleTimeout().toNanos());
+            }
             if (listener.onEvent(event)) {
                 succeed();
             }
@@ -164,14 +168,37 @@ public final class UpstreamSseCall {
                 : new PathUnavailable("upstream_disconnected", PathUnavailable.DISCONNECTED, message);
     }
 
+    /** One timer at a time; on firing, {@code failure} gives the error to end the call with, or null to go on. */
     private void armTimer(long delayMs, Supplier<GatewayException> failure) {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
         timerId = vertx.setTimer(Math.max(1, delayMs), id -> {
             if (id == timerId) {
-                fail(failure.get());
+                timerId = -1;
+                GatewayException e = failure.get(); // null: the deadline moved on (and was armed again)
+                if (e != null) {
+                    fail(e);
+                }
             }
+        });
+    }
+
+    /**
+     * The idle timeout without a timer per event (a cancel and a new timer for each of thousands of events a second):
+     * one timer, which on firing looks at when the latest event came and, if the upstream was not silent that long,
+     * waits for the rest.
+     */
+    private void armIdleDeadline(long inNanos) {
+        long idleNanos = config.idleTimeout().toNanos();
+        armTimer(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(inNanos)), () -> {
+            long silent = System.nanoTime() - lastEventNanos;
+            if (silent < idleNanos) {
+                armIdleDeadline(idleNanos - silent);
+                return null;
+            }
+            return GatewayException.upstream("upstream_timeout",
+                    name + " sent no event for " + config.idleTimeout().toMillis() + " ms");
         });
     }
 

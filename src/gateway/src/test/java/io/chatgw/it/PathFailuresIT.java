@@ -37,6 +37,29 @@ class PathFailuresIT extends GatewayTestBase {
     }
 
     @Test
+    void anUpstreamSendingSlowerThanNothingButFasterThanTheIdleTimeoutIsNeverCutOff() throws Exception {
+        // 4 chunks 1.2 s apart: 4.8 s in all, more than twice the 2 s idle timeout, but never 2 s without an event
+        List<Event> events = chat(llmToken, newSession(llmToken), "[[standin chunks=4 delay_ms=1200]] hi");
+
+        assertThat(events).filteredOn(e -> e.type().equals("text")).hasSize(4);
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("done");
+    }
+
+    @Test
+    void aRuntimeFallingSilentAfterSomeEventsIsCutTheIdleTimeoutAfterItsLastEventNotItsFirst() throws Exception {
+        // chunks 1.5 s apart from the LLM, the runtime stalls after 3 events: the 2 s deadline counts from the last
+        long started = System.nanoTime();
+        List<Event> events = chat(token, newSession(token), "[[runtime stall_after=3]] [[standin chunks=10 delay_ms=1500]] hi");
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        long texts = events.stream().filter(e -> e.type().equals("text")).count();
+        assertThat(texts).isGreaterThanOrEqualTo(2);
+        assertThat(events.get(events.size() - 1).json().get("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(seconds).as("the last of %d texts came after ~%.1f s, the cut 2 s later", texts, (texts - 1) * 1.5)
+                .isGreaterThan((texts - 1) * 1.5 + 1.5);
+    }
+
+    @Test
     void llmFailureReportedByTheRuntimeIsARuntimeError() throws Exception {
         List<Event> events = chat(token, newSession(token), "[[standin fail=http_500]] hi");
 
