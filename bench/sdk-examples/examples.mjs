@@ -9,7 +9,7 @@
 import OpenAI from "openai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText, streamText, generateObject, tool, jsonSchema } from "ai";
+import { generateText, streamText, generateObject, tool, jsonSchema, stepCountIs } from "ai";
 import { ChatOpenAI } from "@langchain/openai";
 import { z } from "zod";
 
@@ -124,6 +124,63 @@ await example("openai: models", async () => {
   return `${ids.join(",")} / retrieve ${one.id}`;
 });
 
+// --- openai: the Responses API ---
+const weatherFn = { type: "function", name: "get_weather", description: "the weather in a city",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false };
+
+await example("openai: responses.create and responses.retrieve with its settings", async () => {
+  const r = await client.responses.create({ model: "chat-gateway", instructions: "be brief", temperature: 0.3,
+    top_p: 0.9, max_output_tokens: 64, metadata: { ticket: "T-7" }, input: "[[standin chunks=3]] hello" });
+  expect(r.output_text.startsWith("Stand-in reply"), "the stand-in's text (output_text)");
+  const got = await client.responses.retrieve(r.id);
+  for (const field of ["instructions", "temperature", "top_p", "max_output_tokens", "metadata", "output_text"]) {
+    expect(JSON.stringify(got[field]) === JSON.stringify(r[field]), `${field} as created (${JSON.stringify(got[field])})`);
+  }
+  return `${r.id} ${JSON.stringify(r.output_text)} retrieved instructions=${got.instructions} temperature=${got.temperature}`;
+});
+
+await example("openai: responses.stream (finalResponse)", async () => {
+  const stream = client.responses.stream({ model: "chat-gateway", input: "[[standin chunks=4]] count" });
+  let deltas = "";
+  stream.on("response.output_text.delta", (e) => { deltas += e.delta; });
+  const final = await stream.finalResponse();
+  expect(final.output_text === deltas && final.usage?.output_tokens === 4, "the deltas and 4 output tokens");
+  return JSON.stringify(final.output_text);
+});
+
+await example("openai: item_reference to a stored response's message and function call", async () => {
+  const hello = await client.responses.create({ model: "chat-gateway", input: "hi" });
+  const echoed = await client.responses.create({ model: "chat-gateway", input: [{ role: "user", content: "hi" },
+    { type: "item_reference", id: hello.output[0].id }, { role: "user", content: "[[standin echo_messages]] again" }] });
+  const received = JSON.parse(echoed.output_text);
+  expect(received[1].role === "assistant" && received[1].content === hello.output_text, "the referenced message");
+  const called = await client.responses.create({ model: "chat-gateway", tools: [weatherFn],
+    input: "[[standin tool_call=get_weather]] weather in Oslo?" });
+  const call = called.output[0];
+  const answer = await client.responses.create({ model: "chat-gateway", tools: [weatherFn], input: [
+    { role: "user", content: "weather in Oslo?" }, { type: "item_reference", id: call.id },
+    { type: "function_call_output", call_id: call.call_id, output: "12 degrees" }] });
+  expect(answer.output_text.includes("12 degrees"), "the answer to quote the tool result");
+  return `msg ${hello.output[0].id} -> ${received.map((m) => m.role).join(",")}; fc ${call.id} -> ${JSON.stringify(answer.output_text)}`;
+});
+
+await example("openai: tool loop over previous_response_id (only the function_call_output sent)", async () => {
+  const called = await client.responses.create({ model: "chat-gateway", tools: [weatherFn],
+    input: "[[standin tool_call=get_weather]] [[standin echo_messages]] weather in Oslo?" });
+  const call = called.output.find((o) => o.type === "function_call");
+  expect(call?.name === "get_weather", "a get_weather call");
+  const answer = await client.responses.create({ model: "chat-gateway", tools: [weatherFn],
+    previous_response_id: called.id, input: [{ type: "function_call_output", call_id: call.call_id, output: "12 degrees" }] });
+  const received = JSON.parse(answer.output_text);
+  expect(received.map((m) => m.role).join(",") === "user,assistant,tool", "the LLM to get the call and its output");
+  expect(received[1].tool_calls[0].id === call.call_id && received[2].content === "12 degrees", "the call and output");
+  const next = await client.responses.create({ model: "chat-gateway", previous_response_id: answer.id,
+    input: "[[standin echo_messages]] and tomorrow?" });
+  const chain = JSON.parse(next.output_text).map((m) => m.role).join(",");
+  expect(chain === "user,assistant,tool,assistant,user", "the whole chain on the third step");
+  return `${call.call_id} -> LLM got ${received.map((m) => m.role).join(",")}; third step got ${chain}`;
+});
+
 // --- Vercel AI SDK: the chat completions model (the default openai(...) model calls /v1/responses) ---
 const gw = createOpenAI({ baseURL, apiKey });
 const compatible = createOpenAICompatible({ name: "chat-gateway", baseURL, apiKey, includeUsage: true });
@@ -157,6 +214,22 @@ await example("ai-sdk: generateObject (json_schema)", async () => {
     schema: z.object({ city: z.string(), population: z.number().int() }) });
   expect(typeof object.city === "string", "an object");
   return JSON.stringify(object);
+});
+
+await example("ai-sdk: default gw(...) model (Responses API), a tool that runs, two steps", async () => {
+  const bodies = []; // what the AI SDK sends: its second step refers to the stored function call (store: true)
+  const recording = createOpenAI({ baseURL, apiKey, fetch: async (url, init) => {
+    bodies.push(JSON.parse(init.body));
+    return fetch(url, init);
+  } });
+  const { text, steps } = await generateText({ model: recording("chat-gateway"), maxRetries: 0, stopWhen: stepCountIs(2),
+    prompt: "[[standin tool_call=get_weather]] weather in Oslo?",
+    tools: { get_weather: tool({ description: "the weather in a city",
+      inputSchema: jsonSchema({ type: "object", properties: { city: { type: "string" } }, required: ["city"] }),
+      execute: async ({ city }) => `12 degrees in ${city}` }) } });
+  expect(steps.length === 2 && text.includes("12 degrees in stand-in"), "a second step quoting the tool's result");
+  const second = bodies[1]?.input?.map((i) => i.type ?? i.role).join(",");
+  return `${steps.length} steps, second input ${second} -> ${JSON.stringify(text)}`;
 });
 
 // --- LangChain JS ---

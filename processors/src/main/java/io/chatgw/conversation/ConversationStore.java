@@ -14,11 +14,14 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The conversation_turns table (sql/V20): written once per ended turn, read newest first or paged oldest first. */
+/** The conversation_turns table (sql/V20, V41, V46): written once per ended turn, read newest first or paged oldest first. */
 @Component
 public class ConversationStore {
 
     private static final TypeReference<List<Map<String, Object>>> MAPS = new TypeReference<>() {
+    };
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
     private final JdbcTemplate jdbc;
@@ -37,28 +40,32 @@ public class ConversationStore {
     /** @param encoding the encoding {@code turn.tokens()} was counted in (null: not counted) */
     public void insert(ConversationTurn turn, String encoding) {
         String tools;
-        String context;
+        String input;
+        String settings;
         try {
             tools = json.writeValueAsString(turn.tools());
-            context = json.writeValueAsString(turn.context());
+            input = turn.input() == null ? null : json.writeValueAsString(turn.input());
+            settings = turn.settings() == null ? null : json.writeValueAsString(turn.settings());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("tool events or context messages are not serializable", e);
+            throw new IllegalArgumentException("tool events, input messages or settings are not serializable", e);
         }
         jdbc.update("""
                 INSERT INTO conversation_turns (request_id, session_id, started_at, user_message, answer, status, path,
-                                                error_code, tools, tokens, encoding, previous_request_id, context)
-                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb FROM sessions s WHERE s.id = ?
+                                                error_code, tools, tokens, encoding, previous_request_id, input,
+                                                response_settings)
+                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb FROM sessions s WHERE s.id = ?
                 ON CONFLICT (request_id) DO NOTHING""",
                 turn.requestId(), Timestamp.from(turn.startedAt()), turn.userMessage(), turn.answer(), turn.status(),
                 turn.path(), turn.errorCode(), tools, turn.tokens(), turn.tokens() == null ? null : encoding,
-                turn.previousRequestId(), context, turn.sessionId());
+                turn.previousRequestId(), input, settings, turn.sessionId());
     }
 
     /** The session's last {@code limit} turns, newest first; {@code tokens} only if counted in {@code encoding}. */
     public List<ConversationTurn> newest(UUID sessionId, int limit, String encoding) {
         return jdbc.query("""
                 SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
-                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, context
+                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, input,
+                       response_settings
                 FROM conversation_turns WHERE session_id = ?
                 ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, encoding, sessionId, limit);
     }
@@ -75,7 +82,8 @@ public class ConversationStore {
                     SELECT t.*, c.depth + 1 FROM conversation_turns t JOIN chain c ON t.request_id = c.previous_request_id
                     WHERE c.depth < ?)
                 SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
-                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, context
+                       CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, input,
+                       response_settings
                 FROM chain ORDER BY depth""", this::turn, last, limit, encoding);
     }
 
@@ -94,16 +102,21 @@ public class ConversationStore {
 
     private ConversationTurn turn(ResultSet rs, int row) throws SQLException {
         List<Map<String, Object>> tools;
-        List<Map<String, Object>> context;
+        List<Map<String, Object>> input;
+        Map<String, Object> settings;
         try {
             tools = json.readValue(rs.getString("tools"), MAPS);
-            context = json.readValue(rs.getString("context"), MAPS);
+            String inputJson = rs.getString("input");
+            input = inputJson == null ? null : json.readValue(inputJson, MAPS);
+            String settingsJson = rs.getString("response_settings");
+            settings = settingsJson == null ? null : json.readValue(settingsJson, MAP);
         } catch (JsonProcessingException e) {
-            throw new SQLException("conversation_turns.tools or .context is not a JSON array", e);
+            throw new SQLException("conversation_turns.tools, .input or .response_settings is not valid JSON", e);
         }
         return new ConversationTurn(rs.getObject("request_id", UUID.class), rs.getObject("session_id", UUID.class),
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getString("user_message"),
                 rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools,
-                rs.getObject("tokens", Integer.class), rs.getObject("previous_request_id", UUID.class), context);
+                rs.getObject("tokens", Integer.class), rs.getObject("previous_request_id", UUID.class), input,
+                settings);
     }
 }

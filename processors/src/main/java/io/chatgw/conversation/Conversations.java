@@ -109,10 +109,10 @@ public class Conversations {
         TurnOutcome outcome = turn.outcome();
         boolean completed = outcome != null && !TurnOutcome.FAILED.equals(outcome.status());
         ConversationTurn ended = new ConversationTurn(turn.requestId(), turn.session().id(),
-                turn.startedAt().truncatedTo(ChronoUnit.MICROS), turn.message(), turn.answer(),
+                turn.startedAt().truncatedTo(ChronoUnit.MICROS), link.ownMessage(turn.message()), turn.answer(),
                 completed ? ConversationTurn.COMPLETED : ConversationTurn.FAILED, turn.path(),
                 completed ? null : outcome == null ? "internal_error" : outcome.errorCode(), turn.toolEvents(), null,
-                link.previousRequestId(), link.context());
+                link.previousRequestId(), link.input(), link.settings());
         pendingByRequest.put(ended.requestId(), ended);
         pending.computeIfAbsent(ended.sessionId(), id -> new CopyOnWriteArrayList<>()).add(ended);
         return ended;

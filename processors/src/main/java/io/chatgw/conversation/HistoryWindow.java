@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Bounds the history sent with a message: the completed turns, newest first, as long as they fit in both
  * {@code max-turns} and {@code history-token-budget} (tokens of each message's content, counted with jtokkit).
- * The oldest are dropped first; a turn goes whole (its context messages, message and answer) or not at all. Failed
- * turns are not sent.
+ * The oldest are dropped first; a turn goes whole (its input or message, and its answer) or not at all, and so does
+ * one that answers tool calls of a turn that was cut (its input opens with tool outputs). Failed turns are not sent.
  */
 public final class HistoryWindow {
 
@@ -45,6 +45,7 @@ public final class HistoryWindow {
     /** @param newestFirst stored turns, newest first (failed ones included: they are skipped, not counted) */
     public Bounded bound(List<ConversationTurn> newestFirst) {
         List<ConversationTurn> kept = new ArrayList<>();
+        List<Integer> costs = new ArrayList<>();
         int tokens = 0;
         int completed = 0;
         boolean full = false; // once a turn does not fit, no older one goes either: the history stays contiguous
@@ -63,24 +64,41 @@ public final class HistoryWindow {
             }
             tokens += cost;
             kept.add(turn);
+            costs.add(cost);
         }
         Collections.reverse(kept);
+        Collections.reverse(costs);
+        // a turn whose input opens with tool outputs answers calls of the turn before it: without that turn it goes too
+        while (!kept.isEmpty() && opensWithToolOutput(kept.get(0))) {
+            kept.remove(0);
+            tokens -= costs.remove(0);
+        }
         List<Map<String, Object>> messages = new ArrayList<>(kept.size() * 2);
         for (ConversationTurn turn : kept) {
-            messages.addAll(turn.context());
-            messages.add(Map.of("role", "user", "content", turn.userMessage()));
-            messages.add(Map.of("role", "assistant", "content", turn.answer()));
+            messages.addAll(turn.messages());
         }
         return new Bounded(List.copyOf(messages), kept.size(), completed - kept.size(), tokens);
     }
 
-    /** The turn's tokens (its context messages, message and answer) in this window's encoding. */
+    private static boolean opensWithToolOutput(ConversationTurn turn) {
+        return turn.input() != null && !turn.input().isEmpty() && "tool".equals(turn.input().get(0).get("role"));
+    }
+
+    /** The turn's tokens (its input or message, its answer and tool calls' arguments) in this window's encoding. */
     public int count(ConversationTurn turn) {
-        int context = 0;
-        for (Map<String, Object> message : turn.context()) {
-            context += message.get("content") instanceof String text ? tokens(text) : 0;
+        int total = 0;
+        for (Map<String, Object> message : turn.messages()) {
+            total += message.get("content") instanceof String text ? tokens(text) : 0;
+            if (message.get("tool_calls") instanceof List<?> calls) {
+                for (Object call : calls) {
+                    if (call instanceof Map<?, ?> c && c.get("function") instanceof Map<?, ?> f
+                            && f.get("arguments") instanceof String arguments) {
+                        total += tokens(arguments);
+                    }
+                }
+            }
         }
-        return context + tokens(turn.userMessage()) + tokens(turn.answer());
+        return total;
     }
 
     public String encodingName() {

@@ -9,6 +9,7 @@ import io.chatgw.core.ExchangeKeys;
 import io.chatgw.openai.OpenAiProperties.RuntimeEvents;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -19,8 +20,9 @@ import org.springframework.stereotype.Component;
 /**
  * Validates a {@code POST /v1/responses} body (OpenAI's Responses API: text and function tools) and puts on the
  * exchange what a chat completion's parser would: a {@link CompletionRequest} (the turn's message, the input's
- * earlier messages, tool calls and results after it, a prefill, the LLM parameters) and the {@link ResponseRequest}
- * with the Responses API's own fields. {@code input} is read by {@link ResponseInput} (messages, function calls and
+ * earlier messages, tool calls and results after it, a prefill, the LLM parameters; with {@code previous_response_id}
+ * the messages are split by {@link ResolveResponseSession}, after the chain) and the {@link ResponseRequest} with the
+ * Responses API's own fields. {@code input} is read by {@link ResponseInput} (messages, function calls and
  * their outputs, item references). Parameters map to the chat ones the paths already pass on:
  * {@code max_output_tokens} to {@code max_tokens}, {@code text.format} to {@code response_format}
  * ({@link ResponseFormat}), function {@code tools} and {@code tool_choice} to the chat ones ({@link ResponseTools}),
@@ -62,8 +64,6 @@ public class ParseResponseRequest implements Processor {
                         : stored.items(exchange.getProperty(ExchangeKeys.CALLER, Caller.class)));
         exchange.setProperty(OpenAiKeys.COMPLETION_REQUEST, parsed.completion());
         exchange.setProperty(OpenAiKeys.RESPONSE_REQUEST, parsed.response());
-        exchange.setProperty(ExchangeKeys.MESSAGE, parsed.completion().message());
-        exchange.setProperty(ExchangeKeys.CONTINUATION, parsed.completion().continuation());
         exchange.setProperty(ExchangeKeys.LLM_PARAMETERS, parsed.completion().parameters());
     }
 
@@ -106,7 +106,9 @@ public class ParseResponseRequest implements Processor {
         String previousId = RequestFields.text(root, "previous_response_id");
         java.util.UUID previous = previousId == null ? null : responseId(previousId);
         String user = RequestFields.user(root);
-        CompletionMessages.Split messages = ResponseInput.split(root.get("input"), json, config.maxMessages(), items);
+        ResponseInput input = ResponseInput.read(root.get("input"), json, config.maxMessages(), items);
+        // continuing a response, the input is split after its chain (it may answer the chain's function calls only)
+        CompletionMessages.Split messages = previous == null ? input.split(List.of()) : null;
 
         ObjectNode chat = json.createObjectNode(); // the chat completion parameters these stand for
         SamplingParameters.copyNumbers(root, chat, "temperature", "top_p");
@@ -138,9 +140,10 @@ public class ParseResponseRequest implements Processor {
             }
         }
         echoed.put("metadata", metadata);
-        CompletionRequest completion = new CompletionRequest(model, stream, false, user, messages.message(), messages.history(), messages.continuation(), RuntimeEvents.OMIT,
-                parameters);
-        return new Parsed(completion, new ResponseRequest(store, previous, previousId, instructions, echoed));
+        CompletionRequest completion = new CompletionRequest(model, stream, false, user,
+                messages == null ? null : messages.message(), messages == null ? List.of() : messages.history(),
+                messages == null ? List.of() : messages.continuation(), RuntimeEvents.OMIT, parameters);
+        return new Parsed(completion, new ResponseRequest(store, previous, previousId, instructions, echoed, input));
     }
 
     /** {@code resp_} and the turn's request id without dashes (what {@link ResponseObjects} names responses). */

@@ -20,8 +20,10 @@ import org.springframework.stereotype.Component;
  * ({@link Conversations#chain}: the response and the ones it continued, within gateway.conversations' bounds) is
  * the history, and its session runs the turn; a response that is not stored, or is someone else's, is a 400
  * {@code previous_response_not_found} (as OpenAI answers). Without: a new session ({@link StartResponseSession}).
- * The history sent is the {@code instructions} (a system message, this request's only), the chain, then the
- * input's messages before its last user message; the turn keeps those input messages with it
+ * The conversation sent is the {@code instructions} (a system message, this request's only), the chain (each
+ * response's input and answer, its function calls included), then the input, split around the last user message:
+ * an input of only {@code function_call_output} items continues the chain's last user message with the chain's
+ * function calls and these outputs. The turn keeps its whole input and its settings with it
  * ({@link ConversationLink}) unless {@code store} is false.
  */
 @Component("resolveResponseSession")
@@ -63,7 +65,11 @@ public class ResolveResponseSession implements Processor {
                         request.previousId(), chain.history().turnsKept(), chain.history().tokens(),
                         chain.history().turnsDropped());
             }
-            history.addAll(chain.history().messages());
+            CompletionMessages.Split split = request.input().split(chain.history().messages());
+            completion = new CompletionRequest(completion.model(), completion.stream(), completion.includeUsage(),
+                    completion.user(), split.message(), split.history(), split.continuation(),
+                    completion.runtimeEvents(), completion.parameters());
+            exchange.setProperty(OpenAiKeys.COMPLETION_REQUEST, completion);
             exchange.setProperty(ExchangeKeys.HISTORY_NOTE, chain.history().describe() + " history_load_us=" + micros);
             exchange.setProperty(ExchangeKeys.SESSION, session);
             exchange.setProperty(OpenAiKeys.SESSION_SOURCE, OpenAiKeys.FROM_PREVIOUS_RESPONSE);
@@ -72,7 +78,9 @@ public class ResolveResponseSession implements Processor {
         }
         history.addAll(completion.history());
         exchange.setProperty(ExchangeKeys.HISTORY, history);
-        exchange.setProperty(ExchangeKeys.CONVERSATION_LINK, request.store()
-                ? new ConversationLink(true, request.previous(), completion.history()) : ConversationLink.NOT_KEPT);
+        exchange.setProperty(ExchangeKeys.MESSAGE, completion.message());
+        exchange.setProperty(ExchangeKeys.CONTINUATION, completion.continuation());
+        exchange.setProperty(ExchangeKeys.CONVERSATION_LINK, request.store() ? new ConversationLink(true,
+                request.previous(), request.input().messages(), request.settings()) : ConversationLink.NOT_KEPT);
     }
 }

@@ -1,11 +1,14 @@
 package io.chatgw.openai;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +26,8 @@ import java.util.regex.Pattern;
  *   <li>{@code item_reference} items ({@code id}): a message or function call of a stored response of the caller's,
  *       looked up by {@link Items} and read as if sent.</li>
  * </ul>
+ * With {@code previous_response_id} the input is split after the chain's messages ({@link #split(List)}), so it may
+ * hold only the outputs of the previous response's function calls.
  */
 final class ResponseInput {
 
@@ -35,6 +40,8 @@ final class ResponseInput {
     }
 
     private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
+    private static final TypeReference<List<Map<String, Object>>> MESSAGES = new TypeReference<>() {
+    };
     private static final Pattern MESSAGE_INDEX = Pattern.compile("messages\\[(\\d+)]");
 
     private final ObjectMapper json;
@@ -51,13 +58,54 @@ final class ResponseInput {
         this.messages = json.createArrayNode();
     }
 
-    static CompletionMessages.Split split(JsonNode input, ObjectMapper json, int maxItems, Items items) {
+    /** Reads and checks every item of {@code input} (references resolved); {@link #split} then makes the turn of it. */
+    static ResponseInput read(JsonNode input, ObjectMapper json, int maxItems, Items items) {
         ResponseInput reader = new ResponseInput(json, maxItems, items);
         reader.read(input);
+        return reader;
+    }
+
+    /** The input as OpenAI chat messages, in order (what a stored response keeps of its request). */
+    List<Map<String, Object>> messages() {
+        return json.convertValue(messages, MESSAGES);
+    }
+
+    /**
+     * The conversation {@code chain} (a previous response's, oldest first) followed by this input, split around the
+     * last user message, which may be the chain's (an input of only function_call_output items). The chain's last
+     * answer's tool calls must all be answered by this input (as OpenAI requires). Errors name {@code input[i]}, or
+     * {@code previous_response_id} for a message of the chain.
+     */
+    CompletionMessages.Split split(List<Map<String, Object>> chain) {
+        ArrayNode all = json.createArrayNode();
+        chain.forEach(message -> all.add(json.valueToTree(message)));
+        all.addAll(messages);
+        requireToolOutputs(chain);
         try {
-            return CompletionMessages.split(reader.messages);
+            return CompletionMessages.split(all);
         } catch (InvalidParameter e) {
-            throw new InvalidParameter(e.status(), e.code(), reader.rename(e.getMessage()), reader.rename(e.param()));
+            throw new InvalidParameter(e.status(), e.code(), rename(e.getMessage(), chain.size()),
+                    rename(e.param(), chain.size()));
+        }
+    }
+
+    /** Each tool call of the chain's last message, if it is an assistant's, has a tool message in this input. */
+    private void requireToolOutputs(List<Map<String, Object>> chain) {
+        if (chain.isEmpty() || !(chain.get(chain.size() - 1).get("tool_calls") instanceof List<?> calls)) {
+            return;
+        }
+        Set<String> answered = new HashSet<>();
+        messages.forEach(m -> {
+            if ("tool".equals(m.path("role").asText())) {
+                answered.add(m.path("tool_call_id").asText());
+            }
+        });
+        for (Object call : calls) {
+            String id = call instanceof Map<?, ?> c ? String.valueOf(c.get("id")) : "";
+            if (!answered.contains(id)) {
+                throw new InvalidParameter("invalid_value", "No tool output found for function call " + abbreviate(id)
+                        + " of the previous response: send a function_call_output item for it.", "input");
+            }
         }
     }
 
@@ -172,16 +220,20 @@ final class ResponseInput {
                 + " parts only (no images, files or audio)");
     }
 
-    /** A chat split's error as the client sent the input: {@code messages[3]} is the input item it came from. */
-    private String rename(String text) {
+    /**
+     * A chat split's error as the client sent the input: {@code messages[k + 3]} is the input item message 3 came
+     * from ({@code k}: the chain's messages before the input; one of those is {@code previous_response_id}'s).
+     */
+    private String rename(String text, int chained) {
         if (text == null) {
             return null;
         }
         Matcher m = MESSAGE_INDEX.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            int i = Integer.parseInt(m.group(1));
-            m.appendReplacement(out, "input[" + (i < source.size() ? source.get(i) : i) + "]");
+            int i = Integer.parseInt(m.group(1)) - chained;
+            m.appendReplacement(out, i < 0 ? "previous_response_id"
+                    : "input[" + (i < source.size() ? source.get(i) : i) + "]");
         }
         m.appendTail(out);
         return out.toString().replace("'messages'", "'input'").replace("messages", "input");

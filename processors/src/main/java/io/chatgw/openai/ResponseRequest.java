@@ -1,5 +1,6 @@
 package io.chatgw.openai;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,7 +16,38 @@ import java.util.UUID;
  *                         response that continues this one (as OpenAI does)
  * @param echoed           the request fields the response object repeats ({@code temperature}, {@code top_p},
  *                         {@code max_output_tokens}, {@code metadata}, {@code text}, {@code user}, ...), as sent
+ * @param input            the checked {@code input} (null for a stored response read back): with {@code previous}
+ *                         it is split only once the chain is known ({@link ResolveResponseSession})
  */
 public record ResponseRequest(boolean store, UUID previous, String previousId, String instructions,
-                              Map<String, Object> echoed) {
+                              Map<String, Object> echoed, ResponseInput input) {
+
+    private static final String INSTRUCTIONS = "instructions";
+
+    /** A response object's request fields without the input (a test's, a stored one's). */
+    public ResponseRequest(boolean store, UUID previous, String previousId, String instructions,
+                           Map<String, Object> echoed) {
+        this(store, previous, previousId, instructions, echoed, null);
+    }
+
+    /** What a stored response keeps of the request to show it again: the echoed fields and the instructions. */
+    public Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>(echoed);
+        if (instructions != null) {
+            settings.put(INSTRUCTIONS, instructions);
+        }
+        return settings;
+    }
+
+    /** A stored response's request, from its {@link #settings()} (null: stored without them, the defaults show). */
+    static ResponseRequest stored(UUID previous, Map<String, Object> settings) {
+        String previousId = previous == null ? null
+                : ParseResponseRequest.PREFIX + previous.toString().replace("-", "");
+        if (settings == null) {
+            return new ResponseRequest(true, previous, previousId, null, Map.of("metadata", Map.of()));
+        }
+        Map<String, Object> echoed = new LinkedHashMap<>(settings);
+        Object instructions = echoed.remove(INSTRUCTIONS);
+        return new ResponseRequest(true, previous, previousId, instructions instanceof String text ? text : null, echoed);
+    }
 }

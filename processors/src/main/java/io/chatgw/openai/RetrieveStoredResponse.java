@@ -8,7 +8,6 @@ import io.chatgw.core.ExchangeKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
@@ -17,8 +16,8 @@ import org.springframework.stereotype.Component;
  * {@code GET /v1/responses/{id}}: the caller's stored response ({@link StoredResponses}) as a response object: its
  * status ({@code completed}, or {@code failed} with the turn's error code), its output (the answer's message, its
  * function calls), the path's model and usage from the usage record (until it is written: the gateway's first
- * model, no usage). The request's settings (temperature, tools,
- * ...) are not stored: the object shows their defaults. An unknown id, another user's response and one created with
+ * model, no usage), and the request's settings as sent ({@code instructions}, {@code temperature}, {@code tools},
+ * {@code text}, {@code metadata}, ...; a response stored before they were kept shows the defaults). An unknown id, another user's response and one created with
  * {@code store: false} are a 404 in OpenAI's shape.
  */
 @Component("retrieveStoredResponse")
@@ -50,10 +49,8 @@ public class RetrieveStoredResponse implements Processor {
     }
 
     private Map<String, Object> response(ConversationTurn turn) {
-        UUID previous = turn.previousRequestId();
-        ResponseObjects objects = new ResponseObjects(json, turn.requestId().toString(), new ResponseRequest(true,
-                previous, previous == null ? null : ParseResponseRequest.PREFIX + previous.toString().replace("-", ""),
-                null, Map.of("metadata", Map.of())), turn.startedAt().getEpochSecond());
+        ResponseObjects objects = new ResponseObjects(json, turn.requestId().toString(),
+                ResponseRequest.stored(turn.previousRequestId(), turn.settings()), turn.startedAt().getEpochSecond());
         JsonNode done = stored.usage(turn.requestId());
         List<Map<String, Object>> calls = StoredResponses.functionCalls(turn);
         String status = turn.completed() ? ResponseObjects.COMPLETED : ResponseObjects.FAILED;

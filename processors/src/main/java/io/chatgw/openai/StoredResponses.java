@@ -7,7 +7,6 @@ import io.chatgw.auth.Caller;
 import io.chatgw.conversation.ConversationTurn;
 import io.chatgw.conversation.Conversations;
 import io.chatgw.session.SessionStore;
-import io.chatgw.turn.ChatEventTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +74,10 @@ public class StoredResponses {
     /** The turn's tool calls as {@code function_call} input items ({@code call_id}, {@code name}, {@code arguments}). */
     static List<Map<String, Object>> functionCalls(ConversationTurn turn) {
         List<Map<String, Object>> calls = new ArrayList<>();
-        for (Map<String, Object> event : turn.tools()) {
-            if (ChatEventTypes.TOOL_CALL.equals(event.get("type")) && event.get("data") instanceof Map<?, ?> data) {
-                calls.add(Map.of("type", "function_call", "call_id", String.valueOf(data.get("id")),
-                        "name", String.valueOf(data.get("name")),
-                        "arguments", data.get("arguments") == null ? "" : String.valueOf(data.get("arguments"))));
-            }
+        for (Map<String, Object> call : turn.toolCalls()) {
+            Map<?, ?> function = (Map<?, ?>) call.get("function");
+            calls.add(Map.of("type", "function_call", "call_id", call.get("id"), "name", function.get("name"),
+                    "arguments", function.get("arguments")));
         }
         return calls;
     }

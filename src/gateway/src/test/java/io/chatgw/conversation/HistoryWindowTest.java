@@ -59,6 +59,58 @@ class HistoryWindowTest {
         assertThat(b.messages()).extracting(m -> m.get("content")).doesNotContain("question 2");
     }
 
+    private static ConversationTurn response(int i, List<Map<String, Object>> input, String answer,
+                                             List<Map<String, Object>> tools) {
+        return new ConversationTurn(UUID.randomUUID(), SESSION, Instant.EPOCH.plusSeconds(i), "", answer,
+                ConversationTurn.COMPLETED, "direct_llm", null, tools, null, null, input, null);
+    }
+
+    private static final Map<String, Object> CALL = Map.of("type", "tool_call", "data",
+            Map.of("index", 0, "id", "call_1", "name", "get_weather", "arguments", "{\"city\":\"Oslo\"}"));
+
+    @Test
+    void aResponsesTurnIsSentAsItsWholeInputThenItsAnswerWithItsToolCalls() {
+        ConversationTurn called = response(1, List.of(Map.of("role", "system", "content", "be brief"),
+                Map.of("role", "user", "content", "weather?")), "", List.of(CALL));
+        ConversationTurn answered = response(2, List.of(Map.of("role", "tool", "tool_call_id", "call_1",
+                "content", "12 degrees")), "It is 12 degrees", List.of());
+        HistoryWindow window = new HistoryWindow(10, 10_000, "cl100k_base");
+        HistoryWindow.Bounded b = window.bound(List.of(answered, called));
+        assertThat(b.messages()).extracting(m -> m.get("role"))
+                .containsExactly("system", "user", "assistant", "tool", "assistant");
+        Map<String, Object> calls = b.messages().get(2);
+        assertThat(calls).containsEntry("content", null);
+        assertThat(calls.get("tool_calls")).isEqualTo(List.of(Map.of("id", "call_1", "type", "function",
+                "function", Map.of("name", "get_weather", "arguments", "{\"city\":\"Oslo\"}"))));
+        assertThat(b.messages().get(3)).containsEntry("tool_call_id", "call_1");
+        assertThat(b.messages().get(4)).containsEntry("content", "It is 12 degrees").doesNotContainKey("tool_calls");
+        assertThat(window.count(called)).isEqualTo(window.tokens("be brief") + window.tokens("weather?")
+                + window.tokens("{\"city\":\"Oslo\"}"));
+    }
+
+    @Test
+    void aTurnAnsweringToolCallsOfATurnThatWasCutGoesToo() {
+        ConversationTurn called = response(1, List.of(Map.of("role", "user", "content", "weather?")), "",
+                List.of(CALL));
+        ConversationTurn answered = response(2, List.of(Map.of("role", "tool", "tool_call_id", "call_1",
+                "content", "12 degrees")), "It is 12 degrees", List.of());
+        ConversationTurn next = response(3, List.of(Map.of("role", "user", "content", "and tomorrow?")), "Sun",
+                List.of());
+        HistoryWindow.Bounded b = new HistoryWindow(2, 10_000, "cl100k_base").bound(List.of(next, answered, called));
+        assertThat(b.messages()).extracting(m -> m.get("content")).containsExactly("and tomorrow?", "Sun");
+        assertThat(b.turnsKept()).isEqualTo(1);
+        assertThat(b.turnsDropped()).isEqualTo(2);
+        assertThat(b.tokens()).isEqualTo(new HistoryWindow(1, 1, "cl100k_base").count(next));
+    }
+
+    @Test
+    void aNativeTurnIsSentAsItsTextEvenWhenItsLlmCalledTools() {
+        ConversationTurn turn = new ConversationTurn(UUID.randomUUID(), SESSION, Instant.EPOCH, "weather?", "",
+                ConversationTurn.COMPLETED, "legacy", null, List.of(CALL));
+        assertThat(new HistoryWindow(10, 10_000, "cl100k_base").bound(List.of(turn)).messages()).containsExactly(
+                Map.of("role", "user", "content", "weather?"), Map.of("role", "assistant", "content", ""));
+    }
+
     @Test
     void anUnknownEncodingIsAConfigurationError() {
         assertThatThrownBy(() -> new HistoryWindow(1, 1, "nope")).hasMessageContaining("gateway.conversations.encoding");

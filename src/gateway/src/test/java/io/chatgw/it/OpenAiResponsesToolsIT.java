@@ -1,17 +1,20 @@
 package io.chatgw.it;
 
+import static io.chatgw.it.ResponsesItems.ARGUMENTS;
+import static io.chatgw.it.ResponsesItems.output;
+import static io.chatgw.it.ResponsesItems.reference;
+import static io.chatgw.it.ResponsesItems.text;
+import static io.chatgw.it.ResponsesItems.user;
+import static io.chatgw.it.ResponsesItems.withTools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.helpers.ResponseAccumulator;
-import com.openai.models.responses.EasyInputMessage;
-import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
@@ -20,11 +23,8 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.chatgw.support.OpenAiHttp;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,67 +39,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OpenAiResponsesToolsIT extends OpenAiTestBase {
 
-    private static final String ARGUMENTS = "{\"city\":\"stand-in\"}";
-
-    private String tokenOn(String path) {
-        return switch (path) {
-            case "legacy" -> alice;
-            case "direct_llm" -> carol;
-            default -> tokenFor("u-bob", "org-acme"); // new: the reference plane
-        };
-    }
-
-    private final List<OpenAIClient> clients = new ArrayList<>();
-
-    private OpenAIClient sdk(String token) {
-        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(token)
-                .maxRetries(0).timeout(Duration.ofSeconds(60)).build();
-        clients.add(client);
-        return client;
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(OpenAIClient::close);
-    }
-
-    private static FunctionTool tool(String name) {
-        return FunctionTool.builder().name(name).description("a test tool").strict(false)
-                .parameters(FunctionTool.Parameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                        .build())
-                .build();
-    }
-
-    private static ResponseCreateParams.Builder withTools() {
-        return ResponseCreateParams.builder().model("chat-gateway").addTool(tool("get_weather")).addTool(tool("get_time"));
-    }
-
-    private static ResponseInputItem user(String text) {
-        return ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
-                .content(text).build());
-    }
-
-    private static ResponseInputItem output(String callId, String output) {
-        return ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder().callId(callId)
-                .output(output).build());
-    }
-
-    private static ResponseInputItem reference(String id) {
-        return ResponseInputItem.ofItemReference(ResponseInputItem.ItemReference.builder().id(id).build());
-    }
-
-    private static String text(Response response) {
-        return response.output().stream().filter(o -> o.isMessage()).findFirst().orElseThrow().asMessage().content()
-                .get(0).asOutputText().text();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"direct_llm", "legacy", "new"})
     void aFunctionCallIsTheResponsesOnlyOutputItemAndItsOutputGoesBackForTheAnswerOnEachPath(String path) {
-        OpenAIClient sdk = sdk(tokenOn(path));
+        OpenAIClient sdk = sdkClient(callerOn(path));
         var raw = sdk.responses().withRawResponse().create(withTools()
                 .input("[[standin tool_call=get_weather]] weather in Oslo?").build());
         assertThat(raw.headers().values("x-gateway-path")).containsExactly(path);
@@ -127,7 +70,7 @@ class OpenAiResponsesToolsIT extends OpenAiTestBase {
         List<String> types = new ArrayList<>();
         List<Long> sequence = new ArrayList<>();
         ResponseAccumulator accumulator = ResponseAccumulator.create();
-        OpenAIClient sdk = sdk(carol);
+        OpenAIClient sdk = sdkClient(carol);
         try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
                 withTools().input("[[standin tool_call=get_weather,get_time]] weather and time?").build())) {
             stream.stream().forEach(event -> {
@@ -155,7 +98,7 @@ class OpenAiResponsesToolsIT extends OpenAiTestBase {
 
     @Test
     void itemReferencesNameAStoredResponsesMessageAndFunctionCall() throws Exception {
-        OpenAIClient sdk = sdk(carol);
+        OpenAIClient sdk = sdkClient(carol);
         Response hello = sdk.responses().create(ResponseCreateParams.builder().model("chat-gateway").input("hi").build());
         Response called = sdk.responses().create(withTools()
                 .input("[[standin tool_call=get_weather]] weather in Oslo?").build());
@@ -177,7 +120,7 @@ class OpenAiResponsesToolsIT extends OpenAiTestBase {
         String id = sdk.responses().create(ResponseCreateParams.builder().model("chat-gateway").input("hi")
                 .build()).output().get(0).asMessage().id();
         // someone else's item is not found
-        OpenAIClient other = sdk(alice);
+        OpenAIClient other = sdkClient(alice);
         assertThatThrownBy(() -> other.responses().create(ResponseCreateParams.builder().model("chat-gateway")
                 .inputOfResponse(List.of(user("hi"), reference(id), user("again"))).build()))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
@@ -188,8 +131,8 @@ class OpenAiResponsesToolsIT extends OpenAiTestBase {
 
     @Test
     void aStoredResponseIsRetrievedByItsOwnerOnlyAndOneNotStoredIsNotFound() throws Exception {
-        OpenAIClient sdk = sdk(carol);
-        OpenAIClient other = sdk(alice);
+        OpenAIClient sdk = sdkClient(carol);
+        OpenAIClient other = sdkClient(alice);
         Response created = sdk.responses().create(withTools()
                 .input("[[standin tool_call=get_weather]] weather in Oslo?").build());
         String hex = created.id().substring("resp_".length());

@@ -3,28 +3,61 @@ package io.chatgw.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.chatgw.support.GatewayTestBase;
 import io.chatgw.support.OpenAiHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** What the OpenAI-compatible endpoint's tests share: a client, two callers, request bodies, error and usage checks. */
+/**
+ * What the OpenAI-compatible endpoint's tests share: a client, the official SDK, callers per path, request bodies,
+ * error and usage checks.
+ */
 abstract class OpenAiTestBase extends GatewayTestBase {
 
     protected OpenAiHttp openai;
     protected String carol;   // direct_llm
     protected String alice;   // legacy
 
+    private final List<OpenAIClient> sdkClients = new ArrayList<>();
+
     @BeforeEach
     void setUp() {
         openai = new OpenAiHttp(port);
         carol = tokenFor("u-carol", "org-acme");
         alice = tokenFor("u-alice", "org-acme");
+    }
+
+    @AfterEach
+    void closeSdkClients() {
+        sdkClients.forEach(OpenAIClient::close);
+        sdkClients.clear();
+    }
+
+    /** A caller whose turns take this path: u-carol direct_llm, u-alice legacy, u-bob new (the reference plane). */
+    protected String callerOn(String path) {
+        return switch (path) {
+            case "legacy" -> alice;
+            case "direct_llm" -> carol;
+            case "new" -> tokenFor("u-bob", "org-acme");
+            default -> throw new IllegalArgumentException(path);
+        };
+    }
+
+    /** The official Java SDK on this gateway (no retries), closed after the test. */
+    protected OpenAIClient sdkClient(String token) {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(token)
+                .maxRetries(0).timeout(Duration.ofSeconds(60)).build();
+        sdkClients.add(client);
+        return client;
     }
 
     static Map<String, Object> request(boolean stream, Object... messages) {

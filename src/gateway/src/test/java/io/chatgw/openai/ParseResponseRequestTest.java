@@ -165,4 +165,68 @@ class ParseResponseRequestTest {
                     assertThat(e.param()).isEqualTo("input[0].id");
                 });
     }
+
+    private static final List<Map<String, Object>> CHAIN = List.of(Map.of("role", "user", "content", "weather?"),
+            new java.util.LinkedHashMap<>(Map.of("role", "assistant", "tool_calls", List.of(Map.of("id", "c1",
+                    "type", "function", "function", Map.of("name", "get_weather", "arguments", "{}"))))));
+
+    private static final String PREVIOUS = "\"previous_response_id\": \"resp_" + "0".repeat(31) + "1\"";
+
+    @Test
+    void continuingAResponseTheInputIsSplitAfterTheChainSoItMayHoldOnlyTheOutputsOfTheChainsCalls() {
+        ParseResponseRequest.Parsed p = parse("{" + PREVIOUS + ", \"input\": [{\"type\": \"function_call_output\", "
+                + "\"call_id\": \"c1\", \"output\": \"rain\"}]}");
+        assertThat(p.completion().message()).isNull(); // split once the chain is known
+        assertThat(p.response().input().messages()).containsExactly(Map.of("role", "tool", "tool_call_id", "c1",
+                "content", "rain"));
+        CompletionMessages.Split split = p.response().input().split(CHAIN);
+        assertThat(split.message()).isEqualTo("weather?");
+        assertThat(split.history()).isEmpty();
+        assertThat(split.continuation()).extracting(m -> m.get("role")).containsExactly("assistant", "tool");
+        assertThat(split.continuation().get(0).get("tool_calls")).isEqualTo(CHAIN.get(1).get("tool_calls"));
+
+        CompletionMessages.Split next = parse("{" + PREVIOUS + ", \"input\": [{\"type\": \"function_call_output\", "
+                + "\"call_id\": \"c1\", \"output\": \"rain\"}, {\"role\": \"user\", \"content\": \"thanks\"}]}")
+                .response().input().split(CHAIN);
+        assertThat(next.message()).isEqualTo("thanks");
+        assertThat(next.history()).extracting(m -> m.get("role")).containsExactly("user", "assistant", "tool");
+    }
+
+    @Test
+    void continuingAResponseWhoseCallsAreNotAnsweredIsRefusedAndErrorsNameTheInputItem() {
+        ResponseInput unanswered = parse("{" + PREVIOUS + ", \"input\": \"never mind\"}").response().input();
+        assertThatThrownBy(() -> unanswered.split(CHAIN)).isInstanceOfSatisfying(InvalidParameter.class, e -> {
+            assertThat(e.code()).isEqualTo("invalid_value");
+            assertThat(e.param()).isEqualTo("input");
+            assertThat(e.getMessage()).contains("No tool output found for function call c1");
+        });
+        ResponseInput wrongCall = parse("{" + PREVIOUS + ", \"input\": [{\"type\": \"function_call_output\", "
+                + "\"call_id\": \"c1\", \"output\": \"rain\"}, {\"type\": \"function_call_output\", "
+                + "\"call_id\": \"c7\", \"output\": \"sun\"}]}").response().input();
+        assertThatThrownBy(() -> wrongCall.split(CHAIN)).isInstanceOfSatisfying(InvalidParameter.class,
+                e -> assertThat(e.param()).isEqualTo("input[1].tool_call_id"));
+        ResponseInput noUser = parse("{" + PREVIOUS + ", \"input\": [{\"type\": \"function_call_output\", "
+                + "\"call_id\": \"c1\", \"output\": \"rain\"}]}").response().input();
+        assertThatThrownBy(() -> noUser.split(List.of())).isInstanceOfSatisfying(InvalidParameter.class,
+                e -> assertThat(e.param()).isEqualTo("input[0].tool_call_id"));
+    }
+
+    @Test
+    void theSettingsAStoredResponseKeepsAreTheEchoedFieldsAndTheInstructionsAsSent() {
+        ParseResponseRequest.Parsed p = parse("""
+                {"input": "hi", "instructions": "be brief", "temperature": 0.3, "top_p": 0.9, "max_output_tokens": 50,
+                 "metadata": {"k": "v"}, "text": {"format": {"type": "json_object"}}, "truncation": "auto",
+                 "user": "end-user-1"}""");
+        Map<String, Object> settings = p.response().settings();
+        assertThat(settings).containsEntry("instructions", "be brief").containsEntry("temperature", 0.3)
+                .containsEntry("top_p", 0.9).containsEntry("max_output_tokens", 50)
+                .containsEntry("metadata", Map.of("k", "v")).containsEntry("truncation", "auto")
+                .containsEntry("user", "end-user-1")
+                .containsEntry("text", Map.of("format", Map.of("type", "json_object")));
+        ResponseRequest read = ResponseRequest.stored(UUID.fromString("00000000-0000-0000-0000-000000000001"), settings);
+        assertThat(read.instructions()).isEqualTo("be brief");
+        assertThat(read.echoed()).doesNotContainKey("instructions").containsEntry("temperature", 0.3);
+        assertThat(read.previousId()).isEqualTo("resp_" + "0".repeat(31) + "1");
+        assertThat(ResponseRequest.stored(null, null).echoed()).isEqualTo(Map.of("metadata", Map.of()));
+    }
 }
