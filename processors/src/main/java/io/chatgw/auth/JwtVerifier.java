@@ -14,6 +14,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -25,7 +26,8 @@ import java.util.Set;
 /**
  * Verifies and issues HS256 JWTs with nimbus-jose-jwt. Requires {@code sub} (a JSON string: a number is refused)
  * and {@code exp}; refuses {@code exp}/{@code nbf} beyond the clock skew, an {@code iat} more than the clock skew in
- * the future, and any other algorithm (including {@code none}).
+ * the future, and any other algorithm (including {@code none}). A token that verified is kept until it expires
+ * ({@link VerifiedTokens}): the same token again is not parsed or checked a second time.
  */
 public final class JwtVerifier {
 
@@ -36,23 +38,46 @@ public final class JwtVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final byte[] secret;
     private final Duration clockSkew;
+    private final Clock clock;
+    private final VerifiedTokens verified;
 
+    /** A verifier that keeps no verified tokens. */
     public JwtVerifier(String secret, Duration clockSkew) {
+        this(secret, clockSkew, 0);
+    }
+
+    /** @param cachedTokens verified tokens kept until they expire ({@code gateway.auth.verified-token-cache-size}; 0: none) */
+    public JwtVerifier(String secret, Duration clockSkew, int cachedTokens) {
+        this(secret, clockSkew, cachedTokens, Clock.systemUTC());
+    }
+
+    JwtVerifier(String secret, Duration clockSkew, int cachedTokens, Clock clock) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException("gateway.auth.jwt-secret must be at least 32 bytes for HS256");
         }
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clockSkew = clockSkew;
+        this.clock = clock;
+        this.verified = new VerifiedTokens(cachedTokens, clock);
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
         DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier =
-                new DefaultJWTClaimsVerifier<>(null, null, Set.of("sub", "exp"));
+                new DefaultJWTClaimsVerifier<>(null, null, Set.of("sub", "exp")) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant());
+                    }
+                };
         claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());
         processor.setJWTClaimsSetVerifier(claimsVerifier);
     }
 
     /** @throws JwtRejected with a message fit for the client when the token is not acceptable */
     public Claims verify(String token) {
+        Claims kept = verified.get(token);
+        if (kept != null) {
+            return kept;
+        }
         try {
             SignedJWT signed = SignedJWT.parse(token);
             JWTClaimsSet claims = processor.process(signed, null);
@@ -60,10 +85,14 @@ public final class JwtVerifier {
                 throw new JwtRejected("token subject must be a string"); // nimbus would turn 123 into "123"
             }
             Date issued = claims.getIssueTime();
-            if (issued != null && issued.toInstant().isAfter(Instant.now().plus(clockSkew))) {
+            if (issued != null && issued.toInstant().isAfter(clock.instant().plus(clockSkew))) {
                 throw new JwtRejected("token issued in the future (iat beyond the allowed clock skew)");
             }
-            return new Claims(claims.getSubject(), claims.getStringClaim("org"), roles(claims), claims.getClaims());
+            Claims verifiedClaims = new Claims(claims.getSubject(), claims.getStringClaim("org"), roles(claims),
+                    claims.getClaims());
+            // accepted until exp + skew, as the claims verifier does (exp is required: never null here)
+            verified.put(token, verifiedClaims, claims.getExpirationTime().toInstant().plusSeconds(clockSkew.toSeconds()));
+            return verifiedClaims;
         } catch (ParseException e) {
             throw new JwtRejected("malformed token");
         } catch (BadJOSEException e) {
@@ -76,7 +105,7 @@ public final class JwtVerifier {
 
     /** Issues a token (dev token endpoint, tests, later the VM tokens). */
     public String issue(String subject, String org, List<String> roles, Duration ttl, Map<String, Object> extraClaims) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issueTime(Date.from(now))
@@ -93,6 +122,11 @@ public final class JwtVerifier {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign token", e);
         }
+    }
+
+    /** How many verified tokens are kept now. */
+    long cachedTokens() {
+        return verified.size();
     }
 
     private static Set<String> roles(JWTClaimsSet claims) throws ParseException {

@@ -24,7 +24,9 @@ public record GatewayProperties(
             /** HS256 secret for user JWTs; at least 32 bytes. */
             String jwtSecret,
             /** Tolerated clock skew when checking exp/nbf. */
-            @DefaultValue("30s") Duration clockSkew) {
+            @DefaultValue("30s") Duration clockSkew,
+            /** Verified JWTs kept until they expire, so the same token is not verified again; 0: none kept. */
+            @DefaultValue("10000") int verifiedTokenCacheSize) {
     }
 
     public record Chat(

@@ -12,6 +12,7 @@ public class ProcessorBeans {
 
     @Bean
     JwtVerifier jwtVerifier(GatewayProperties properties) {
-        return new JwtVerifier(properties.auth().jwtSecret(), properties.auth().clockSkew());
+        return new JwtVerifier(properties.auth().jwtSecret(), properties.auth().clockSkew(),
+                properties.auth().verifiedTokenCacheSize());
     }
 }

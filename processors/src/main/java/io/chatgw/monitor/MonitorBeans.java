@@ -44,9 +44,19 @@ public class MonitorBeans {
 
     /** A connection of its own (not the pool's: it is held open for LISTEN), with the pool's URL and credentials. */
     public static ListenConnections listenConnections(DataSource dataSource) {
-        if (dataSource instanceof HikariDataSource hikari) {
+        HikariDataSource hikari = hikari(dataSource);
+        if (hikari != null) {
             return () -> DriverManager.getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
         }
         return dataSource::getConnection;
+    }
+
+    /** The Hikari pool behind {@code dataSource} (the gateway's DataSource wraps it), or null. */
+    private static HikariDataSource hikari(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
     }
 }

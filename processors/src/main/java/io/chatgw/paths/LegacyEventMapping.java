@@ -25,6 +25,7 @@ import java.util.Map;
  *  run_finished {usage}    -> usage noted, answer finished
  *  run_failed {code,msg}   -> error runtime_error
  * </pre>
+ * A {@code token} without logprobs (the common event) is read by {@link TextDeltaScan} without a JSON tree.
  */
 public final class LegacyEventMapping {
 
@@ -35,6 +36,17 @@ public final class LegacyEventMapping {
     }
 
     public List<PathOutcome> map(SseEvent event) {
+        if ("token".equals(event.event())) {
+            String text = TextDeltaScan.legacyText(json, event.data()); // the common token: its text without a tree
+            if (text != null) {
+                return List.of(publish(ChatEventTypes.TEXT, "delta", text));
+            }
+        }
+        return mapTree(event);
+    }
+
+    /** An event read from its data's JSON tree (every event and shape; the scan's reference). */
+    List<PathOutcome> mapTree(SseEvent event) {
         JsonNode data;
         try {
             data = json.readTree(event.data());

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * {@code tool_call} event each ({index, id, name, arguments}) once the LLM says why it stopped (or at
  * {@code [DONE]}); {@code usage} is read from whichever chunk carries it (normally the last, with empty choices,
  * when {@code stream_options.include_usage} is set); {@code [DONE]} finishes; an {@code error} object fails the
- * turn with {@code llm_error}. One mapping per answer: it keeps the tool calls in progress.
+ * turn with {@code llm_error}. One mapping per answer: it keeps the tool calls in progress. A plain text chunk (the
+ * common one) is read by {@link TextDeltaScan} without a JSON tree; every other chunk from its tree.
  */
 public final class LlmChunkMapping {
 
@@ -38,6 +39,15 @@ public final class LlmChunkMapping {
             outcomes.add(new PathOutcome.Finished());
             return outcomes;
         }
+        String text = TextDeltaScan.llmContent(json, payload); // the common chunk: its text without a tree
+        if (text != null) {
+            return text.isEmpty() ? List.of() : List.of(textEvent(text));
+        }
+        return mapTree(payload);
+    }
+
+    /** A chunk other than {@code [DONE]}, read from its JSON tree (every shape; the scan's reference). */
+    List<PathOutcome> mapTree(String payload) {
         JsonNode chunk;
         try {
             chunk = json.readTree(payload);
@@ -53,13 +63,12 @@ public final class LlmChunkMapping {
         JsonNode choice = chunk.path("choices").path(0);
         JsonNode content = choice.path("delta").path("content");
         if (content.isTextual() && !content.asText().isEmpty()) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("delta", content.asText());
+            PathOutcome.Publish text = textEvent(content.asText());
             JsonNode logprobs = choice.path("logprobs").path("content");
             if (logprobs.isArray()) {
-                data.put("logprobs", json.convertValue(logprobs, List.class));
+                text.data().put("logprobs", json.convertValue(logprobs, List.class));
             }
-            outcomes.add(new PathOutcome.Publish(ChatEventTypes.TEXT, data));
+            outcomes.add(text);
         }
         JsonNode calls = choice.path("delta").path("tool_calls");
         if (calls.isArray()) {
@@ -79,6 +88,12 @@ public final class LlmChunkMapping {
                     chunk.path("model").asText(null), null));
         }
         return outcomes;
+    }
+
+    private static PathOutcome.Publish textEvent(String delta) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("delta", delta);
+        return new PathOutcome.Publish(ChatEventTypes.TEXT, data);
     }
 
     /** The assembled tool calls as {@code tool_call} events, once (numbered 0.. in index order). */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.PathUnavailable;
+import io.chatgw.shadow.ShadowEventLoops;
+import io.chatgw.shadow.ShadowProperties;
 import io.chatgw.turn.PathRun;
 import io.chatgw.turn.Turn;
 import io.chatgw.upstream.SseEvent;
@@ -11,7 +13,6 @@ import io.chatgw.upstream.UpstreamSseCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,20 +29,19 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
 
 
     private final GatewayProperties.Upstream config;
-    private final HttpClient client;
     private final ObjectMapper json;
     private final LegacyEventMapping mapping;
 
-    public StreamFromLegacyRuntime(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters, ExecutionMode.LEGACY);
+    public StreamFromLegacyRuntime(Vertx vertx, ShadowEventLoops shadowLoops, ShadowProperties shadow, GatewayProperties properties,
+            ObjectMapper json, MeterRegistry meters) {
+        super(vertx, shadowLoops, shadow, properties.legacy(), meters, ExecutionMode.LEGACY);
         this.config = properties.legacy();
-        this.client = UpstreamClients.create(vertx, config);
         this.json = json;
         this.mapping = new LegacyEventMapping(json);
     }
 
     @Override
-    protected UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener) {
+    protected UpstreamSseCall call(PathRun run, UpstreamClients.Client client, UpstreamSseCall.Listener listener) {
         Turn turn = run.turn();
         if (config.baseUrl() == null || config.baseUrl().isBlank()) {
             throw new PathUnavailable("path_unavailable", PathUnavailable.NOT_CONFIGURED, "gateway.legacy.base-url is not configured");
@@ -67,7 +67,7 @@ public class StreamFromLegacyRuntime extends StreamIntoRun {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return UpstreamSseCall.post(vertx, client, config, "legacy runtime",
+        return UpstreamSseCall.post(client.vertx(), client.http(), config, "legacy runtime",
                 stripSlash(config.baseUrl()) + "/api/v1/execute/stream", UpstreamHeaders.of(turn), payload, listener);
     }
 

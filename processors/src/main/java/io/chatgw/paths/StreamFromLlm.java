@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExecutionMode;
 import io.chatgw.core.PathUnavailable;
+import io.chatgw.shadow.ShadowEventLoops;
+import io.chatgw.shadow.ShadowProperties;
 import io.chatgw.turn.PathRun;
 import io.chatgw.turn.Turn;
 import io.chatgw.upstream.SseEvent;
@@ -11,7 +13,6 @@ import io.chatgw.upstream.UpstreamSseCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,18 +31,17 @@ import org.springframework.stereotype.Component;
 public class StreamFromLlm extends StreamIntoRun {
 
     private final GatewayProperties.Llm config;
-    private final HttpClient client;
     private final ObjectMapper json;
 
-    public StreamFromLlm(Vertx vertx, GatewayProperties properties, ObjectMapper json, MeterRegistry meters) {
-        super(vertx, meters, ExecutionMode.DIRECT_LLM);
+    public StreamFromLlm(Vertx vertx, ShadowEventLoops shadowLoops, ShadowProperties shadow, GatewayProperties properties,
+            ObjectMapper json, MeterRegistry meters) {
+        super(vertx, shadowLoops, shadow, properties.llm().asUpstream(), meters, ExecutionMode.DIRECT_LLM);
         this.config = properties.llm();
-        this.client = UpstreamClients.create(vertx, config.asUpstream());
         this.json = json;
     }
 
     @Override
-    protected UpstreamSseCall call(PathRun run, UpstreamSseCall.Listener listener) {
+    protected UpstreamSseCall call(PathRun run, UpstreamClients.Client client, UpstreamSseCall.Listener listener) {
         Turn turn = run.turn();
         if (config.baseUrl() == null || config.baseUrl().isBlank()) {
             throw new PathUnavailable("path_unavailable", PathUnavailable.NOT_CONFIGURED, "gateway.llm.base-url is not configured");
@@ -73,7 +73,7 @@ public class StreamFromLlm extends StreamIntoRun {
             throw new IllegalStateException(e);
         }
         run.reportModel(model);
-        return UpstreamSseCall.post(vertx, client, config.asUpstream(), "LLM",
+        return UpstreamSseCall.post(client.vertx(), client.http(), config.asUpstream(), "LLM",
                 StreamFromLegacyRuntime.stripSlash(config.baseUrl()) + "/v1/chat/completions", headers, payload, listener);
     }
 

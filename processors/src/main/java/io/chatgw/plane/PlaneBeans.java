@@ -1,6 +1,7 @@
 package io.chatgw.plane;
 
 import io.chatgw.plane.socket.PlaneConnections;
+import io.chatgw.plane.socket.PlaneSocketComponent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -31,7 +32,7 @@ public class PlaneBeans {
     }
 
     /**
-     * The /ws/vm server's own Vert.x (camel-vertx-websocket uses it: {@code camel.component.vertx-websocket.vertx}).
+     * The /ws/vm server's own Vert.x (camel-vertx-websocket uses it: {@link #planeSocketComponent}).
      * In Camel 4.17 the consumer hands every OPEN/MESSAGE/CLOSE to {@code executeBlocking(..., ordered=false)}
      * on this instance's worker pool; with ONE worker thread those run FIFO, so a connection's events reach
      * routes/plane.yaml in arrival order. The route only queues them (PlaneConnections), so one thread is enough.
@@ -52,6 +53,16 @@ public class PlaneBeans {
                 .setIdleTimeout((int) Math.max(1, config.socketIdleTimeout().toSeconds()))
                 .setMaxWebSocketFrameSize(config.maxSocketFrameBytes())
                 .setMaxWebSocketMessageSize(config.maxSocketFrameBytes());
+    }
+
+    /**
+     * camel-vertx-websocket, the component {@code vertx-websocket} of routes/plane.yaml: on planeSocketVertx (by name:
+     * that Vert.x is no autowiring candidate), with the upgrade deadline on every /ws/vm connection. Camel starts and
+     * stops it (no destroy method here).
+     */
+    @Bean(name = "vertx-websocket", destroyMethod = "")
+    PlaneSocketComponent planeSocketComponent(@Value("#{planeSocketVertx}") Vertx vertx, PlaneProperties config) {
+        return new PlaneSocketComponent(vertx, config.upgradeHeaderTimeout());
     }
 
     private static ThreadFactory named(String prefix) {

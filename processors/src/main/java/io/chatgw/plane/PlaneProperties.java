@@ -78,10 +78,15 @@ public record PlaneProperties(
         /** An admitted connection that has not said hello this long after its upgrade is closed 1008. */
         @DefaultValue("10s") Duration helloTimeout,
         /**
-         * A /ws/vm connection that sends nothing for this long is closed, before its upgrade (a handshake that
-         * never comes) as after it (a live plane answers every heartbeat ping, so keep it well above heartbeat-interval).
+         * A /ws/vm connection that sends nothing for this long is closed (a live plane answers every heartbeat ping,
+         * so keep it well above heartbeat-interval); before its upgrade upgrade-header-timeout cuts it sooner.
          */
         @DefaultValue("60s") Duration socketIdleTimeout,
+        /**
+         * A /ws/vm connection must have sent its upgrade request (request line and headers) and been upgraded this
+         * long after it was accepted, however slowly it trickles; otherwise it gets 408 upgrade_timeout and is closed.
+         */
+        @DefaultValue("10s") Duration upgradeHeaderTimeout,
         /** A launched plane with nothing to do (no turn in flight, no frame but pongs) this long is paused; 0 = never. */
         @DefaultValue("10m") Duration idlePause,
         /** ... and this long is stopped and removed (its data stays); 0 = never. */
@@ -105,6 +110,9 @@ public record PlaneProperties(
         }
         if (idleCheckInterval.isZero() || idleCheckInterval.isNegative()) {
             throw new IllegalArgumentException("gateway.plane.idle-check-interval must be positive, was " + idleCheckInterval);
+        }
+        if (upgradeHeaderTimeout.isZero() || upgradeHeaderTimeout.isNegative()) {
+            throw new IllegalArgumentException("gateway.plane.upgrade-header-timeout must be positive, was " + upgradeHeaderTimeout);
         }
         if (maxSocketFrameBytes < maxFrameBytes) {
             throw new IllegalArgumentException("gateway.plane.max-socket-frame-bytes (" + maxSocketFrameBytes

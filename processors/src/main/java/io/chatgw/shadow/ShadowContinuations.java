@@ -1,6 +1,5 @@
 package io.chatgw.shadow;
 
-import io.vertx.core.Vertx;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,16 +13,17 @@ import org.springframework.stereotype.Component;
  * Where a shadow's route goes on after it waited without a thread (its end, its primary's end): two threads of its
  * own, so the comparison and its database write never take a thread from the primaries' Vert.x worker pool. The
  * queue holds {@code max-concurrent} tasks, as many as there can be (each shadow in flight has at most one waiting);
- * should one be refused anyway (shutting down), Vert.x's worker pool runs it.
+ * should one be refused anyway (shutting down), the shadows' own Vert.x worker runs it ({@link ShadowEventLoops}),
+ * never the primaries'.
  */
 @Component
 public class ShadowContinuations {
 
     private final ExecutorService pool;
-    private final Vertx vertx;
+    private final ShadowEventLoops loops;
 
-    public ShadowContinuations(ShadowProperties config, Vertx vertx) {
-        this.vertx = vertx;
+    public ShadowContinuations(ShadowProperties config, ShadowEventLoops loops) {
+        this.loops = loops;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(config.maxConcurrent()),
                 r -> {
@@ -37,7 +37,7 @@ public class ShadowContinuations {
         try {
             pool.execute(() -> callback.done(false));
         } catch (RejectedExecutionException e) {
-            vertx.executeBlocking(() -> {
+            loops.vertx().executeBlocking(() -> {
                 callback.done(false);
                 return null;
             }, false);

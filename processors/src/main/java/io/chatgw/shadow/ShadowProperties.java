@@ -35,7 +35,12 @@ public record ShadowProperties(
         /** Characters of each side's final text kept in a stored comparison. */
         @DefaultValue("4000") int storedTextChars,
         /** How often the skipped-sample counts are added to shadow_skips (a timer in routes/shadow.yaml). */
-        @DefaultValue("10s") Duration skipsFlushInterval) {
+        @DefaultValue("10s") Duration skipsFlushInterval,
+        /**
+         * Event loops of the shadows' own Vert.x ({@link ShadowEventLoops}): their upstream HTTP clients, streams and
+         * timers, never on the primaries' loops.
+         */
+        @DefaultValue("1") int eventLoops) {
 
     public ShadowProperties {
         if (noiseShare < 0 || noiseShare > 1) {
@@ -45,9 +50,9 @@ public record ShadowProperties(
             throw new IllegalArgumentException("gateway.shadow.text-similarity-threshold must be between 0 and 1");
         }
         if (threads < 1 || queue < 1 || maxConcurrent < 1 || runsPerMinute < 1 || tokensPerMinute < 1
-                || storedEvents < 1 || storedTextChars < 1) {
+                || storedEvents < 1 || storedTextChars < 1 || eventLoops < 1) {
             throw new IllegalArgumentException("gateway.shadow.threads, queue, max-concurrent, runs-per-minute, "
-                    + "tokens-per-minute, stored-events and stored-text-chars must be at least 1");
+                    + "tokens-per-minute, stored-events, stored-text-chars and event-loops must be at least 1");
         }
         if (timeout.isNegative() || timeout.isZero() || primaryWait.isNegative() || primaryWait.isZero()) {
             throw new IllegalArgumentException("gateway.shadow.timeout and primary-wait must be positive");

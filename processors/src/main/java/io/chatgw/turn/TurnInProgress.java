@@ -1,10 +1,11 @@
 package io.chatgw.turn;
 
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.RetryAfter;
 import java.time.Duration;
 
 /** 409 {@code turn_in_progress}: the session is still answering; the HTTP layers send {@code Retry-After}. */
-public class TurnInProgress extends GatewayException {
+public class TurnInProgress extends GatewayException implements RetryAfter {
 
     private final Duration retryAfter;
 
@@ -13,8 +14,8 @@ public class TurnInProgress extends GatewayException {
         this.retryAfter = retryAfter;
     }
 
-    /** Whole seconds, at least 1, as the {@code Retry-After} header wants them. */
+    @Override
     public long retryAfterSeconds() {
-        return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return RetryAfter.seconds(retryAfter);
     }
 }

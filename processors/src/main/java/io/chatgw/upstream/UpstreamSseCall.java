@@ -4,6 +4,7 @@ import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.GatewayException;
 import io.chatgw.core.PathUnavailable;
 import io.chatgw.core.RateLimited;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,6 +37,8 @@ public final class UpstreamSseCall {
     private static final int MAX_ERROR_BODY_CHARS = 300;
 
     private final Vertx vertx;
+    /** The one event loop the call runs on: its start, its stream, its timers and a cancel from another thread. */
+    private final Context context;
     private final HttpClient client;
     private final GatewayProperties.Upstream config;
     private final String name;
@@ -49,6 +52,7 @@ public final class UpstreamSseCall {
 
     private UpstreamSseCall(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.client = client;
         this.config = config;
         this.name = name;
@@ -61,7 +65,7 @@ public final class UpstreamSseCall {
     public static UpstreamSseCall post(Vertx vertx, HttpClient client, GatewayProperties.Upstream config, String name,
                                        String url, Map<String, String> headers, Buffer body, Listener listener) {
         UpstreamSseCall call = new UpstreamSseCall(vertx, client, config, name);
-        vertx.runOnContext(v -> call.start(url, headers, body, listener));
+        call.context.runOnContext(v -> call.start(url, headers, body, listener));
         return call;
     }
 
@@ -71,7 +75,7 @@ public final class UpstreamSseCall {
 
     /** Gives up on the call (the gateway ended the answer): the request is reset, the future fails with {@code why}. */
     public void cancel(GatewayException why) {
-        vertx.runOnContext(v -> fail(why));
+        context.runOnContext(v -> fail(why)); // vertx.runOnContext off a Vert.x thread could pick another loop
     }
 
     private void start(String url, Map<String, String> headers, Buffer body, Listener listener) {

@@ -185,7 +185,26 @@ public class PlaneRegistry {
         for (PlaneTurn t : death.failed()) {
             t.end(new PathUnavailable("vm_unavailable", PathUnavailable.PLANE_UNAVAILABLE, "the execution plane is gone: " + why));
         }
-        onDead.forEach(l -> l.accept(link));
+        // the listeners write PostgreSQL and stop the plane's process or container: never on an event loop (a slow
+        // database held the heartbeat's loop, and every upstream stream on it, for Hikari's connection timeout)
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            vertx.executeBlocking(() -> {
+                tellDead(link);
+                return null;
+            }, false);
+        } else {
+            tellDead(link);
+        }
+    }
+
+    private void tellDead(PlaneLink link) {
+        for (Consumer<PlaneLink> listener : onDead) {
+            try {
+                listener.accept(link);
+            } catch (RuntimeException e) { // one listener's failure (the database down) does not skip the others
+                log.warn("plane {}: handling its death failed: {}", link.vmId(), e.toString());
+            }
+        }
     }
 
     /** The user's live plane, or one that says hello within {@code timeout}. */

@@ -1,6 +1,7 @@
 package io.chatgw.health;
 
 import io.chatgw.config.GatewayProperties;
+import io.chatgw.database.DatabaseReachability;
 import io.chatgw.metrics.MetricsProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
  * {@code gateway_dependency_up{dependency}}: 1 when the dependency answered its last probe, 0 when not. PostgreSQL
  * and Kafka through their health indicators ({@code db}, {@code kafka}), the legacy runtime through
  * {@code GET <gateway.legacy.base-url><gateway.metrics.legacy-health-path>} (2xx). Probed every
- * {@code gateway.metrics.probe-interval} on a thread of its own, so a scrape never waits for a dependency.
+ * {@code gateway.metrics.probe-interval} on a thread of its own, so a scrape never waits for a dependency;
+ * PostgreSQL is 0 without a probe while {@link DatabaseReachability} knows it to be down.
  * A change is logged once (WARN when it goes down, INFO when it is back).
  */
 @Component
@@ -43,9 +45,11 @@ public class DependencyProbes implements DisposableBean {
     });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public DependencyProbes(HealthContributorRegistry health, GatewayProperties gateway, MetricsProperties config, MeterRegistry meters) {
+    public DependencyProbes(HealthContributorRegistry health, GatewayProperties gateway, MetricsProperties config, MeterRegistry meters,
+                            DatabaseReachability database) {
         Map<String, BooleanSupplier> checks = new java.util.LinkedHashMap<>();
-        checks.put("postgresql", () -> isUp(health, "db"));
+        // known down (a connection just failed): 0 at once, without the pool's wait on this thread
+        checks.put("postgresql", () -> !database.isDown() && isUp(health, "db"));
         checks.put("kafka", () -> isUp(health, "kafka"));
         String legacy = gateway.legacy().baseUrl();
         String legacyHealthPath = config.legacyHealthPath();

@@ -2,6 +2,7 @@ package io.chatgw.http;
 
 import io.chatgw.auth.CallerDirectory;
 import io.chatgw.auth.JwtVerifier;
+import io.chatgw.database.RequestPathDatabase;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,10 +37,12 @@ public class DevTokenEndpoint {
 
     private final JwtVerifier jwt;
     private final JdbcTemplate jdbc;
+    private final RequestPathDatabase database;
 
-    public DevTokenEndpoint(JwtVerifier jwt, JdbcTemplate jdbc) {
+    public DevTokenEndpoint(JwtVerifier jwt, JdbcTemplate jdbc, RequestPathDatabase database) {
         this.jwt = jwt;
         this.jdbc = jdbc;
+        this.database = database;
         log.warn("gateway.dev.token-endpoint-enabled=true: GET /dev/token issues tokens to anyone. Development only.");
     }
 
@@ -70,12 +73,16 @@ public class DevTokenEndpoint {
             return ErrorBodies.of(400, "invalid_roles", "query parameter 'roles' must be comma-separated role names");
         }
         long seconds = ttl;
-        return Mono.fromCallable(() -> request.queryParam("org").orElseGet(() -> jdbc.query(
-                        "SELECT org_id FROM users WHERE id = ?", (rs, i) -> rs.getString(1), sub)
-                        .stream().findFirst().orElse(null)))
+        // PostgreSQL unreachable: 503 database_unavailable (JsonErrorHandler) within the request path's bound
+        return Mono.fromCallable(() -> request.queryParam("org").isPresent() ? request.queryParam("org").get() : orgOf(sub))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(org -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN)
                         .bodyValue(jwt.issue(sub, org, roles, Duration.ofSeconds(seconds), Map.of()) + "\n"))
                 .switchIfEmpty(ErrorBodies.of(400, "unknown_user", "user '" + sub + "' is not known: pass org=<org id> to provision one"));
+    }
+
+    private String orgOf(String user) throws Exception {
+        return database.call(() -> jdbc.query("SELECT org_id FROM users WHERE id = ?", (rs, i) -> rs.getString(1), user)
+                .stream().findFirst().orElse(null));
     }
 }

@@ -1,7 +1,7 @@
 package io.chatgw.http;
 
 import io.chatgw.core.GatewayException;
-import io.chatgw.turn.TurnInProgress;
+import io.chatgw.core.RetryAfter;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,14 +19,14 @@ final class ErrorBodies {
         return body(ServerResponse.status(HttpStatus.valueOf(status)), code, message);
     }
 
-    /** The exception's status, code and message; a busy session's 409 also says when to retry. */
+    /** The exception's status, code and message; a busy session's 409 or an unreachable database's 503 also say when to retry. */
     static Mono<ServerResponse> of(GatewayException e) {
         return body(withRetryAfter(ServerResponse.status(HttpStatus.valueOf(e.status())), e), e.code(), e.getMessage());
     }
 
     static ServerResponse.BodyBuilder withRetryAfter(ServerResponse.BodyBuilder builder, GatewayException e) {
-        if (e instanceof TurnInProgress busy) {
-            builder.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+        if (e instanceof RetryAfter later) {
+            builder.header(HttpHeaders.RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
         }
         return builder;
     }

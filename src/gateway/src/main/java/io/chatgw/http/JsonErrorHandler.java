@@ -2,6 +2,8 @@ package io.chatgw.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.RetryAfter;
+import io.chatgw.database.RequestPathDatabase;
 import io.chatgw.openai.OpenAiError;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +33,8 @@ import reactor.core.publisher.Mono;
  * Every error no handler answered itself (unknown path, wrong method, anything thrown outside the APIs'
  * own error handling) in the gateway's JSON shape instead of Spring's: {@code {"error": {"code", "message"}}},
  * and OpenAI's shape ({@code {"error": {"message", "type", "param", "code"}}}) under {@code /v1/}.
- * A path that exists for other methods is {@code 405 method_not_allowed} with {@code Allow}, not 404.
+ * A path that exists for other methods is {@code 405 method_not_allowed} with {@code Allow}, not 404; PostgreSQL
+ * unreachable is {@code 503 database_unavailable} with {@code Retry-After} ({@link RequestPathDatabase}).
  * Unexpected failures (5xx) are logged once with their stack trace.
  */
 @Component
@@ -44,19 +47,27 @@ public class JsonErrorHandler implements ErrorWebExceptionHandler {
 
     private final ObjectProvider<RouterFunction<?>> routerFunctions;
     private final ObjectMapper json;
+    private final RequestPathDatabase database;
     private volatile RouterFunction<ServerResponse> routes;
 
-    public JsonErrorHandler(ObjectProvider<RouterFunction<?>> routerFunctions, ObjectMapper json) {
+    public JsonErrorHandler(ObjectProvider<RouterFunction<?>> routerFunctions, ObjectMapper json,
+                            RequestPathDatabase database) {
         this.routerFunctions = routerFunctions;
         this.json = json;
+        this.database = database;
     }
 
     @Override
-    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable thrown) {
         if (exchange.getResponse().isCommitted()) {
-            return Mono.error(error); // mid-stream: nothing left to answer with but closing the connection
+            return Mono.error(thrown); // mid-stream: nothing left to answer with but closing the connection
         }
+        // PostgreSQL unreachable: 503 database_unavailable
+        Throwable error = thrown instanceof Exception e ? database.failure(e) : thrown;
         if (error instanceof GatewayException g) { // refused before any endpoint ran (io.chatgw.http.server)
+            if (g instanceof RetryAfter later) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
+            }
             return write(exchange, g.status(), g.code(), g.getMessage());
         }
         int status = error instanceof ResponseStatusException e ? e.getStatusCode().value() : 500;

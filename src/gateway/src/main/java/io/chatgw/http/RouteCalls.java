@@ -3,6 +3,7 @@ package io.chatgw.http;
 import io.chatgw.core.ExchangeKeys;
 import io.chatgw.core.GatewayException;
 import io.chatgw.core.TextInputs;
+import io.chatgw.database.RequestPathDatabase;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -30,7 +31,9 @@ final class RouteCalls {
 
     /**
      * Runs a route off the event loop (routes touch the database) with the request's Authorization and
-     * Content-Type, its path variables and {@code headers} as message headers; fails with the route's exception.
+     * Content-Type, its path variables and {@code headers} as message headers; fails with the route's exception,
+     * or with 503 {@code database_unavailable} if PostgreSQL could not be reached ({@link RequestPathDatabase}: the
+     * route's connections wait at most {@code gateway.database.request-connection-timeout}).
      */
     static Mono<Exchange> call(ProducerTemplate routes, String uri, ServerRequest request, byte[] body,
                                Map<String, String> headers) {
@@ -49,9 +52,10 @@ final class RouteCalls {
                 exchange.getIn().setHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, requestId.fromClient());
             }
             headers.forEach((name, value) -> setHeader(exchange, name, value));
-            Exchange result = routes.send(uri, exchange);
+            RequestPathDatabase database = RequestPathDatabase.of(routes.getCamelContext());
+            Exchange result = database.call(() -> routes.send(uri, exchange));
             if (result.getException() != null) {
-                throw result.getException();
+                throw database.failure(result.getException()); // PostgreSQL unreachable: 503 database_unavailable
             }
             return result;
         }).subscribeOn(Schedulers.boundedElastic());

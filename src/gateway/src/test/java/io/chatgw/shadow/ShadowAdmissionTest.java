@@ -27,7 +27,7 @@ class ShadowAdmissionTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ShadowAdmission admission = new ShadowAdmission(new ShadowProperties(true, 0, 1, 1, 2,
-            Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10)),
+            Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1),
             new ShadowSkips(null), new ShadowMeters(meters));
     private final ShadowPlan plan = ShadowPlan.of(ShadowPlan.SHADOW, ExecutionMode.DIRECT_LLM, ExecutionMode.LEGACY,
             "org", UUID.randomUUID());

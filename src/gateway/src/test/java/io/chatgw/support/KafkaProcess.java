@@ -35,7 +35,9 @@ public final class KafkaProcess implements AutoCloseable {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("log"), "num.partitions=" + partitions, "auto.create.topics.enable=true",
                 "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", ""));
+                "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0",
+                // the log cleaner's default 128 MiB buffer, allocated at start, left a 256 MiB heap short (OutOfMemoryError)
+                "log.cleaner.dedupe.buffer.size=16777216", ""));
         Files.writeString(dir.resolve("logback.xml"), """
                 <configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>%s</file>
                 <encoder><pattern>%%d %%-5level %%logger{30} %%msg%%n</pattern></encoder></appender>

@@ -162,4 +162,26 @@ class PlaneRegistryTest {
         assertThat(current.link().isCurrent(current.connection())).isTrue();
         assertThat(current.link().isCurrent(old.connection())).isFalse();
     }
+
+    @Test
+    void aDeadPlanesListenersRunOffTheEventLoopAndOneFailingDoesNotSkipTheNext() throws Exception {
+        PlaneProperties config = config(Map.of("gateway.plane.port", "8081", "gateway.plane.heartbeat-interval", "100ms",
+                "gateway.plane.missed-pongs", "2"));
+        PlaneRegistry registry = new PlaneRegistry(vertx, config, new SimpleMeterRegistry(), false);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        registry.whenDead(link -> {
+            threads.add(Thread.currentThread().getName());
+            throw new IllegalStateException("the database is down"); // as PlaneInstances.terminated would
+        });
+        java.util.concurrent.CompletableFuture<Boolean> second = new java.util.concurrent.CompletableFuture<>();
+        registry.whenDead(link -> second.complete(io.vertx.core.Context.isOnEventLoopThread()));
+        Plane plane = connect(new Planes(registry, new PlaneGreeting(vertx, registry, new PlaneSender(JSON, new SimpleMeterRegistry()),
+                new PlaneTokenRefresh(new VmTokens(jwt, config), new PlaneSender(JSON, new SimpleMeterRegistry()), config), config,
+                new SimpleMeterRegistry(), new LatestSnapshots(null, JSON)), null));
+
+        vertx.runOnContext(v -> registry.declareDead(plane.link(), "missed heartbeats")); // as the heartbeat tick does
+
+        assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the second listener ran, off the loop").isFalse();
+        assertThat(threads).singleElement().asString().doesNotContain("eventloop");
+    }
 }
