@@ -70,7 +70,7 @@ final class SinksDown {
     for (Phase phase : phases) {
       List<TargetSpec> mine = bases.stream().map(b -> derive(b, phase)).toList();
       for (TargetSpec t : mine) {
-        runner.prepare(t, concurrency); // sessions exist before a sink goes down
+        prepareWhenAdmitted(runner, t); // sessions exist before a sink goes down
       }
       String failed = null;
       if (phase.before() != null) {
@@ -92,6 +92,38 @@ final class SinksDown {
       }
     }
     return cells;
+  }
+
+  /**
+   * Prepares {@code t}, asking again for up to {@value #ADMIT_WAIT_S} s while the gateway answers 503: right after
+   * PostgreSQL came back, the gateway may still refuse requests until its next retry of the database
+   * ({@code gateway.database.retry-after}) or a background connection tells it the database is back.
+   */
+  private void prepareWhenAdmitted(Cells runner, TargetSpec t) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(ADMIT_WAIT_S);
+    while (true) {
+      try {
+        runner.prepare(t, concurrency);
+        return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline || !refusedForNow(e)) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  static final int ADMIT_WAIT_S = 30;
+
+  /** A 503 from the gateway anywhere in the failure's causes (GatewayClient's message: "GET ... -> 503 ..."). */
+  static boolean refusedForNow(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (String.valueOf(c.getMessage()).contains(" -> 503 ")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   record Shell(int exit, String lastLine) {

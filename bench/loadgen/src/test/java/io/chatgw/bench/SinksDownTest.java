@@ -65,6 +65,34 @@ class SinksDownTest {
   }
 
   @Test
+  void aGatewayStillRefusingJustAfterPostgresqlCameBackIsAskedAgainButOtherFailuresEndTheRun() throws Exception {
+    List<String> order = new ArrayList<>();
+    SinksDown.Cells base = cells(order);
+    int[] refusals = {1};
+    SinksDown.Cells refusingOnce = new SinksDown.Cells() {
+      @Override
+      public void prepare(TargetSpec target, int concurrency) throws Exception {
+        if (target.name().endsWith("@n2") && refusals[0]-- > 0) {
+          throw new java.util.concurrent.ExecutionException(new IllegalStateException(
+              "GET http://x/dev/token?sub=u-carol -> 503 {\"error\":{\"code\":\"database_unavailable\"}}"));
+        }
+        base.prepare(target, concurrency);
+      }
+
+      @Override
+      public CellResult run(TargetSpec target, int concurrency) throws Exception {
+        return base.run(target, concurrency);
+      }
+    };
+    List<CellResult> results = new SinksDown(50, List.of(GW), PHASES).run(refusingOnce);
+
+    assertEquals(4, results.size());
+    assertTrue(order.contains("run gateway-direct_llm@n2"), order.toString());
+    assertTrue(SinksDown.refusedForNow(new RuntimeException(new IllegalStateException("GET /x -> 503 busy"))));
+    assertTrue(!SinksDown.refusedForNow(new IllegalStateException("GET /x -> 500 broken")));
+  }
+
+  @Test
   void aSinkDownPhaseIsMetWhenItsAddedTimeOverBothUpIsWithinTheSpreadOfTheTwoBothUpPhases() throws Exception {
     SinksDown sinks = new SinksDown(50, List.of(GW), PHASES);
     sinks.run(cells(new ArrayList<>()));
