@@ -72,7 +72,7 @@ interface KillPointTests {
         List<Event> events = stream.all();
         stream.close();
 
-        assertThat(events).last().extracting(Event::type).isEqualTo("done");
+        assertThat(events).as("the client's events: %s", events).last().extracting(Event::type).isEqualTo("done");
         assertThat(events.get(0).json().path("path").asText()).as("still the new path: no fallback").isEqualTo("new");
         assertThat(events).as("no status: the client saw nothing of the crash").noneMatch(e -> e.type().equals("status"));
         assertThat(texts(events)).isEqualTo(answer("slow start", 6));
@@ -93,7 +93,7 @@ interface KillPointTests {
         events.addAll(stream.all());
         stream.close();
 
-        assertThat(events).last().extracting(Event::type).isEqualTo("done");
+        assertThat(events).as("the client's events: %s", events).last().extracting(Event::type).isEqualTo("done");
         assertThat(texts(events)).as("the final text of an uncrashed run").isEqualTo(answer("long", 40));
         assertThat(events).filteredOn(e -> e.type().equals("text")).as("no text lost or duplicated").hasSize(40);
         assertThat(events).filteredOn(e -> e.type().equals("status")).extracting(e -> e.json().get("state").asText())
@@ -114,7 +114,7 @@ interface KillPointTests {
         events.addAll(stream.all());
         stream.close();
 
-        assertThat(events).last().extracting(Event::type).isEqualTo("done");
+        assertThat(events).as("the client's events: %s", events).last().extracting(Event::type).isEqualTo("done");
         assertThat(withoutStatus(events)).as("every event once, in the uncrashed run's order")
                 .isEqualTo(withoutStatus(uncrashed));
         assertThat(texts(events)).isEqualTo(texts(uncrashed));

@@ -326,6 +326,7 @@ final class PlaneController implements GatewayLink.Listener, EventJournal.Sink, 
     PlaneState.Session session = checkpoints.open(sessionId, requestId, frame);
     if (handedOver > 0) {
       session.openTurn.put("first_seq", handedOver);
+      session.checkpointChanged();
       store.save();
       resume(sessionId, requestId, session);
       return;

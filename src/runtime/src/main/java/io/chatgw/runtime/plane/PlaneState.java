@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a plane must remember across reconnects and restarts, as kept in its state file:
+ * What a plane must remember across reconnects and restarts, as {@link StateStore} keeps it (a log of changes; this
+ * is what it replays to):
  * <pre>
  * {"format": 1, "vm_id": "vm-1", "last_downlink_seq": 7, "seq_floor": 0,
  *  "sessions": {"&lt;session_id&gt;": {"last_seq": 43, "acked_seq": 41, "turns": 3,
@@ -17,8 +18,10 @@ import java.util.Map;
  * </pre>
  * Sessions with no open turn and nothing unacknowledged are pruned after {@link #PRUNE_IDLE_NANOS} without
  * use; {@code seq_floor} (the highest {@code last_seq} pruned) keeps event numbering growing for a session
- * that comes back. Each session's JSON is cached until it changes, so writing the file costs little for
- * sessions that did not change. Mutable; used from the plane's event loop only.
+ * that comes back. A write of changes looks at the sessions handed out by {@link #session} since the last one and
+ * writes those whose content changed, so its cost follows the sessions in use, not all the plane keeps: change a
+ * session only through a reference {@link #session} (or {@link #sessions}) handed out in the same event-loop task.
+ * Mutable; used from the plane's event loop only.
  */
 final class PlaneState {
 
@@ -30,6 +33,12 @@ final class PlaneState {
   /** Highest {@code last_seq} of a pruned session: a session created later numbers above it. */
   long seqFloor;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
+  /** Sessions handed out (so perhaps changed) and sessions pruned since the last write of changes. */
+  private final java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+  private final java.util.Set<String> pruned = new java.util.LinkedHashSet<>();
+  /** {@link #sessions} was handed out: any session may have changed. */
+  private boolean allTouched;
+  private String writtenHeader;
 
   /** One session's event numbering. */
   static final class Session {
@@ -51,9 +60,15 @@ final class PlaneState {
     long lastUsedNanos = System.nanoTime();
     /** Bumped when {@link #openTurn} changes in place (a tool output checkpointed): the cached JSON is stale then. */
     private int checkpointVersion;
-    /** {@link #encoded()} and what it was encoded from. */
+    /** {@link #encoded()} and what it was encoded from; what its last line in the state log was written from. */
     private String encoded;
     private Fingerprint encodedFrom;
+    private Fingerprint writtenFrom;
+    /** The JSON text of frames in {@link #unacked} (frames are not changed once appended); of the open turn. */
+    private java.util.IdentityHashMap<JsonObject, String> frameTexts = new java.util.IdentityHashMap<>();
+    private JsonObject openTurnEncoded;
+    private int openTurnVersion;
+    private String openTurnText;
 
     JsonObject toJson() {
       return new JsonObject()
@@ -65,15 +80,59 @@ final class PlaneState {
           .put("unacked", new JsonArray(new java.util.ArrayList<Object>(unacked)));
     }
 
-    /** This session's JSON, re-encoded only when something in it changed. */
+    /**
+     * This session's JSON ({@link #toJson}'s), rebuilt only when something in it changed, from the JSON text of each
+     * unacknowledged frame and of the open turn, each encoded once: a session with k events waiting for their ack
+     * costs k string copies per write, not k encodings.
+     */
     String encoded() {
-      Fingerprint now = new Fingerprint(lastSeq, ackedSeq, turns, openRequestId, checkpointVersion, unacked.size(),
-          unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst()));
+      Fingerprint now = fingerprint();
       if (!now.equals(encodedFrom)) {
-        encoded = toJson().encode();
+        StringBuilder out = new StringBuilder(128 + unacked.size() * 160);
+        out.append("{\"last_seq\":").append(lastSeq).append(",\"acked_seq\":").append(ackedSeq)
+            .append(",\"turns\":").append(turns)
+            .append(",\"open_request_id\":").append(io.vertx.core.json.Json.encode(openRequestId))
+            .append(",\"open_turn\":").append(openTurnText()).append(",\"unacked\":[");
+        boolean first = true;
+        for (JsonObject frame : unacked) {
+          out.append(first ? "" : ",").append(frameTexts.computeIfAbsent(frame, JsonObject::encode));
+          first = false;
+        }
+        out.append("]}");
+        if (frameTexts.size() > 2 * unacked.size() + 8) { // the texts of acknowledged frames go
+          java.util.IdentityHashMap<JsonObject, String> kept = new java.util.IdentityHashMap<>();
+          unacked.forEach(frame -> kept.put(frame, frameTexts.get(frame)));
+          frameTexts = kept;
+        }
+        encoded = out.toString();
         encodedFrom = now;
       }
       return encoded;
+    }
+
+    private String openTurnText() {
+      if (openTurn == null) {
+        return "null";
+      }
+      if (openTurn != openTurnEncoded || openTurnVersion != checkpointVersion) {
+        openTurnText = openTurn.encode();
+        openTurnEncoded = openTurn;
+        openTurnVersion = checkpointVersion;
+      }
+      return openTurnText;
+    }
+
+    /** Whether it changed since its line was last written; from now on it counts as written. */
+    boolean changedSinceWritten() {
+      Fingerprint now = fingerprint();
+      boolean changed = !now.equals(writtenFrom);
+      writtenFrom = now;
+      return changed;
+    }
+
+    private Fingerprint fingerprint() {
+      return new Fingerprint(lastSeq, ackedSeq, turns, openRequestId, checkpointVersion, unacked.size(),
+          unacked.isEmpty() ? 0 : seqOf(unacked.peekFirst()));
     }
 
     /**
@@ -89,14 +148,12 @@ final class PlaneState {
       checkpointVersion++;
     }
 
-    /** Drops the unacknowledged events up to {@code seq}; returns whether any went. */
+    /** Drops the unacknowledged events up to {@code seq} (they are in seq order); returns whether any went. */
     boolean dropUpTo(long seq) {
       boolean dropped = false;
-      for (Iterator<JsonObject> it = unacked.iterator(); it.hasNext(); ) {
-        if (seqOf(it.next()) <= seq) {
-          it.remove();
-          dropped = true;
-        }
+      while (!unacked.isEmpty() && seqOf(unacked.peekFirst()) <= seq) {
+        unacked.removeFirst();
+        dropped = true;
       }
       return dropped;
     }
@@ -110,6 +167,7 @@ final class PlaneState {
       return created;
     });
     session.lastUsedNanos = System.nanoTime();
+    touched.add(sessionId);
     return session;
   }
 
@@ -129,29 +187,81 @@ final class PlaneState {
         seqFloor = Math.max(seqFloor, session.lastSeq);
         it.remove();
         pruned.add(entry.getKey());
+        this.pruned.add(entry.getKey());
       }
     }
     return pruned;
   }
 
-  /** The state file's content: {@link #toJson} with every unchanged session's cached JSON. */
-  io.vertx.core.buffer.Buffer encode(String vmId) {
-    StringBuilder out = new StringBuilder(256 + sessions.size() * 128);
-    out.append("{\"format\":").append(FORMAT)
-        .append(",\"vm_id\":").append(io.vertx.core.json.Json.encode(vmId))
-        .append(",\"last_downlink_seq\":").append(lastDownlinkSeq)
-        .append(",\"seq_floor\":").append(seqFloor)
-        .append(",\"sessions\":{");
-    boolean first = true;
-    for (Map.Entry<String, Session> entry : sessions.entrySet()) {
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      out.append(io.vertx.core.json.Json.encode(entry.getKey())).append(':').append(entry.getValue().encoded());
+  /**
+   * The state log's lines for what changed since the last {@link #changes} / {@link #snapshot} (StateStore): the
+   * header if it changed, a tombstone per pruned session, a line per changed session; empty if nothing changed.
+   * Only sessions handed out by {@link #session} since then are looked at (all of them after {@link #sessions}).
+   */
+  io.vertx.core.buffer.Buffer changes(String vmId) {
+    StringBuilder out = new StringBuilder(256);
+    String header = header(vmId);
+    if (!header.equals(writtenHeader)) {
+      out.append(header).append('\n');
+      writtenHeader = header;
     }
-    out.append("}}");
+    for (String id : pruned) {
+      if (!sessions.containsKey(id)) {
+        out.append("{\"session\":").append(io.vertx.core.json.Json.encode(id)).append(",\"pruned\":true}\n");
+      }
+    }
+    for (String id : allTouched ? sessions.keySet() : touched) {
+      Session session = sessions.get(id);
+      if (session != null && session.changedSinceWritten()) {
+        appendLine(out, id, session);
+      }
+    }
+    clearChanges();
     return io.vertx.core.buffer.Buffer.buffer(out.toString());
+  }
+
+  /** The state log's lines for the whole state: the header and every session. */
+  io.vertx.core.buffer.Buffer snapshot(String vmId) {
+    StringBuilder out = new StringBuilder(256 + sessions.size() * 128);
+    writtenHeader = header(vmId);
+    out.append(writtenHeader).append('\n');
+    for (Map.Entry<String, Session> entry : sessions.entrySet()) {
+      entry.getValue().changedSinceWritten();
+      appendLine(out, entry.getKey(), entry.getValue());
+    }
+    clearChanges();
+    return io.vertx.core.buffer.Buffer.buffer(out.toString());
+  }
+
+  /** What the plane's {@link StateStore} writes of this state. */
+  StateStore.Source source(String vmId) {
+    return new StateStore.Source() {
+      @Override
+      public io.vertx.core.buffer.Buffer changes() {
+        return PlaneState.this.changes(vmId);
+      }
+
+      @Override
+      public io.vertx.core.buffer.Buffer snapshot() {
+        return PlaneState.this.snapshot(vmId);
+      }
+    };
+  }
+
+  private String header(String vmId) {
+    return "{\"format\":" + FORMAT + ",\"vm_id\":" + io.vertx.core.json.Json.encode(vmId)
+        + ",\"last_downlink_seq\":" + lastDownlinkSeq + ",\"seq_floor\":" + seqFloor + "}";
+  }
+
+  private static void appendLine(StringBuilder out, String id, Session session) {
+    out.append("{\"session\":").append(io.vertx.core.json.Json.encode(id)).append(",\"state\":")
+        .append(session.encoded()).append("}\n");
+  }
+
+  private void clearChanges() {
+    touched.clear();
+    pruned.clear();
+    allTouched = false;
   }
 
   /** Forgets the open turn of every session whose open request is not the one {@code running} names for it. */
@@ -160,11 +270,14 @@ final class PlaneState {
       if (session.openRequestId != null && !session.openRequestId.equals(running.get(sessionId))) {
         session.openRequestId = null;
         session.openTurn = null;
+        touched.add(sessionId);
       }
     });
   }
 
+  /** Every session (to change in place: all count as changed for the next write). */
   Map<String, Session> sessions() {
+    allTouched = true;
     return sessions;
   }
 

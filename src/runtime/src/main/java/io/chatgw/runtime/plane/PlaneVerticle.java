@@ -52,7 +52,7 @@ final class PlaneVerticle extends AbstractVerticle {
             + e.getMessage(), e));
         return;
       }
-      store.content(() -> state.encode(options.getVmId()));
+      store.content(state.source(options.getVmId()));
       llmHttpClient = vertx.createHttpClient(
           new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(LLM_MAX_CONNECTIONS));
@@ -77,6 +77,7 @@ final class PlaneVerticle extends AbstractVerticle {
     disconnected.recover(ignored -> Future.succeededFuture())
         // a graceful stop writes what waits for a lazy save (acks); a crash leaves the file as it was
         .compose(ignored -> crashed || controller == null ? store.idle() : store.save())
+        .compose(ignored -> store.close())
         .compose(ignored -> webSocketClient == null ? Future.succeededFuture() : webSocketClient.close())
         .recover(ignored -> Future.succeededFuture())
         .compose(ignored -> llmHttpClient == null ? Future.succeededFuture() : llmHttpClient.close())

@@ -33,6 +33,7 @@ final class TurnCheckpoints {
         .put("parameters", userMessage.getValue("parameters")).put("continuation", userMessage.getValue("continuation"))
         .put("shadow", Boolean.TRUE.equals(userMessage.getValue("shadow"))).put("first_seq", session.lastSeq + 1)
         .put("traceparent", io.chatgw.runtime.TraceContext.child(userMessage.getValue("traceparent"))); // kept: a resumed turn continues it
+    session.checkpointChanged();
     return session;
   }
 

@@ -73,7 +73,7 @@ abstract class ExecutionPlaneSupport {
 
   static JsonObject sessionState(Path stateFile) {
     try {
-      return new JsonObject(Files.readString(stateFile)).getJsonObject("sessions").getJsonObject("s1");
+      return StateStore.replay(Files.readString(stateFile)).getJsonObject("sessions").getJsonObject("s1");
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -47,28 +47,55 @@ class PlaneStateTest {
   }
 
   @Test
-  void theEncodedFileIsTheJsonAndFollowsChanges() {
+  void theLogOfASnapshotAndItsChangesReplaysToTheStateAndHoldsOnlyWhatChanged() {
     PlaneState state = new PlaneState();
     PlaneState.Session session = state.session("s1");
     session.unacked.add(PlaneFrames.sseEvent("s1", "r-1", 1, "text", new JsonObject().put("delta", "a")));
     session.lastSeq = 1;
     state.session("s2").turns = 2;
-    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+    StringBuilder log = new StringBuilder(state.snapshot("vm-1").toString());
+    assertEquals(state.toJson("vm-1"), StateStore.replay(log.toString()));
+    assertEquals("", state.changes("vm-1").toString(), "nothing changed: nothing to write");
 
+    session = state.session("s1");
     session.lastSeq = 2;
     session.unacked.add(PlaneFrames.sseEvent("s1", "r-1", 2, "text", new JsonObject().put("delta", "b")));
     session.ackedSeq = 1;
     session.dropUpTo(1);
     session.openRequestId = "r-1";
-    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+    state.session("s2"); // handed out, unchanged
+    String changes = state.changes("vm-1").toString();
+    assertEquals(1, changes.lines().count(), "one line, of the session that changed: " + changes);
+    assertTrue(changes.contains("\"session\":\"s1\""));
+    log.append(changes);
+    assertEquals(state.toJson("vm-1"), StateStore.replay(log.toString()));
 
-    // a tool output checkpointed into the open turn in place: the cached JSON of the session is stale then
+    // a tool output checkpointed into the open turn in place, and the downlink seq: both in the next changes
+    session = state.session("s1");
     session.openTurn = new JsonObject().put("request_id", "r-1").put("first_seq", 1);
     session.checkpointChanged();
-    state.encode("vm-1");
+    log.append(state.changes("vm-1"));
+    session = state.session("s1");
     session.openTurn.put("tool_outputs", new io.vertx.core.json.JsonArray().add(new JsonObject().put("files", 1)));
     session.checkpointChanged();
-    assertEquals(state.toJson("vm-1"), state.encode("vm-1").toJsonObject());
+    state.lastDownlinkSeq = 4;
+    log.append(state.changes("vm-1"));
+    assertEquals(state.toJson("vm-1"), StateStore.replay(log.toString()));
+  }
+
+  @Test
+  void aPrunedSessionLeavesATombstoneInTheLog() {
+    PlaneState state = new PlaneState();
+    state.session("s1").lastSeq = 9;
+    state.session("s2").lastSeq = 3;
+    StringBuilder log = new StringBuilder(state.snapshot("vm-1").toString());
+    state.prune(System.nanoTime() + PlaneState.PRUNE_IDLE_NANOS * 2, PlaneState.PRUNE_IDLE_NANOS, "s2"::equals);
+    log.append(state.changes("vm-1"));
+
+    JsonObject replayed = StateStore.replay(log.toString());
+    assertEquals(state.toJson("vm-1"), replayed);
+    assertNull(replayed.getJsonObject("sessions").getValue("s1"));
+    assertEquals(9L, replayed.getLong("seq_floor"));
   }
 
   @Test

@@ -63,7 +63,7 @@ class TurnCheckpointsTest {
     try {
       PlaneState state = new PlaneState();
       StateStore store = new StateStore(vertx, dataDir.toString());
-      store.content(() -> state.encode("vm-1"));
+      store.content(state.source("vm-1"));
       TurnCheckpoints checkpoints = new TurnCheckpoints(state, store);
       checkpoints.open("s1", "r-1", userMessage(false));
       JsonObject mcpResult = new JsonObject().put("result", "done");
@@ -74,7 +74,7 @@ class TurnCheckpointsTest {
         store.idle().onComplete(done -> written.complete(null));
       });
       written.get(10, TimeUnit.SECONDS);
-      JsonObject onDisk = new JsonObject(Files.readString(Path.of(store.file())));
+      JsonObject onDisk = StateStore.replay(Files.readString(Path.of(store.file())));
 
       PlaneTurn resumed = TurnCheckpoints.resume(null, "s1", "r-1",
           PlaneState.fromJson(onDisk, "vm-1").session("s1"));
