@@ -52,12 +52,12 @@ public class ConversationStore {
         jdbc.update("""
                 INSERT INTO conversation_turns (request_id, session_id, started_at, user_message, answer, status, path,
                                                 error_code, tools, tokens, encoding, previous_request_id, input,
-                                                response_settings)
-                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb FROM sessions s WHERE s.id = ?
+                                                response_settings, finish_reason)
+                SELECT ?, s.id, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb, ? FROM sessions s WHERE s.id = ?
                 ON CONFLICT (request_id) DO NOTHING""",
                 turn.requestId(), Timestamp.from(turn.startedAt()), turn.userMessage(), turn.answer(), turn.status(),
                 turn.path(), turn.errorCode(), tools, turn.tokens(), turn.tokens() == null ? null : encoding,
-                turn.previousRequestId(), input, settings, turn.sessionId());
+                turn.previousRequestId(), input, settings, turn.finishReason(), turn.sessionId());
     }
 
     /** The session's last {@code limit} turns, newest first; {@code tokens} only if counted in {@code encoding}. */
@@ -65,7 +65,7 @@ public class ConversationStore {
         return jdbc.query("""
                 SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
                        CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, input,
-                       response_settings
+                       response_settings, finish_reason
                 FROM conversation_turns WHERE session_id = ?
                 ORDER BY started_at DESC, request_id DESC LIMIT ?""", this::turn, encoding, sessionId, limit);
     }
@@ -83,7 +83,7 @@ public class ConversationStore {
                     WHERE c.depth < ?)
                 SELECT request_id, session_id, started_at, user_message, answer, status, path, error_code, tools,
                        CASE WHEN encoding = ? THEN tokens END AS tokens, previous_request_id, input,
-                       response_settings
+                       response_settings, finish_reason
                 FROM chain ORDER BY depth""", this::turn, last, limit, encoding);
     }
 
@@ -117,6 +117,6 @@ public class ConversationStore {
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getString("user_message"),
                 rs.getString("answer"), rs.getString("status"), rs.getString("path"), rs.getString("error_code"), tools,
                 rs.getObject("tokens", Integer.class), rs.getObject("previous_request_id", UUID.class), input,
-                settings);
+                settings, rs.getString("finish_reason"));
     }
 }

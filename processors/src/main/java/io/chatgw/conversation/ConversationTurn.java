@@ -21,7 +21,7 @@ import java.util.UUID;
 public record ConversationTurn(UUID requestId, UUID sessionId, Instant startedAt, String userMessage, String answer,
                                String status, String path, String errorCode, List<Map<String, Object>> tools,
                                Integer tokens, UUID previousRequestId, List<Map<String, Object>> input,
-                               Map<String, Object> settings) {
+                               Map<String, Object> settings, String finishReason) {
 
     public ConversationTurn {
         input = input == null ? null : List.copyOf(input);
@@ -32,12 +32,12 @@ public record ConversationTurn(UUID requestId, UUID sessionId, Instant startedAt
     public ConversationTurn(UUID requestId, UUID sessionId, Instant startedAt, String userMessage, String answer,
                             String status, String path, String errorCode, List<Map<String, Object>> tools) {
         this(requestId, sessionId, startedAt, userMessage, answer, status, path, errorCode, tools, null, null, null,
-                null);
+                null, null);
     }
 
     public ConversationTurn withTokens(int counted) {
         return new ConversationTurn(requestId, sessionId, startedAt, userMessage, answer, status, path, errorCode,
-                tools, counted, previousRequestId, input, settings);
+                tools, counted, previousRequestId, input, settings, finishReason);
     }
 
     public static final String COMPLETED = "completed";

@@ -112,7 +112,7 @@ public class Conversations {
                 turn.startedAt().truncatedTo(ChronoUnit.MICROS), link.ownMessage(turn.message()), turn.answer(),
                 completed ? ConversationTurn.COMPLETED : ConversationTurn.FAILED, turn.path(),
                 completed ? null : outcome == null ? "internal_error" : outcome.errorCode(), turn.toolEvents(), null,
-                link.previousRequestId(), link.input(), link.settings());
+                link.previousRequestId(), link.input(), link.settings(), completed ? turn.finishReason() : null);
         pendingByRequest.put(ended.requestId(), ended);
         pending.computeIfAbsent(ended.sessionId(), id -> new CopyOnWriteArrayList<>()).add(ended);
         return ended;

@@ -147,7 +147,11 @@ public final class ResponseObjects {
     }
 
     private static String incompleteReason(JsonNode done) {
-        String finishReason = TurnEventReader.finishReason(done);
+        return incompleteReason(TurnEventReader.finishReason(done));
+    }
+
+    /** The {@code incomplete_details.reason} of an answer the LLM ended with {@code finishReason}, or null if complete. */
+    public static String incompleteReason(String finishReason) {
         if ("length".equals(finishReason)) {
             return "max_output_tokens";
         }

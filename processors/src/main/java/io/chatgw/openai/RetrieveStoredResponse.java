@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code GET /v1/responses/{id}}: the caller's stored response ({@link StoredResponses}) as a response object: its
- * status ({@code completed}, or {@code failed} with the turn's error code), its output (the answer's message, its
+ * status ({@code completed}; {@code incomplete} with its reason when the LLM stopped at max_output_tokens or its
+ * content filter, as the create call said; or {@code failed} with the turn's error code), its output (the answer's message, its
  * function calls), the path's model and usage from the usage record (until it is written: the gateway's first
  * model, no usage), and the request's settings as sent ({@code instructions}, {@code temperature}, {@code tools},
  * {@code text}, {@code metadata}, ...; a response stored before they were kept shows the defaults). An unknown id, another user's response and one created with
@@ -53,10 +54,12 @@ public class RetrieveStoredResponse implements Processor {
                 ResponseRequest.stored(turn.previousRequestId(), turn.settings()), turn.startedAt().getEpochSecond());
         JsonNode done = stored.usage(turn.requestId());
         List<Map<String, Object>> calls = StoredResponses.functionCalls(turn);
-        String status = turn.completed() ? ResponseObjects.COMPLETED : ResponseObjects.FAILED;
+        String incomplete = turn.completed() ? ResponseObjects.incompleteReason(turn.finishReason()) : null;
+        String status = !turn.completed() ? ResponseObjects.FAILED
+                : incomplete != null ? ResponseObjects.INCOMPLETE : ResponseObjects.COMPLETED;
         List<Map<String, Object>> output = new ArrayList<>();
         if (!turn.answer().isEmpty() || calls.isEmpty()) {
-            output.add(objects.message(turn.completed() ? status : ResponseObjects.INCOMPLETE,
+            output.add(objects.message(ResponseObjects.COMPLETED.equals(status) ? status : ResponseObjects.INCOMPLETE,
                     List.of(ResponseObjects.outputText(turn.answer()))));
         }
         for (int i = 0; i < calls.size(); i++) {
@@ -69,6 +72,6 @@ public class RetrieveStoredResponse implements Processor {
             return objects.response(status, model, output, OpenAiUsage.responses(done), Map.of("code",
                     turn.errorCode() == null ? "internal_error" : turn.errorCode(), "message", "the answer failed"), null);
         }
-        return objects.response(status, model, output, OpenAiUsage.responses(done), null, null);
+        return objects.response(status, model, output, OpenAiUsage.responses(done), null, incomplete);
     }
 }

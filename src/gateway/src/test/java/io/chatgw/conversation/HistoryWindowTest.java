@@ -62,7 +62,7 @@ class HistoryWindowTest {
     private static ConversationTurn response(int i, List<Map<String, Object>> input, String answer,
                                              List<Map<String, Object>> tools) {
         return new ConversationTurn(UUID.randomUUID(), SESSION, Instant.EPOCH.plusSeconds(i), "", answer,
-                ConversationTurn.COMPLETED, "direct_llm", null, tools, null, null, input, null);
+                ConversationTurn.COMPLETED, "direct_llm", null, tools, null, null, input, null, null);
     }
 
     private static final Map<String, Object> CALL = Map.of("type", "tool_call", "data",

@@ -195,6 +195,12 @@ class OpenAiResponsesIT extends OpenAiTestBase {
         assertThat(cut.incompleteDetails()).hasValueSatisfying(d ->
                 assertThat(d.reason().orElseThrow().asString()).isEqualTo("max_output_tokens"));
         assertThat(cut.usage().orElseThrow().outputTokens()).isEqualTo(3);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Response stored = sdk.responses().retrieve(cut.id()); // as the create call said, once it is stored
+            assertThat(stored.status()).hasValue(ResponseStatus.INCOMPLETE);
+            assertThat(stored.incompleteDetails()).hasValueSatisfying(d ->
+                    assertThat(d.reason().orElseThrow().asString()).isEqualTo("max_output_tokens"));
+        });
 
         List<ResponseStreamEvent> events = new ArrayList<>();
         try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
