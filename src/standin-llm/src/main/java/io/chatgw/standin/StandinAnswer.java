@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * {@value #EXCERPT_CODE_POINTS} code points. Nothing is escaped: the quotes are literal.
  * A {@code response_format} (or {@code echo_params}) answer is one piece of JSON; {@code stop} cuts the content
  * before the first stop string; {@code max_tokens} keeps at most that many pieces ({@code finish_reason: length}).
+ * A continuation request (the messages end with an assistant message, no tool calls, whose content the answer starts
+ * with: a prefill, or the partial answer of a turn a crash interrupted) gets the rest of the answer only, from the
+ * piece where the prefix ends (the rest of a piece cut by it first).
  */
 final class StandinAnswer {
 
@@ -102,6 +105,7 @@ final class StandinAnswer {
       pieces = List.of(formatted);
     }
     pieces = cutAtStop(pieces, parameters.stop());
+    pieces = afterPrefix(pieces, messages);
     String finishReason = "stop";
     if (parameters.maxTokens() != null && pieces.size() > parameters.maxTokens()) {
       pieces = pieces.subList(0, parameters.maxTokens());
@@ -135,6 +139,31 @@ final class StandinAnswer {
   /** The message without {@code [[standin echo_params]]} / {@code echo_messages} / {@code echo_headers}. */
   static String withoutEcho(String message) {
     return ECHO.matcher(message).replaceAll("");
+  }
+
+  /** The pieces after the content of a last assistant message (no tool calls) the answer starts with; else all. */
+  private static List<String> afterPrefix(List<String> pieces, io.vertx.core.json.JsonArray messages) {
+    if (messages == null || messages.isEmpty()
+        || !(messages.getValue(messages.size() - 1) instanceof io.vertx.core.json.JsonObject last)
+        || !"assistant".equals(last.getValue("role")) || last.getValue("tool_calls") != null
+        || !(last.getValue("content") instanceof String prefix) || prefix.isEmpty()
+        || !String.join("", pieces).startsWith(prefix)) {
+      return pieces;
+    }
+    List<String> rest = new ArrayList<>();
+    int covered = 0;
+    for (String piece : pieces) {
+      if (covered >= prefix.length()) {
+        rest.add(piece);
+      } else if (covered + piece.length() > prefix.length()) {
+        rest.add(piece.substring(prefix.length() - covered));
+      }
+      covered += piece.length();
+    }
+    if (rest.isEmpty()) {
+      rest.add(""); // nothing left to say: one empty piece, still a finish reason
+    }
+    return rest;
   }
 
   private static List<String> cutAtStop(List<String> pieces, List<String> stops) {

@@ -39,4 +39,26 @@ class StandinAnswerTest {
     assertEquals(3, words.pieceCount());
     assertEquals(answer.finishReason(), words.finishReason());
   }
+
+  @Test
+  void aContinuationRequestGetsOnlyTheRestOfTheAnswerAfterTheAssistantsPrefix() throws Exception {
+    StandinAnswer rest = StandinAnswer.of(request("go [[standin chunks=5]]",
+        "Stand-in reply to \"go\": token-1 tok"), 5);
+    assertEquals("en-2 token-3 token-4", rest.content());
+    assertEquals(3, rest.pieceCount());
+    assertEquals(" token-3", rest.piece(1));
+
+    assertEquals("Stand-in reply to \"go\": token-1", StandinAnswer.of(request("go", "Not its start"), 2).content(),
+        "an assistant message the answer does not start with is no prefix");
+    assertEquals("", StandinAnswer.of(request("go", "Stand-in reply to \"go\": token-1"), 2).content(),
+        "nothing left");
+  }
+
+  private static ChatCompletionRequest request(String user, String assistant) throws Exception {
+    return ChatCompletionRequest.parse(io.vertx.core.buffer.Buffer.buffer(new io.vertx.core.json.JsonObject()
+        .put("model", "m").put("messages", new io.vertx.core.json.JsonArray()
+            .add(new io.vertx.core.json.JsonObject().put("role", "user").put("content", user))
+            .add(new io.vertx.core.json.JsonObject().put("role", "assistant").put("content", assistant)))
+        .encode()));
+  }
 }

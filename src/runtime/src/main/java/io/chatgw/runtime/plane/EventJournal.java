@@ -64,7 +64,7 @@ final class EventJournal {
     }
     session.unacked.addLast(frame);
     while (session.unacked.size() > maxUnacked) {
-      JsonObject dropped = session.unacked.removeFirst();
+      JsonObject dropped = session.dropFirst();
       LOG.warning("session " + sessionId + ": more than " + maxUnacked
           + " unacknowledged events, forgetting seq " + PlaneState.seqOf(dropped));
     }

@@ -39,6 +39,8 @@ final class PlaneTurn implements LlmStreamListener {
   private int sentEvents;
   /** Outputs of this turn's tool requests, in request order (a resumed turn starts with its checkpoint's). */
   private JsonArray toolOutputs = new JsonArray();
+  /** A resumed turn: the partial answer its earlier run streamed, which the LLM is asked to continue. */
+  private String answerPrefix;
 
   /**
    * @param text    the user's message as it goes to the LLM ({@code [[plane ...]]} removed)
@@ -227,7 +229,7 @@ final class PlaneTurn implements LlmStreamListener {
     if (logprobs != null) {
       data.put("logprobs", logprobs);
     }
-    emit("text", data);
+    emit("text", data); // its delta is the checkpoint's (PlaneState.Session#answerSoFar) once its frame is on disk
     pauseWhileBackedUp();
   }
 
@@ -281,11 +283,32 @@ final class PlaneTurn implements LlmStreamListener {
     this.continuation = continuation;
   }
 
-  /** What the LLM is sent: the history, the user's message, then the continuation. */
+  /**
+   * What the LLM is sent: the history, the user's message, then the continuation; for a resumed turn that had streamed
+   * part of its answer, that part last as the assistant's prefix (after a prefill of the continuation's, joined with
+   * it), so that the LLM sends the rest only (docs/protocol.md "Recovery after a crash").
+   */
   JsonArray llmMessages() {
     JsonArray messages = history.copy().add(new JsonObject().put("role", "user").put("content", text));
     continuation.forEach(messages::add);
+    if (answerPrefix != null) {
+      Object last = messages.getValue(messages.size() - 1);
+      if (last instanceof JsonObject prefill && "assistant".equals(prefill.getValue("role"))
+          && prefill.getValue("tool_calls") == null && prefill.getValue("content") instanceof String start) {
+        messages.set(messages.size() - 1, prefill.copy().put("content", start + answerPrefix));
+      } else {
+        messages.add(new JsonObject().put("role", "assistant").put("content", answerPrefix));
+      }
+    }
     return messages;
+  }
+
+  /**
+   * A resumed turn whose earlier run streamed part of its LLM answer, {@code text} so far: the LLM is asked to
+   * continue that text, and what it sends all goes out (the earlier events are the gateway's already).
+   */
+  void continueAnswer(String text) {
+    answerPrefix = text;
   }
 
   private void startLlm() {

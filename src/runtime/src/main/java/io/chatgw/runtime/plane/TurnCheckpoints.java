@@ -8,8 +8,11 @@ import java.util.logging.Logger;
  * The checkpoints of the turns the plane runs, in its state file ({@code sessions.<id>.open_turn}, next to
  * {@code open_request_id}): what a turn needs to be run again after the plane crashed ({@code request_id, message,
  * history, parameters, continuation, shadow, traceparent}), {@code first_seq}, the seq of its first event, and
- * {@code tool_outputs}, the outputs of its tool requests answered so far (a resumed turn does not make them again).
- * Opened by a {@code user_message}, extended after each tool step, closed by the turn's {@code done} / {@code error}.
+ * {@code tool_outputs}, the outputs of its tool requests answered so far (a resumed turn does not make them again),
+ * and {@code answer}, the part of the LLM's answer the gateway acknowledged ({@code text}, {@code events}, whether it
+ * is {@code continuable}, {@code upto_seq}: {@link PlaneState.Session#answerSoFar} adds the unacknowledged rest; a
+ * resumed turn asks the LLM to continue it). Opened by a {@code user_message}, extended after each tool step and as
+ * answer events are acknowledged, closed by the turn's {@code done} / {@code error}.
  * docs/protocol.md "Recovery after a crash".
  */
 final class TurnCheckpoints {
@@ -81,6 +84,12 @@ final class TurnCheckpoints {
     turn.shadow(Boolean.TRUE.equals(checkpoint.getValue("shadow"))); // a resumed shadow still has no side effects
     if (checkpoint.getValue("tool_outputs") instanceof JsonArray outputs) {
       turn.toolOutputs(outputs); // the tool requests its earlier run completed are not made again
+    }
+    JsonObject answer = session.answerSoFar();
+    long events = answer.getLong("events");
+    if (answer.getBoolean("continuable") && events > 0 && events <= already) {
+      turn.continueAnswer(answer.getString("text")); // the LLM continues the partial answer (docs/protocol.md)
+      already -= events; // the run before its answer (tool steps) is replayed; the answer is not
     }
     turn.alreadyEmitted(already);
     turn.traceparent(checkpoint.getValue("traceparent") instanceof String span ? span : null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -93,5 +94,48 @@ class ExecutionPlaneCrashTest extends ExecutionPlaneSupport {
     gateway.sendUserMessage("s2", "req-2", "Exit [[standin chunks=6 delay_ms=30]]");
     gateway.awaitTerminal("req-2");
     assertEquals(gateway.text("req-2"), gateway.text("req-1"));
+  }
+
+  /**
+   * docs/protocol.md "Recovery after a crash", 4: the resumed run does not ask the LLM for the whole answer again but
+   * for the rest of the partial answer (the checkpoint's text as the assistant's prefix; the stand-in honours it), so
+   * the LLM sends fewer tokens, and the text is still the uninterrupted run's.
+   */
+  @Test
+  void aResumedTurnAsksTheLlmToContinueItsPartialAnswerInsteadOfAnsweringAgain() {
+    ExecutionPlane first = startPlane(options());
+    awaitTrue(first::connected, "the first plane to connect");
+    gateway.sendUserMessage("s1", "req-1", "Go on [[plane exit_after=3]] [[standin chunks=8 delay_ms=30]]");
+    await(first.terminated());
+    JsonObject answer = PlaneState.fromJson(StateStore.replay(read(dataDir.resolve(StateStore.FILE_NAME))), "vm-1")
+        .session("s1").answerSoFar(); // what the replacement continues: acknowledged part and unacknowledged events
+    assertTrue(answer.getInteger("events") >= 3, "the state holds the partial answer: " + answer);
+    assertTrue(answer.getString("text").startsWith("Stand-in reply to \"Go on\": token-1 token-2"), answer.encode());
+
+    ExecutionPlane second = startPlane(options());
+    awaitTrue(second::connected, "the second plane to connect");
+    gateway.awaitTerminal("req-1");
+    assertEquals("done", gateway.terminal("req-1").getString("event"));
+    List<Long> seqs = seqs(gateway.events("req-1"));
+    assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().collect(Collectors.toList()), seqs);
+    assertTrue(gateway.duplicates.isEmpty());
+
+    gateway.sendUserMessage("s2", "req-2", "Go on [[standin chunks=8 delay_ms=30]]");
+    gateway.awaitTerminal("req-2");
+    assertEquals(gateway.text("req-2"), gateway.text("req-1"), "the text of an uninterrupted run");
+    assertEquals(8, completionTokens("req-2"));
+    assertEquals(8 - answer.getInteger("events"), completionTokens("req-1"), "the LLM sent only the rest");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private long completionTokens(String requestId) {
+    return gateway.terminal(requestId).getJsonObject("data").getJsonObject("usage").getLong("completion_tokens");
   }
 }

@@ -98,4 +98,47 @@ class TurnCheckpointsTest {
     assertNull(state.session("s1").openRequestId);
     assertNull(state.session("s1").openTurn);
   }
+
+  @Test
+  void aResumedTurnThatHadStreamedPartOfItsAnswerAsksTheLlmToContinueItAfterItsPrefill() {
+    PlaneState state = new PlaneState();
+    TurnCheckpoints checkpoints = new TurnCheckpoints(state, null);
+    checkpoints.open("s1", "r-1", userMessage(false));
+    numbered(state, "plan_step", new JsonObject().put("step", 1), "plan_step", new JsonObject().put("step", 2),
+        "text", new JsonObject().put("delta", " 42,"), "text", new JsonObject().put("delta", " because"),
+        "text", new JsonObject().put("delta", " it is"));
+    state.session("s1").dropUpTo(4); // acknowledged: the steps and the first two deltas, into the checkpoint
+    PlaneTurn original = PlaneTurn.ofUserMessage(null, "s1", "r-1", userMessage(false));
+
+    PlaneState.Session crashed = afterACrash(state);
+    assertEquals(" 42, because", crashed.openTurn.getJsonObject("answer").getString("text"), "the acknowledged part");
+    JsonArray sent = TurnCheckpoints.resume(null, "s1", "r-1", crashed).llmMessages();
+
+    JsonArray expected = original.llmMessages();
+    expected.set(expected.size() - 1, new JsonObject().put("role", "assistant")
+        .put("content", "The answer is 42, because it is"));
+    assertEquals(expected, sent, "the prefill and the partial answer (acknowledged and not), one assistant prefix");
+  }
+
+  @Test
+  void anAnswerThatHadEmittedAToolCallIsAskedForAgainNotContinued() {
+    PlaneState state = new PlaneState();
+    TurnCheckpoints checkpoints = new TurnCheckpoints(state, null);
+    checkpoints.open("s1", "r-1", new JsonObject().put("message", "hi").put("request_id", "r-1"));
+    numbered(state, "text", new JsonObject().put("delta", "Let me look"),
+        "tool_call", new JsonObject().put("index", 0).put("id", "c1").put("name", "f").put("arguments", "{}"));
+
+    JsonArray sent = TurnCheckpoints.resume(null, "s1", "r-1", afterACrash(state)).llmMessages();
+
+    assertEquals(new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")), sent);
+  }
+
+  /** The open turn r-1 of session s1 numbered these events (type, data, ...), unacknowledged, as the journal does. */
+  private static void numbered(PlaneState state, Object... typesAndData) {
+    PlaneState.Session session = state.session("s1");
+    for (int i = 0; i < typesAndData.length; i += 2) {
+      session.unacked.addLast(PlaneFrames.sseEvent("s1", "r-1", ++session.lastSeq, (String) typesAndData[i],
+          (JsonObject) typesAndData[i + 1]));
+    }
+  }
 }
