@@ -164,53 +164,15 @@ final class PlaneState {
     /** Drops the oldest unacknowledged event (its answer part into the checkpoint, as {@link #dropUpTo}). */
     JsonObject dropFirst() {
       JsonObject frame = unacked.removeFirst();
-      if (openTurn != null && isAnswerOf(frame, openRequestId)) {
-        JsonObject answer = openTurn.getValue("answer") instanceof JsonObject kept ? kept : emptyAnswer();
-        openTurn.put("answer", addToAnswer(answer, frame));
+      if (PartialAnswer.acknowledged(openTurn, openRequestId, frame)) {
         checkpointChanged();
       }
       return frame;
     }
 
-    /**
-     * The open turn's LLM answer so far: the checkpoint's {@code answer} (the acknowledged part), then its answer
-     * events still unacknowledged (on disk with it, sent or resent): {@code {text, events, continuable, upto_seq}};
-     * {@code continuable} is false once the answer had a {@code tool_call} (a text prefix cannot carry it).
-     */
+    /** The open turn's LLM answer so far ({@link PartialAnswer#soFar}). */
     JsonObject answerSoFar() {
-      JsonObject answer = openTurn != null && openTurn.getValue("answer") instanceof JsonObject kept ? kept.copy()
-          : emptyAnswer();
-      if (!(answer.getValue("text") instanceof String && answer.getValue("events") instanceof Number
-          && answer.getValue("upto_seq") instanceof Number && answer.getValue("continuable") instanceof Boolean)) {
-        return emptyAnswer().put("continuable", false); // not one this plane wrote: the answer is asked for again
-      }
-      for (JsonObject frame : unacked) {
-        if (isAnswerOf(frame, openRequestId) && seqOf(frame) > answer.getLong("upto_seq")) {
-          addToAnswer(answer, frame);
-        }
-      }
-      return answer;
-    }
-
-    private static boolean isAnswerOf(JsonObject frame, String requestId) {
-      Object event = frame.getValue("event");
-      return requestId != null && requestId.equals(frame.getValue("request_id"))
-          && ("text".equals(event) || "tool_call".equals(event));
-    }
-
-    private static JsonObject emptyAnswer() {
-      return new JsonObject().put("text", "").put("events", 0L).put("continuable", true).put("upto_seq", 0L);
-    }
-
-    private static JsonObject addToAnswer(JsonObject answer, JsonObject frame) {
-      Object data = frame.getValue("data");
-      if ("text".equals(frame.getValue("event"))) {
-        Object delta = data instanceof JsonObject d ? d.getValue("delta") : null;
-        answer.put("text", answer.getString("text", "") + (delta instanceof String text ? text : ""));
-      } else {
-        answer.put("continuable", false);
-      }
-      return answer.put("events", answer.getLong("events", 0L) + 1).put("upto_seq", seqOf(frame));
+      return PartialAnswer.soFar(openTurn, openRequestId, unacked);
     }
   }
 

@@ -229,7 +229,7 @@ final class PlaneTurn implements LlmStreamListener {
     if (logprobs != null) {
       data.put("logprobs", logprobs);
     }
-    emit("text", data); // its delta is the checkpoint's (PlaneState.Session#answerSoFar) once its frame is on disk
+    emit("text", data); // once its frame is on disk, part of the answer a resumed run continues (PartialAnswer)
     pauseWhileBackedUp();
   }
 

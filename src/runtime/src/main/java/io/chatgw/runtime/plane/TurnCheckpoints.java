@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * history, parameters, continuation, shadow, traceparent}), {@code first_seq}, the seq of its first event, and
  * {@code tool_outputs}, the outputs of its tool requests answered so far (a resumed turn does not make them again),
  * and {@code answer}, the part of the LLM's answer the gateway acknowledged ({@code text}, {@code events}, whether it
- * is {@code continuable}, {@code upto_seq}: {@link PlaneState.Session#answerSoFar} adds the unacknowledged rest; a
+ * is {@code continuable}, {@code upto_seq}: {@link PartialAnswer} adds the unacknowledged rest; a
  * resumed turn asks the LLM to continue it). Opened by a {@code user_message}, extended after each tool step and as
  * answer events are acknowledged, closed by the turn's {@code done} / {@code error}.
  * docs/protocol.md "Recovery after a crash".

@@ -82,18 +82,7 @@ class ExecutionPlaneCrashTest extends ExecutionPlaneSupport {
     assertTrue(gateway.accepted.size() >= 3);
     assertEquals(null, gateway.terminal("req-1"));
 
-    ExecutionPlane second = startPlane(options());
-    awaitTrue(second::connected, "the second plane to connect");
-    gateway.awaitTerminal("req-1");
-    assertEquals("done", gateway.terminal("req-1").getString("event"));
-    List<Long> seqs = seqs(gateway.events("req-1"));
-    assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().collect(Collectors.toList()), seqs);
-    assertTrue(gateway.duplicates.isEmpty());
-
-    // the same message, uninterrupted, in another session: the same answer
-    gateway.sendUserMessage("s2", "req-2", "Exit [[standin chunks=6 delay_ms=30]]");
-    gateway.awaitTerminal("req-2");
-    assertEquals(gateway.text("req-2"), gateway.text("req-1"));
+    replacementEndsReq1LikeAnUninterruptedReq2("Exit [[standin chunks=6 delay_ms=30]]");
   }
 
   /**
@@ -112,6 +101,16 @@ class ExecutionPlaneCrashTest extends ExecutionPlaneSupport {
     assertTrue(answer.getInteger("events") >= 3, "the state holds the partial answer: " + answer);
     assertTrue(answer.getString("text").startsWith("Stand-in reply to \"Go on\": token-1 token-2"), answer.encode());
 
+    replacementEndsReq1LikeAnUninterruptedReq2("Go on [[standin chunks=8 delay_ms=30]]");
+    assertEquals(8, completionTokens("req-2"));
+    assertEquals(8 - answer.getInteger("events"), completionTokens("req-1"), "the LLM sent only the rest");
+  }
+
+  /**
+   * A second plane on the same data resumes req-1: it ends with done, seqs 1..n with none duplicated; then
+   * {@code message}, uninterrupted, in session s2 (req-2) gets the same text.
+   */
+  private void replacementEndsReq1LikeAnUninterruptedReq2(String message) {
     ExecutionPlane second = startPlane(options());
     awaitTrue(second::connected, "the second plane to connect");
     gateway.awaitTerminal("req-1");
@@ -120,11 +119,9 @@ class ExecutionPlaneCrashTest extends ExecutionPlaneSupport {
     assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().collect(Collectors.toList()), seqs);
     assertTrue(gateway.duplicates.isEmpty());
 
-    gateway.sendUserMessage("s2", "req-2", "Go on [[standin chunks=8 delay_ms=30]]");
+    gateway.sendUserMessage("s2", "req-2", message);
     gateway.awaitTerminal("req-2");
     assertEquals(gateway.text("req-2"), gateway.text("req-1"), "the text of an uninterrupted run");
-    assertEquals(8, completionTokens("req-2"));
-    assertEquals(8 - answer.getInteger("events"), completionTokens("req-1"), "the LLM sent only the rest");
   }
 
   private static String read(Path file) {
