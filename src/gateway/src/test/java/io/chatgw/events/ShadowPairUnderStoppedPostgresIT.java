@@ -44,7 +44,9 @@ class ShadowPairUnderStoppedPostgresIT {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String user = "u-shd-" + run;
         String org = "org-shd-" + run;
-        try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "10s", Map.of()))) {
+        try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "10s",
+                // the pair must be a shadow one (a noise sample would run direct_llm twice): no random noise share
+                Map.of("gateway.shadow.noise-share", "0")))) {
             String token = gateway.token(user, org);
             String session = gateway.newSession(token); // provisions the user
             jdbc.update("UPDATE users SET execution_mode = 'direct_llm' WHERE id = ?", user);

@@ -48,8 +48,9 @@ class ReplayIT extends GatewayTestBase {
     @Test
     void idOlderThanTheBufferGetsResyncThenWhatTheBufferHolds() throws Exception {
         String session = newSession(llmToken);
-        // 600 text events: more than the 512 the buffer keeps
-        List<Event> all = chat(llmToken, session, "[[standin chunks=600 delay_ms=0]] long answer");
+        // 600 text events: more than the 512 the buffer keeps (1 ms apart: a reader that falls 256 events behind is
+        // dropped as slow, which a busy CI machine can make of a 0 ms flood; not what this test is about)
+        List<Event> all = chat(llmToken, session, "[[standin chunks=600 delay_ms=1]] long answer");
         long first = all.get(0).id();
 
         try (SseClient.Stream replay = client.get("/api/v1/sessions/" + session + "/events", llmToken, Long.toString(first))) {
