@@ -4,7 +4,8 @@ import io.chatgw.events.Audit;
 import io.chatgw.events.EventRecorder;
 import java.util.Map;
 import io.chatgw.core.GatewayException;
-import java.util.List;
+import io.chatgw.core.LastKnown;
+import io.chatgw.core.LastKnownReads;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Users and orgs as the database knows them. A verified token for a user or org the database has not
- * seen yet provisions them (with no explicit mode), as gateways behind an identity provider do.
+ * seen yet provisions them (with no explicit mode), as gateways behind an identity provider do. While PostgreSQL is
+ * unreachable a user it knew is served from the last org it gave ({@link LastKnown}); a new user cannot be provisioned.
  */
 @Component
 public class CallerDirectory {
@@ -26,10 +28,12 @@ public class CallerDirectory {
 
     private final JdbcTemplate jdbc;
     private final EventRecorder events;
+    private final LastKnown<String, String> userOrgs;
 
-    public CallerDirectory(JdbcTemplate jdbc, EventRecorder events) {
+    public CallerDirectory(JdbcTemplate jdbc, EventRecorder events, LastKnownReads lastKnown) {
         this.jdbc = jdbc;
         this.events = events;
+        this.userOrgs = lastKnown.cache("caller");
     }
 
     public Caller resolve(String userId, String tokenOrg, Set<String> roles) {
@@ -68,11 +72,9 @@ public class CallerDirectory {
     }
 
     private Optional<Caller> find(String userId, Set<String> roles) {
-        List<Caller> rows = jdbc.query("""
-                SELECT org_id FROM users WHERE id = ?""",
-                (rs, i) -> new Caller(userId, rs.getString("org_id"), roles),
-                userId);
-        return rows.stream().findFirst();
+        return userOrgs.read(userId, () -> jdbc.query("SELECT org_id FROM users WHERE id = ?",
+                        (rs, i) -> rs.getString("org_id"), userId).stream().findFirst())
+                .map(org -> new Caller(userId, org, roles));
     }
 
     private void provision(String userId, String orgId) {

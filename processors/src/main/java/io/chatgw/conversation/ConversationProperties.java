@@ -26,5 +26,15 @@ public record ConversationProperties(
         /** Further attempts of a failed write. */
         @DefaultValue("2") int writeRetries,
         /** Wait before each further attempt. */
-        @DefaultValue("1000") long writeRetryDelayMs) {
+        @DefaultValue("1000") long writeRetryDelayMs,
+        /**
+         * Sessions whose last turns are kept in memory as PostgreSQL last gave them (plus the turns ended since), so
+         * their next message can be answered with its history while PostgreSQL is unreachable; 0 = none.
+         */
+        @DefaultValue("2000") int lastKnownSessions,
+        /**
+         * How often turns whose write found PostgreSQL unreachable are tried again (they are held in memory, at most
+         * {@link #writerQueue} of them, instead of given up).
+         */
+        @DefaultValue("5s") java.time.Duration heldRetryInterval) {
 }

@@ -1,5 +1,7 @@
 package io.chatgw.conversation;
 
+import io.chatgw.core.LastKnown;
+import io.chatgw.core.LastKnownReads;
 import io.chatgw.turn.ConversationLink;
 import io.chatgw.turn.Turn;
 import io.chatgw.turn.TurnOutcome;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +20,11 @@ import org.springframework.stereotype.Component;
  * Each session's conversation: what a new message is sent with, and what an ended turn adds. An ended turn is
  * remembered in memory at once (before its done/error event goes out, so the client's next message already
  * sees it) and written to PostgreSQL off the client's path (routes/sessions.yaml's store-conversation-turn);
- * it is forgotten from memory once written, or once the write was given up (logged with the turn).
- * A gateway that stops with writes pending loses those turns (their usage records are separate).
+ * it is forgotten from memory once written, or once the write was given up (logged with the turn). A write that
+ * finds PostgreSQL unreachable is held instead ({@link #hold}) and tried again until it lands. A session's last
+ * turns as PostgreSQL gave them, plus the turns ended since, are kept for an outage ({@link LastKnown}): its next
+ * message then goes with its history. A gateway that stops with writes pending or held loses those turns (their
+ * usage records are separate: the events spool).
  */
 @Component
 public class Conversations {
@@ -30,9 +36,15 @@ public class Conversations {
     private final Map<UUID, List<ConversationTurn>> pending = new ConcurrentHashMap<>();
     /** The same turns by request id (a response chain is walked by it). */
     private final Map<UUID, ConversationTurn> pendingByRequest = new ConcurrentHashMap<>();
+    /** Each session's newest turns (newest first, at most max-turns + 1), served only while PostgreSQL is unreachable. */
+    private final LastKnown<UUID, List<ConversationTurn>> lastKnown;
+    /** Turns whose write found PostgreSQL unreachable, oldest first: written by {@link #writeHeld}. */
+    private final java.util.concurrent.BlockingQueue<ConversationTurn> held;
 
-    public Conversations(ConversationStore store, ConversationProperties config) {
+    public Conversations(ConversationStore store, ConversationProperties config, LastKnownReads lastKnownReads) {
         this.store = store;
+        this.lastKnown = lastKnownReads.cache("conversation", config.lastKnownSessions());
+        this.held = new java.util.concurrent.LinkedBlockingQueue<>(Math.max(1, config.writerQueue()));
         this.maxTurns = config.maxTurns();
         this.window = new HistoryWindow(config.maxTurns(), config.historyTokenBudget(), config.encoding());
     }
@@ -43,7 +55,8 @@ public class Conversations {
             return window.bound(List.of());
         }
         // one more than can be sent: the window then knows (and logs) that older turns were cut
-        List<ConversationTurn> newest = store.newest(sessionId, maxTurns + 1, window.encodingName());
+        List<ConversationTurn> newest = lastKnown.read(sessionId,
+                () -> Optional.of(store.newest(sessionId, maxTurns + 1, window.encodingName()))).orElseThrow();
         List<ConversationTurn> waiting = pending.get(sessionId);
         if (waiting != null && !waiting.isEmpty()) {
             List<ConversationTurn> merged = new ArrayList<>(newest);
@@ -115,6 +128,12 @@ public class Conversations {
                 link.previousRequestId(), link.input(), link.settings(), completed ? turn.finishReason() : null);
         pendingByRequest.put(ended.requestId(), ended);
         pending.computeIfAbsent(ended.sessionId(), id -> new CopyOnWriteArrayList<>()).add(ended);
+        lastKnown.update(ended.sessionId(), newest -> {
+            List<ConversationTurn> updated = new ArrayList<>(maxTurns + 2);
+            updated.add(ended);
+            newest.stream().filter(t -> !t.requestId().equals(ended.requestId())).limit(maxTurns).forEach(updated::add);
+            return List.copyOf(updated);
+        });
         return ended;
     }
 
@@ -142,8 +161,47 @@ public class Conversations {
         });
     }
 
+    /**
+     * The turn's write found PostgreSQL unreachable: it stays remembered and is written by {@link #writeHeld} once
+     * PostgreSQL answers. @return false if {@code writer-queue} turns are held already (then it is given up)
+     */
+    public boolean hold(ConversationTurn turn) {
+        return pendingByRequest.containsKey(turn.requestId()) && held.offer(turn);
+    }
+
+    /**
+     * Writes the held turns, oldest first, on the caller's thread; stops at the first that finds PostgreSQL still
+     * unreachable (it and the rest stay held). A turn that fails otherwise goes to {@code givenUp}.
+     * @return how many were written
+     */
+    public int writeHeld(java.util.function.BiConsumer<ConversationTurn, RuntimeException> givenUp) {
+        int written = 0;
+        for (ConversationTurn turn; (turn = held.peek()) != null; ) {
+            if (!pendingByRequest.containsKey(turn.requestId())) { // its session was deleted meanwhile
+                held.poll();
+                continue;
+            }
+            try {
+                write(turn);
+                written++;
+            } catch (RuntimeException e) {
+                if (io.chatgw.core.DatabaseUnavailable.isUnreachable(e)) {
+                    return written;
+                }
+                givenUp.accept(turn, e);
+            }
+            held.poll();
+        }
+        return written;
+    }
+
+    public int heldTurns() {
+        return held.size();
+    }
+
     /** The session was deleted: nothing of it is held or written any more. */
     public void forgetSession(UUID sessionId) {
+        lastKnown.forget(sessionId);
         List<ConversationTurn> dropped = pending.remove(sessionId);
         if (dropped != null) {
             dropped.forEach(t -> pendingByRequest.remove(t.requestId()));

@@ -3,7 +3,10 @@ package io.chatgw.openai;
 import io.chatgw.events.Audit;
 import io.chatgw.events.EventRecorder;
 import io.chatgw.auth.CallerDirectory;
+import io.chatgw.core.DatabaseUnavailable;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.LastKnown;
+import io.chatgw.core.LastKnownReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -21,7 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * API keys in PostgreSQL ({@code api_keys}, sql/V2__api_keys.sql): issued by an admin for one user (and that
  * user's org), stored as a SHA-256, revocable. Every request looks its key up, so a revocation applies to
- * the next request. Creating and revoking write {@code audit_log} rows.
+ * the next request. Creating and revoking write {@code audit_log} rows. While PostgreSQL is unreachable a key it
+ * accepted is served from the last owner it gave ({@link LastKnown}; a key revoked on another instance just before
+ * the outage is accepted until PostgreSQL answers again or the entry's age runs out: docs/operations.md).
  */
 @Component
 public class ApiKeyStore {
@@ -69,7 +74,11 @@ public class ApiKeyStore {
 
     private final EventRecorder events;
 
-    public ApiKeyStore(JdbcTemplate jdbc, TransactionTemplate tx, OpenAiProperties config, EventRecorder events) {
+    private final LastKnown<String, KeyOwner> owners;
+
+    public ApiKeyStore(JdbcTemplate jdbc, TransactionTemplate tx, OpenAiProperties config, EventRecorder events,
+                       LastKnownReads lastKnown) {
+        this.owners = lastKnown.cache("api_key");
         this.jdbc = jdbc;
         this.tx = tx;
         this.events = events;
@@ -130,6 +139,7 @@ public class ApiKeyStore {
             if (changed > 0) {
                 log.info("api key {} ({}) of user {} revoked by {}", id, current.prefix(), current.userId(), actor);
                 revoked[0] = true;
+                owners.forgetIf(owner -> owner.keyId().equals(id));
             }
             return current;
         });
@@ -150,12 +160,13 @@ public class ApiKeyStore {
         if (!ApiKeySecrets.isWellFormed(secret)) {
             return Optional.empty();
         }
-        Optional<KeyOwner> owner = jdbc.query("""
+        String hash = ApiKeySecrets.hash(secret);
+        Optional<KeyOwner> owner = owners.read(hash, () -> jdbc.query("""
                 SELECT k.id, k.user_id, k.org_id, u.org_id AS user_org_id FROM api_keys k JOIN users u ON u.id = k.user_id
                 WHERE k.key_hash = ? AND k.revoked_at IS NULL""",
                 (rs, i) -> new KeyOwner(rs.getObject("id", UUID.class), rs.getString("user_id"), rs.getString("org_id"),
                         rs.getString("user_org_id")),
-                ApiKeySecrets.hash(secret)).stream().findFirst();
+                hash).stream().findFirst());
         owner.ifPresent(this::noteUse);
         return owner;
     }
@@ -167,10 +178,17 @@ public class ApiKeyStore {
             return;
         }
         lastUsedWritten.put(owner.keyId(), now);
-        jdbc.update("""
-                UPDATE api_keys SET last_used_at = now()
-                WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
-                owner.keyId(), lastUsedIntervalMillis / 1000.0);
+        try {
+            jdbc.update("""
+                    UPDATE api_keys SET last_used_at = now()
+                    WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
+                    owner.keyId(), lastUsedIntervalMillis / 1000.0);
+        } catch (RuntimeException e) {
+            if (!DatabaseUnavailable.isUnreachable(e)) {
+                throw e;
+            }
+            lastUsedWritten.remove(owner.keyId()); // best effort: written on a use after PostgreSQL is back
+        }
     }
 
     private static UUID parseId(String keyId) {

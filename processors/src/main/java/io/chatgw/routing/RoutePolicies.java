@@ -2,6 +2,8 @@ package io.chatgw.routing;
 
 import io.chatgw.config.GatewayProperties;
 import io.chatgw.core.ExecutionMode;
+import io.chatgw.core.LastKnown;
+import io.chatgw.core.LastKnownReads;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +19,8 @@ import org.springframework.stereotype.Component;
  * bucket are read once per policy version and kept with that snapshot. A new version (NOTIFY from the database's
  * triggers, or the poll: {@link PolicyChangeListener}) swaps in a new snapshot with empty user caches, so every
  * change applies to the next request. A decision is made once per request and only read after: running turns
- * keep theirs.
+ * keep theirs. While PostgreSQL is unreachable a user's mode and bucket are the last ones read ({@link LastKnown}),
+ * a bucket never read is the hash's (the ledger records it once PostgreSQL is back).
  */
 @Component
 public class RoutePolicies {
@@ -32,10 +35,15 @@ public class RoutePolicies {
     private final PolicyProperties properties;
     private volatile Current current;
     private volatile AutoFallbackState autoFallbackState;
+    /** Across snapshots (each starts its own caches over): what a user's mode and bucket were, for an outage. */
+    private final LastKnown<String, Optional<ExecutionMode>> lastModes;
+    private final LastKnown<String, Integer> lastBuckets;
 
     public RoutePolicies(PolicySnapshotLoader loader, CanaryBuckets buckets, JdbcTemplate jdbc,
                          ObjectProvider<AutoFallbackState> autoFallback, GatewayProperties gateway,
-                         PolicyProperties properties) {
+                         PolicyProperties properties, LastKnownReads lastKnown) {
+        this.lastModes = lastKnown.cache("user_mode");
+        this.lastBuckets = lastKnown.cache("canary_bucket");
         this.loader = loader;
         this.buckets = buckets;
         this.jdbc = jdbc;
@@ -128,9 +136,9 @@ public class RoutePolicies {
         Optional<ExecutionMode> userMode(String userId) {
             Optional<ExecutionMode> mode = userModes.get(userId);
             if (mode == null) {
-                mode = jdbc.query("SELECT execution_mode FROM users WHERE id = ?",
-                        (rs, i) -> ExecutionMode.parse(rs.getString(1)), userId)
-                        .stream().findFirst().flatMap(m -> m);
+                mode = lastModes.read(userId, () -> Optional.of(jdbc.query("SELECT execution_mode FROM users WHERE id = ?",
+                                (rs, i) -> ExecutionMode.parse(rs.getString(1)), userId)
+                        .stream().findFirst().flatMap(m -> m))).orElseThrow();
                 bounded(userModes).put(userId, mode);
             }
             return mode;
@@ -139,7 +147,16 @@ public class RoutePolicies {
         int bucket(String userId) {
             Integer bucket = userBuckets.get(userId);
             if (bucket == null) {
-                bucket = buckets.assign(properties.rolloutKey(), userId);
+                try {
+                    bucket = lastBuckets.read(userId, () -> Optional.of(buckets.assign(properties.rolloutKey(), userId)))
+                            .orElseThrow();
+                } catch (RuntimeException e) {
+                    if (!io.chatgw.core.DatabaseUnavailable.isUnreachable(e)) {
+                        throw e;
+                    }
+                    // never assigned here: the hash's bucket, which the ledger gets on the first read once it is back
+                    return CanaryBuckets.hashBucket(properties.rolloutKey(), userId);
+                }
                 bounded(userBuckets).put(userId, bucket);
             }
             return bucket;

@@ -9,7 +9,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
+import io.chatgw.events.Audit;
+import io.chatgw.events.EventRecorder;
 
 /**
  * {@code DELETE /api/v1/sessions/{id}} (after loadOwnedSession): the session, its conversation and snapshots
@@ -21,15 +22,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class DeleteSession implements Processor {
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
     private final SessionRelay relay;
     private final Conversations conversations;
+    private final SessionStore sessions;
+    private final EventRecorder events;
 
-    public DeleteSession(JdbcTemplate jdbc, TransactionTemplate tx, SessionRelay relay, Conversations conversations) {
+    public DeleteSession(JdbcTemplate jdbc, SessionRelay relay, Conversations conversations, SessionStore sessions,
+                         EventRecorder events) {
         this.jdbc = jdbc;
-        this.tx = tx;
         this.relay = relay;
         this.conversations = conversations;
+        this.sessions = sessions;
+        this.events = events;
     }
 
     @Override
@@ -41,11 +45,11 @@ public class DeleteSession implements Processor {
                     "a message is still being answered in this session; delete it once that turn ended");
         }
         conversations.forgetSession(session.id());
-        tx.executeWithoutResult(status -> {
-            jdbc.update("DELETE FROM sessions WHERE id = ?", session.id());
-            jdbc.update("INSERT INTO audit_log (actor, org_id, action, target) VALUES (?, ?, 'session.deleted', ?)",
-                    caller.userId(), caller.orgId(), session.id().toString());
-        });
+        sessions.forget(session);
+        jdbc.update("DELETE FROM sessions WHERE id = ?", session.id());
+        // through the one way out of events (the audit row and its outbox row: routes/events.yaml)
+        events.record(Audit.of(caller.userId(), caller.orgId(), "session.deleted", session.id().toString(), null,
+                session.id(), java.util.Map.of()));
         exchange.getMessage().setBody(null);
     }
 }

@@ -3,7 +3,10 @@ package io.chatgw.session;
 import io.chatgw.events.Audit;
 import io.chatgw.events.EventRecorder;
 import io.chatgw.auth.Caller;
+import io.chatgw.core.DatabaseUnavailable;
 import io.chatgw.core.GatewayException;
+import io.chatgw.core.LastKnown;
+import io.chatgw.core.LastKnownReads;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +15,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Sessions in PostgreSQL. Another user's session is indistinguishable from a missing one (404). */
+/**
+ * Sessions in PostgreSQL. Another user's session is indistinguishable from a missing one (404). While PostgreSQL is
+ * unreachable, a session it showed this instance is found from the last answer ({@link LastKnown}), and a per-request
+ * (ephemeral) session is made without its row (nothing refers to it once its one request ended; its usage and audit
+ * events wait in the spool); a lasting session cannot be created (503). docs/operations.md "PostgreSQL down".
+ */
 @Component
 public class SessionStore {
 
@@ -20,11 +28,14 @@ public class SessionStore {
     private final TransactionTemplate tx;
 
     private final EventRecorder events;
+    /** By "{@code <session id> <user id>}": the owner is part of the key, as of the query. */
+    private final LastKnown<String, ChatSession> owned;
 
-    public SessionStore(JdbcTemplate jdbc, TransactionTemplate tx, EventRecorder events) {
+    public SessionStore(JdbcTemplate jdbc, TransactionTemplate tx, EventRecorder events, LastKnownReads lastKnown) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.events = events;
+        this.owned = lastKnown.cache("session");
     }
 
     public ChatSession create(Caller caller, String agentId) {
@@ -37,16 +48,31 @@ public class SessionStore {
      */
     public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
         // without an agent one statement (autocommit): the session as inserted; with one, the agent is checked first
-        ChatSession session = agentId == null ? insert(caller, null, ephemeral) : tx.execute(status -> {
+        boolean stored = true;
+        ChatSession session;
+        if (agentId == null && ephemeral) {
+            try {
+                session = insert(caller, null, true);
+            } catch (RuntimeException e) {
+                if (!DatabaseUnavailable.isUnreachable(e)) {
+                    throw e;
+                }
+                session = new ChatSession(UUID.randomUUID(), caller.userId(), caller.orgId(), null);
+                stored = false;
+            }
+        } else {
+            session = agentId == null ? insert(caller, null, ephemeral) : tx.execute(status -> {
             List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
                     (rs, i) -> String.valueOf(rs.getString(1)), agentId);
             if (modes.isEmpty()) {
                 throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
             }
             return insert(caller, agentId, ephemeral);
-        });
+            });
+        }
+        owned.put(key(session.id(), caller), session);
         events.record(Audit.of(caller.userId(), caller.orgId(), "session.created", session.id().toString(), null,
-                session.id(), Map.of("agent_id", String.valueOf(agentId), "ephemeral", ephemeral)));
+                session.id(), Map.of("agent_id", String.valueOf(agentId), "ephemeral", ephemeral, "stored", stored)));
         return session;
     }
 
@@ -73,10 +99,19 @@ public class SessionStore {
         } catch (IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
         }
-        return jdbc.query("""
+        return owned.read(key(id, caller), () -> jdbc.query("""
                 SELECT id, user_id, org_id, agent_id FROM sessions WHERE id = ? AND user_id = ?""",
                 (rs, i) -> new ChatSession(rs.getObject("id", UUID.class), rs.getString("user_id"),
                         rs.getString("org_id"), rs.getString("agent_id")),
-                id, caller.userId()).stream().findFirst();
+                id, caller.userId()).stream().findFirst());
+    }
+
+    /** The session is deleted: not served from memory any more. */
+    public void forget(ChatSession session) {
+        owned.forget(session.id() + " " + session.userId());
+    }
+
+    private static String key(UUID sessionId, Caller caller) {
+        return sessionId + " " + caller.userId();
     }
 }

@@ -57,7 +57,8 @@ public class OpenTurn implements Processor {
     /**
      * The HTTP request's id (x-request-id) as the turn's request_id, unless the client chose it and a usage record
      * already has it (a reused id): then a new one. (A reuse within the moment before that record is written is
-     * not caught: the later turn's records would be dropped as duplicates. Ids are meant to be unique.)
+     * not caught: the later turn's records would be dropped as duplicates. Ids are meant to be unique.) While
+     * PostgreSQL is unreachable a client's id cannot be checked: the turn gets a new one, so no record is dropped.
      */
     private UUID requestId(Exchange exchange) {
         String raw = exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_HEADER, String.class);
@@ -65,11 +66,18 @@ public class OpenTurn implements Processor {
             return UUID.randomUUID();
         }
         UUID id = UUID.fromString(raw);
-        if (Boolean.TRUE.equals(exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, Boolean.class))
-                && !jdbc.queryForList("SELECT 1 FROM usage_records WHERE request_id = ? LIMIT 1", id).isEmpty()) {
+        if (!Boolean.TRUE.equals(exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, Boolean.class))) {
+            return id;
+        }
+        try {
+            return jdbc.queryForList("SELECT 1 FROM usage_records WHERE request_id = ? LIMIT 1", id).isEmpty()
+                    ? id : UUID.randomUUID();
+        } catch (RuntimeException e) {
+            if (!io.chatgw.core.DatabaseUnavailable.isUnreachable(e)) {
+                throw e;
+            }
             return UUID.randomUUID();
         }
-        return id;
     }
 
     /** The conversation before the message (loadConversation's for the native chat API, the client's for OpenAI). */

@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Requests that need PostgreSQL while it is stopped for real, under the whole gateway as a process of its own with the
- * pool's default 30 s connection timeout (docs/operations.md "PostgreSQL down"): each endpoint answers 503
- * {@code database_unavailable} with {@code Retry-After} in its API's error shape within seconds, a turn already
- * streaming finishes and its usage is spooled, and once PostgreSQL is back new turns work without a restart.
+ * Requests while PostgreSQL is stopped for real, under the whole gateway as a process of its own with the pool's
+ * default 30 s connection timeout (docs/operations.md "PostgreSQL down"): turns of callers, keys and sessions the
+ * gateway already knows keep running (their history from memory, their records spooled, their conversation turns
+ * held), what needs PostgreSQL itself answers 503 {@code database_unavailable} with {@code Retry-After} in its API's
+ * error shape within seconds, a turn already streaming finishes, and once PostgreSQL is back everything held is
+ * written and new turns work without a restart.
  */
 class PostgresqlDownRequestsIT {
 
@@ -50,7 +52,7 @@ class PostgresqlDownRequestsIT {
     }
 
     @Test
-    void whilePostgresqlIsStoppedEveryApiAnswers503WithRetryAfterAtOnceRunningTurnsFinishAndNewTurnsWorkWhenItIsBack()
+    void whilePostgresqlIsStoppedKnownSessionsAndKeysKeepAnsweringWhatNeedsItGets503AndEverythingIsWrittenWhenItIsBack()
             throws Exception {
         Path spool = Files.createTempDirectory("pgdown-spool-");
         String run = UUID.randomUUID().toString().substring(0, 6);
@@ -59,6 +61,7 @@ class PostgresqlDownRequestsIT {
         try (GatewayProcess gateway = GatewayProcess.start(backends.gatewayConfig(spool, "10s",
                 Map.of("spring.datasource.hikari.connection-timeout", "30000")))) {
             SseClient http = new SseClient(gateway.port());
+            List<String> whileDownRequestIds = new java.util.ArrayList<>();
             String token = gateway.token(user, org);
             String session = gateway.newSession(token); // provisions the user
             String admin = devToken(http, "u-pgdown-admin-" + run, org, "admin");
@@ -76,16 +79,30 @@ class PostgresqlDownRequestsIT {
             await("the spool written into PostgreSQL").atMost(Duration.ofSeconds(30))
                     .until(() -> metric(gateway, "gateway_events_spool_events") == 0);
 
+            String newUser = gateway.token("u-pgdown-new-" + run, org); // a token, not yet a user PostgreSQL knows
             backends.stopPostgres();
             try {
-                // the first request waits at most gateway.database.request-connection-timeout; the next ones not at all
-                assertRefused(() -> http.send("POST", "/api/v1/sessions/" + session + "/messages", token,
-                        "application/json", json(Map.of("message", "while down"))), false);
+                // a known session keeps answering, with its history from memory (the first request finds PostgreSQL
+                // unreachable within gateway.database.request-connection-timeout; the next ones at once)
+                List<SseClient.Event> whileDown = gateway.chat(token, session, "[[standin chunks=2 delay_ms=1]] while down");
+                assertThat(last(whileDown)).as("a turn in a known session while PostgreSQL is down").isEqualTo("done");
+                whileDownRequestIds.add(whileDown.get(0).json().get("request_id").asText());
+                List<SseClient.Event> echoed = gateway.chat(token, session, "[[standin echo_messages]] what came before");
+                assertThat(last(echoed)).isEqualTo("done");
+                whileDownRequestIds.add(echoed.get(0).json().get("request_id").asText());
+                assertThat(text(echoed)).as("the history sent while PostgreSQL is down")
+                        .contains("before").contains("while down");
+                // an OpenAI call with a known key, in a per-request session made without its row
+                HttpResponse<String> answered = completion(http, key);
+                assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+                whileDownRequestIds.add(answered.headers().firstValue("x-request-id").orElseThrow());
+
+                // what needs PostgreSQL itself: a user it has not seen, a lasting session, the stored conversation, admin
+                assertRefused(() -> http.send("POST", "/api/v1/sessions", newUser, null, null), false);
                 assertRefused(() -> http.send("POST", "/api/v1/sessions", token, null, null), false);
                 assertRefused(() -> http.send("GET", "/api/v1/sessions/" + session + "/messages", token, null, null), false);
                 assertRefused(() -> http.send("POST", "/api/v1/admin/api-keys", admin, "application/json",
                         json(Map.of("user_id", user, "name", "while down"))), false);
-                assertRefused(() -> completion(http, key), true);
                 assertRefused(() -> http.send("POST", "/v1/responses", "Bearer " + key, "application/json",
                         json(Map.of("model", "chat-gateway", "input", "while down"))), true);
 
@@ -106,6 +123,20 @@ class PostgresqlDownRequestsIT {
             HttpResponse<String> answered = completion(http, key);
             await("gateway_dependency_up back").atMost(Duration.ofSeconds(60)).until(() -> metric(gateway, UP) == 1);
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            for (String requestId : whileDownRequestIds) {
+                await("the usage of " + requestId + ", answered while PostgreSQL was down, written from the spool")
+                        .atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM usage_records WHERE request_id = ?::uuid", Integer.class, requestId) == 1);
+            }
+            await("the conversation turns answered while PostgreSQL was down, held and then written")
+                    .atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                            "SELECT count(*) FROM conversation_turns WHERE request_id IN (?::uuid, ?::uuid)", Integer.class,
+                            whileDownRequestIds.get(0), whileDownRequestIds.get(1)) == 2);
+            assertThat(jdbc.queryForList("SELECT user_message FROM conversation_turns WHERE session_id = ?::uuid "
+                    + "ORDER BY started_at", String.class, session)).as("the session's conversation, in order")
+                    .startsWith("[[standin chunks=2 delay_ms=1]] before", "[[standin chunks=2 delay_ms=1]] while down",
+                            "[[standin echo_messages]] what came before");
+            assertThat(metric(gateway, "gateway_database_last_known_served_total{lookup=\"session\"}")).isPositive();
             await("the streamed turn's usage written from the spool").atMost(Duration.ofSeconds(60)).until(() ->
                     jdbc.queryForObject("SELECT count(*) FROM usage_records WHERE request_id = ?::uuid", Integer.class,
                             streamingRequestId) == 1);
@@ -149,6 +180,13 @@ class PostgresqlDownRequestsIT {
 
     private static byte[] json(Object value) throws Exception {
         return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The text events' deltas, joined. */
+    private static String text(List<SseClient.Event> events) {
+        StringBuilder text = new StringBuilder();
+        events.stream().filter(e -> e.type().equals("text")).forEach(e -> text.append(e.json().get("delta").asText()));
+        return text.toString();
     }
 
     private static String last(List<SseClient.Event> events) {

@@ -34,6 +34,8 @@ class CanaryLedgerIT extends GatewayTestBase {
     io.chatgw.config.GatewayProperties gateway;
     @Autowired
     io.chatgw.routing.PolicyProperties policyProperties;
+    @Autowired
+    io.chatgw.core.LastKnownReads lastKnown;
 
     private String org(String name, boolean allowlisted, int canaryPercent) {
         String org = name + "-" + System.nanoTime();
@@ -104,11 +106,11 @@ class CanaryLedgerIT extends GatewayTestBase {
         int pinned = hashed < 50 ? 75 : 25;
         jdbc.update("UPDATE canary_assignments SET bucket = ? WHERE rollout_key = ? AND user_id = ?",
                 pinned, policies.rolloutKey(), user);
-        RoutePolicies restarted = new RoutePolicies(loader, buckets, jdbc, autoFallback, gateway, policyProperties);
+        RoutePolicies restarted = new RoutePolicies(loader, buckets, jdbc, autoFallback, gateway, policyProperties, lastKnown);
         assertThat(restarted.decide(user, org, null).reason()).isEqualTo(pinned < 50 ? "canary" : "global_default");
 
         buckets.clear(policies.rolloutKey());
-        RoutePolicies afterClear = new RoutePolicies(loader, buckets, jdbc, autoFallback, gateway, policyProperties);
+        RoutePolicies afterClear = new RoutePolicies(loader, buckets, jdbc, autoFallback, gateway, policyProperties, lastKnown);
         assertThat(afterClear.decide(user, org, null).reason()).isEqualTo(hashed < 50 ? "canary" : "global_default");
         assertThat(jdbc.queryForObject("SELECT bucket FROM canary_assignments WHERE rollout_key = ? AND user_id = ?",
                 Integer.class, policies.rolloutKey(), user)).isEqualTo(hashed);

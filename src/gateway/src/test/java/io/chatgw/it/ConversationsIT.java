@@ -178,8 +178,10 @@ class ConversationsIT extends OpenAiTestBase {
                 Integer.class, session)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM usage_records WHERE request_id = ?::uuid",
                 Integer.class, requestId)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE action = 'session.deleted' AND target = ?",
-                Integer.class, session)).isEqualTo(1);
+        await("the deletion's audit row, written through the events way out").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM audit_log WHERE action = 'session.deleted' AND target = ?",
+                        Integer.class, session)).isEqualTo(1));
     }
 
     @Test
