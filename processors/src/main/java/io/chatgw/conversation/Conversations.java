@@ -72,6 +72,11 @@ public class Conversations {
         return window.bound(newest);
     }
 
+    /** A session was just created here: its conversation is empty (known without asking PostgreSQL, for an outage). */
+    public void started(UUID sessionId) {
+        lastKnown.put(sessionId, List.of());
+    }
+
     /**
      * The history of a response continuing {@code previous} (its {@code previous_response_id}): that turn and the
      * ones it continues, within the configured bounds; empty with {@link #chainStart} null if it is not stored.

@@ -20,10 +20,15 @@ public class CreateSession implements Processor {
 
     private final SessionStore sessions;
     private final ObjectMapper json;
+    private final io.chatgw.relay.SessionRelay relay;
+    private final io.chatgw.conversation.Conversations conversations;
 
-    public CreateSession(SessionStore sessions, ObjectMapper json) {
+    public CreateSession(SessionStore sessions, ObjectMapper json, io.chatgw.relay.SessionRelay relay,
+                         io.chatgw.conversation.Conversations conversations) {
         this.sessions = sessions;
         this.json = json;
+        this.relay = relay;
+        this.conversations = conversations;
     }
 
     @Override
@@ -44,6 +49,10 @@ public class CreateSession implements Processor {
             }
         }
         ChatSession session = sessions.create(caller, agentId);
+        // what this instance knows of it from birth: its relay at the epoch its row was born with (no UPDATE at its
+        // first message) and an empty conversation, so its first message needs neither from PostgreSQL
+        relay.streamOfNewSession(session.id());
+        conversations.started(session.id());
         exchange.setProperty(ExchangeKeys.SESSION, session);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("session_id", session.id().toString());

@@ -159,6 +159,9 @@ public final class LoadGenMain {
       cells.addAll(sinks.run(new SinksDown.Cells() {
         @Override
         public void prepare(TargetSpec target, int concurrency) throws Exception {
+          if (target.apiKeyUser() != null) {
+            return; // an OpenAI-endpoint target: its key was issued at the start, each request makes its own session
+          }
           prepareGateway(target, 1);
           freshSessions(target, concurrency);
         }

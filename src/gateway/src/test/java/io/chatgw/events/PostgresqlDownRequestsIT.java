@@ -80,6 +80,7 @@ class PostgresqlDownRequestsIT {
                     .until(() -> metric(gateway, "gateway_events_spool_events") == 0);
 
             String newUser = gateway.token("u-pgdown-new-" + run, org); // a token, not yet a user PostgreSQL knows
+            String fresh = gateway.newSession(token); // created here: its relay and empty conversation known from birth
             backends.stopPostgres();
             try {
                 // a known session keeps answering, with its history from memory (the first request finds PostgreSQL
@@ -92,6 +93,9 @@ class PostgresqlDownRequestsIT {
                 whileDownRequestIds.add(echoed.get(0).json().get("request_id").asText());
                 assertThat(text(echoed)).as("the history sent while PostgreSQL is down")
                         .contains("before").contains("while down");
+                List<SseClient.Event> first = gateway.chat(token, fresh, "[[standin chunks=2 delay_ms=1]] first message");
+                assertThat(last(first)).as("the first message of a session created just before").isEqualTo("done");
+                whileDownRequestIds.add(first.get(0).json().get("request_id").asText());
                 // an OpenAI call with a known key, in a per-request session made without its row
                 HttpResponse<String> answered = completion(http, key);
                 assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
@@ -130,8 +134,8 @@ class PostgresqlDownRequestsIT {
             }
             await("the conversation turns answered while PostgreSQL was down, held and then written")
                     .atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
-                            "SELECT count(*) FROM conversation_turns WHERE request_id IN (?::uuid, ?::uuid)", Integer.class,
-                            whileDownRequestIds.get(0), whileDownRequestIds.get(1)) == 2);
+                            "SELECT count(*) FROM conversation_turns WHERE request_id IN (?::uuid, ?::uuid, ?::uuid)", Integer.class,
+                            whileDownRequestIds.get(0), whileDownRequestIds.get(1), whileDownRequestIds.get(2)) == 3);
             assertThat(jdbc.queryForList("SELECT user_message FROM conversation_turns WHERE session_id = ?::uuid "
                     + "ORDER BY started_at", String.class, session)).as("the session's conversation, in order")
                     .startsWith("[[standin chunks=2 delay_ms=1]] before", "[[standin chunks=2 delay_ms=1]] while down",
