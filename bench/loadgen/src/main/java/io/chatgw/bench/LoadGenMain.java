@@ -380,7 +380,9 @@ public final class LoadGenMain {
     if (target.kind() != TargetSpec.Kind.GATEWAY) {
       RequestTemplate shared = RequestTemplate.sdk(target, target.messagePrefix() + message,
           config.getString(target.apiKeyUser() != null ? "gatewayModel" : "model",
-              target.apiKeyUser() != null ? "chat-gateway" : "standin-1"), apiKeys.get(target.name()));
+              target.apiKeyUser() != null ? "chat-gateway" : "standin-1"),
+          // a sinks-down phase's target is its base target's, with the same key
+          apiKeys.containsKey(target.name()) ? apiKeys.get(target.name()) : apiKeys.get(target.compareWith()));
       return i -> shared;
     }
     GatewaySessions sessions = gatewaySessions.get(target.name());
