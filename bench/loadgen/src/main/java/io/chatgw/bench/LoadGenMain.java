@@ -38,8 +38,7 @@ public final class LoadGenMain {
   private final Map<String, String> apiKeys = new HashMap<>();
 
   /** A gateway target's token and sessions (client i uses session i). */
-  record GatewaySessions(String token, List<String> ids) {
-  }
+  record GatewaySessions(String token, List<String> ids) { }
 
   LoadGenMain(JsonObject config) {
     this.config = config;
@@ -159,11 +158,10 @@ public final class LoadGenMain {
       cells.addAll(sinks.run(new SinksDown.Cells() {
         @Override
         public void prepare(TargetSpec target, int concurrency) throws Exception {
-          if (target.apiKeyUser() != null) {
-            return; // an OpenAI-endpoint target: its key was issued at the start, each request makes its own session
+          if (target.apiKeyUser() == null) { // an OpenAI target has its key, and a session per request
+            prepareGateway(target, 1);
+            freshSessions(target, concurrency);
           }
-          prepareGateway(target, 1);
-          freshSessions(target, concurrency);
         }
 
         @Override
@@ -381,8 +379,7 @@ public final class LoadGenMain {
       RequestTemplate shared = RequestTemplate.sdk(target, target.messagePrefix() + message,
           config.getString(target.apiKeyUser() != null ? "gatewayModel" : "model",
               target.apiKeyUser() != null ? "chat-gateway" : "standin-1"),
-          // a sinks-down phase's target is its base target's, with the same key
-          apiKeys.containsKey(target.name()) ? apiKeys.get(target.name()) : apiKeys.get(target.compareWith()));
+          apiKeys.getOrDefault(target.name(), apiKeys.get(target.compareWith()))); // a sinks phase: its base's key
       return i -> shared;
     }
     GatewaySessions sessions = gatewaySessions.get(target.name());
