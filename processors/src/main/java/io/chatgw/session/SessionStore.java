@@ -50,7 +50,11 @@ public class SessionStore {
         // without an agent one statement (autocommit): the session as inserted; with one, the agent is checked first
         boolean stored = true;
         ChatSession session;
-        if (agentId == null && ephemeral) {
+        if (agentId != null) {
+            session = tx.execute(status -> insertForAgent(caller, agentId, ephemeral));
+        } else if (!ephemeral) {
+            session = insert(caller, null, false);
+        } else {
             try {
                 session = insert(caller, null, true);
             } catch (RuntimeException e) {
@@ -60,17 +64,10 @@ public class SessionStore {
                 session = new ChatSession(UUID.randomUUID(), caller.userId(), caller.orgId(), null);
                 stored = false;
             }
-        } else {
-            session = agentId == null ? insert(caller, null, ephemeral) : tx.execute(status -> {
-            List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
-                    (rs, i) -> String.valueOf(rs.getString(1)), agentId);
-            if (modes.isEmpty()) {
-                throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
-            }
-            return insert(caller, agentId, ephemeral);
-            });
         }
-        owned.put(key(session.id(), caller), session);
+        if (!ephemeral) { // a per-request session is not looked up again: it would only push others out
+            owned.put(key(session.id(), caller), session);
+        }
         events.record(Audit.of(caller.userId(), caller.orgId(), "session.created", session.id().toString(), null,
                 session.id(), Map.of("agent_id", String.valueOf(agentId), "ephemeral", ephemeral, "stored", stored)));
         return session;
@@ -82,6 +79,15 @@ public class SessionStore {
      * opened later, or on another instance, bumps it as usual.
      */
     public static final long FIRST_RELAY_EPOCH = 1;
+
+    private ChatSession insertForAgent(Caller caller, String agentId, boolean ephemeral) {
+        List<String> modes = jdbc.query("SELECT default_execution_mode FROM agents WHERE id = ?",
+                (rs, i) -> String.valueOf(rs.getString(1)), agentId);
+        if (modes.isEmpty()) {
+            throw GatewayException.badRequest("unknown_agent", "agent '" + agentId + "' does not exist");
+        }
+        return insert(caller, agentId, ephemeral);
+    }
 
     private ChatSession insert(Caller caller, String agentId, boolean ephemeral) {
         return jdbc.queryForObject("""
