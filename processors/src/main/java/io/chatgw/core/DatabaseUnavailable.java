@@ -51,6 +51,21 @@ public class DatabaseUnavailable extends GatewayException implements RetryAfter 
         return false;
     }
 
+    /**
+     * {@code work}'s result, or {@code otherwise}'s if {@code work} failed because PostgreSQL could not be reached
+     * ({@link #isUnreachable}); any other failure is thrown as it was.
+     */
+    public static <T> T unlessUnreachable(java.util.function.Supplier<T> work, java.util.function.Supplier<T> otherwise) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            if (!isUnreachable(e)) {
+                throw e;
+            }
+            return otherwise.get();
+        }
+    }
+
     /** SQLSTATE class 08 (connection exception); 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now. */
     public static boolean isConnectionState(String state) {
         return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")

@@ -178,17 +178,11 @@ public class ApiKeyStore {
             return;
         }
         lastUsedWritten.put(owner.keyId(), now);
-        try {
-            jdbc.update("""
-                    UPDATE api_keys SET last_used_at = now()
-                    WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
-                    owner.keyId(), lastUsedIntervalMillis / 1000.0);
-        } catch (RuntimeException e) {
-            if (!DatabaseUnavailable.isUnreachable(e)) {
-                throw e;
-            }
-            lastUsedWritten.remove(owner.keyId()); // best effort: written on a use after PostgreSQL is back
-        }
+        DatabaseUnavailable.unlessUnreachable(() -> jdbc.update("""
+                UPDATE api_keys SET last_used_at = now()
+                WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ?))""",
+                owner.keyId(), lastUsedIntervalMillis / 1000.0),
+                () -> lastUsedWritten.remove(owner.keyId())); // best effort: written on a use after PostgreSQL is back
     }
 
     private static UUID parseId(String keyId) {

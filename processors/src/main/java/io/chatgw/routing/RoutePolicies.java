@@ -147,16 +147,14 @@ public class RoutePolicies {
         int bucket(String userId) {
             Integer bucket = userBuckets.get(userId);
             if (bucket == null) {
-                try {
-                    bucket = lastBuckets.read(userId, () -> Optional.of(buckets.assign(properties.rolloutKey(), userId)))
-                            .orElseThrow();
-                } catch (RuntimeException e) {
-                    if (!io.chatgw.core.DatabaseUnavailable.isUnreachable(e)) {
-                        throw e;
-                    }
+                Optional<Integer> known = io.chatgw.core.DatabaseUnavailable.unlessUnreachable(() ->
+                        lastBuckets.read(userId, () -> Optional.of(buckets.assign(properties.rolloutKey(), userId))),
+                        Optional::empty);
+                if (known.isEmpty()) {
                     // never assigned here: the hash's bucket, which the ledger gets on the first read once it is back
                     return CanaryBuckets.hashBucket(properties.rolloutKey(), userId);
                 }
+                bucket = known.get();
                 bounded(userBuckets).put(userId, bucket);
             }
             return bucket;

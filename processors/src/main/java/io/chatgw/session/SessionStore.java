@@ -48,22 +48,12 @@ public class SessionStore {
      */
     public ChatSession create(Caller caller, String agentId, boolean ephemeral) {
         // without an agent one statement (autocommit): the session as inserted; with one, the agent is checked first
-        boolean stored = true;
-        ChatSession session;
-        if (agentId != null) {
-            session = tx.execute(status -> insertForAgent(caller, agentId, ephemeral));
-        } else if (!ephemeral) {
-            session = insert(caller, null, false);
-        } else {
-            try {
-                session = insert(caller, null, true);
-            } catch (RuntimeException e) {
-                if (!DatabaseUnavailable.isUnreachable(e)) {
-                    throw e;
-                }
-                session = new ChatSession(UUID.randomUUID(), caller.userId(), caller.orgId(), null);
-                stored = false;
-            }
+        ChatSession session = agentId != null ? tx.execute(status -> insertForAgent(caller, agentId, ephemeral))
+                : !ephemeral ? insert(caller, null, false)
+                : DatabaseUnavailable.unlessUnreachable(() -> insert(caller, null, true), () -> null);
+        boolean stored = session != null;
+        if (!stored) { // a per-request session while PostgreSQL is unreachable: without its row
+            session = new ChatSession(UUID.randomUUID(), caller.userId(), caller.orgId(), null);
         }
         if (!ephemeral) { // a per-request session is not looked up again: it would only push others out
             owned.put(key(session.id(), caller), session);

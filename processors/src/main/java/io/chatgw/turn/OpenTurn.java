@@ -69,15 +69,10 @@ public class OpenTurn implements Processor {
         if (!Boolean.TRUE.equals(exchange.getIn().getHeader(ExchangeKeys.REQUEST_ID_FROM_CLIENT, Boolean.class))) {
             return id;
         }
-        try {
-            return jdbc.queryForList("SELECT 1 FROM usage_records WHERE request_id = ? LIMIT 1", id).isEmpty()
-                    ? id : UUID.randomUUID();
-        } catch (RuntimeException e) {
-            if (!io.chatgw.core.DatabaseUnavailable.isUnreachable(e)) {
-                throw e;
-            }
-            return UUID.randomUUID();
-        }
+        return io.chatgw.core.DatabaseUnavailable.unlessUnreachable(
+                () -> jdbc.queryForList("SELECT 1 FROM usage_records WHERE request_id = ? LIMIT 1", id).isEmpty()
+                        ? id : UUID.randomUUID(),
+                UUID::randomUUID);
     }
 
     /** The conversation before the message (loadConversation's for the native chat API, the client's for OpenAI). */
