@@ -90,6 +90,19 @@ def metric(name):
     return 0.0
 
 
+def wait_rehearsed():
+    """Until every unclaimed warm-pool member of the deployment has said how its rehearsal went (PlaneRehearsal)."""
+    deadline = time.monotonic() + 60
+    while True:
+        members = docker("ps", "-q", "--filter", f"name=chatgw-{deployment}-pool-").split()
+        logs = [subprocess.run(["docker", "logs", m], capture_output=True, text=True).stderr for m in members]
+        if members and all("rehearsed " in log or "rehearsal stopped" in log for log in logs):
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit("the warm-pool member did not rehearse within 60 s")
+        time.sleep(0.1)
+
+
 figures, detected, rss = [], [], []
 for _ in range(runs):
     if figure == "warm":
@@ -98,7 +111,7 @@ for _ in range(runs):
             if time.monotonic() > deadline:
                 raise SystemExit("the warm pool did not refill within 120 s")
             time.sleep(0.1)
-        time.sleep(1)  # the member's JVM is up and polling for its claim
+        wait_rehearsed()  # the member's JVM is up, has rehearsed and polls for its claim
     user, t = new_user()
     if figure in ("cold", "warm"):
         figures.append(stream(t, "[[standin chunks=3 delay_ms=1]] first"))

@@ -55,7 +55,7 @@ public class ChooseDevLauncher implements EnvironmentPostProcessor, Ordered {
         Path dockerLocal = Path.of("config", "application-docker-local.yaml");
         String why = !engineAnswers(socket) ? "no Docker engine answers on " + socket
                 : !Files.exists(dockerLocal) ? dockerLocal + " is missing"
-                : !Files.exists(Path.of("src/runtime/target/reference-runtime-exec.jar")) ? "the plane jar is not built"
+                : !Files.isDirectory(Path.of("src/runtime/target/plane-lib")) ? "the plane jar is not built"
                 : !imageReady(buildTimeout(env)) ? "the local plane image could not be built (docker/build-local-plane-image)"
                 : null;
         if (why == null) {

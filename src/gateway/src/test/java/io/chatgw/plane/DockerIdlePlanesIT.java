@@ -161,11 +161,13 @@ class DockerIdlePlanesIT extends GatewayTestBase {
     }
 
     @Test
-    void aNewUsersFirstMessageClaimsAWarmContainerWhoseVolumeBecomesTheUsersAndThePoolIsRefilled() throws Exception {
+    void aNewUsersFirstMessageClaimsARehearsedWarmContainerWhoseVolumeBecomesTheUsersAndThePoolIsRefilled() throws Exception {
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> gauge("gateway.plane.warm.pool.size") == 1);
         String member = DockerEngine.run("ps", "-q", "--no-trunc", "--filter", "label=io.chatgw.deployment=" + DEPLOYMENT,
                 "--filter", "label=io.chatgw.pool=true", "--filter", "name=chatgw-" + DEPLOYMENT + "-pool-");
         assertThat(member.lines().count()).as("one unclaimed member").isEqualTo(1);
+        Awaitility.await("the member rehearses while it waits (PlaneRehearsal)").atMost(Duration.ofSeconds(60))
+                .until(() -> DockerEngine.run("logs", member.strip()).contains("rehearsed 3 turns"));
         double claims = count("gateway.plane.warm.pool.claims");
         long warmStarts = meters.get("gateway.plane.start.latency").tag("from", "warm").timer().count();
         String user = newPlaneUser();
@@ -183,6 +185,7 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         assertThat(meters.get("gateway.plane.start.latency").tag("from", "warm").timer().count()).isEqualTo(warmStarts + 1);
         java.nio.file.Path data = java.nio.file.Path.of(DockerEngine.run("volume", "inspect", "-f", "{{.Mountpoint}}", disk));
         assertThat(data.resolve("claim.json")).as("the claim (with its token) is not left on the volume").doesNotExist();
+        assertThat(data.resolve(".rehearsal")).as("the rehearsal leaves nothing on the user's volume").doesNotExist();
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> gauge("gateway.plane.warm.pool.size") == 1);
     }
 

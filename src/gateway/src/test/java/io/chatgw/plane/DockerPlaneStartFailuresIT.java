@@ -44,7 +44,8 @@ class DockerPlaneStartFailuresIT extends GatewayTestBase {
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("gateway.plane.docker.deployment", () -> DEPLOYMENT);
         registry.add("gateway.plane.docker.command", () -> System.getProperty("java.home") + "/bin/java,-Xmx64m,"
-                + "-XX:+UseSerialGC,-jar,/plane/plane.jar,--mode=ws,--gateway-url=ws://127.0.0.1:9/ws/vm");
+                + "-XX:+UseSerialGC,-cp,/plane/reference-runtime.jar:/plane/lib/*,io.chatgw.runtime.RuntimeMain,--mode=ws,"
+                + "--gateway-url=ws://127.0.0.1:9/ws/vm");
         registry.add("gateway.plane.start-timeout", () -> "6s");
         registry.add("gateway.plane.crash-loop-crashes", () -> "3");
         registry.add("gateway.plane.crash-loop-window", () -> "5m");

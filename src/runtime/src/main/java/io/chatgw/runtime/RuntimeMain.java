@@ -3,6 +3,7 @@ package io.chatgw.runtime;
 import io.chatgw.runtime.plane.ExecutionPlane;
 import io.chatgw.runtime.plane.PlaneClaim;
 import io.chatgw.runtime.plane.PlaneOptions;
+import io.chatgw.runtime.plane.PlaneRehearsal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Paths;
@@ -130,8 +131,9 @@ public final class RuntimeMain {
         PlaneOptions plane = commandLine.plane();
         plane.setExitProcessOnExitAfter(true);
         if (plane.getClaimFile() != null) { // a warm pool plane: it starts once claimed, however long that takes
-          PlaneClaim.await(vertx, plane.getClaimFile(), plane)
-              .compose(claimed -> startPlane(vertx, claimed))
+          Future<PlaneOptions> claim = PlaneClaim.await(vertx, plane.getClaimFile(), plane);
+          Future<String> rehearsal = PlaneRehearsal.run(vertx, plane, claim); // warms the code a claimed plane runs
+          claim.compose(claimed -> rehearsal.compose(ignored -> startPlane(vertx, claimed)))
               .onSuccess(System.out::println)
               .onFailure(e -> {
                 System.err.println("error: could not start the claimed plane: " + e.getMessage());

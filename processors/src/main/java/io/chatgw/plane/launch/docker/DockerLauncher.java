@@ -71,7 +71,8 @@ public class DockerLauncher implements PlaneLauncher {
         this.gatewayUrl = docker.gatewayUrl() == null || docker.gatewayUrl().isBlank() ? gatewayUrl : docker.gatewayUrl();
         this.llmBaseUrl = docker.llmBaseUrl() == null || docker.llmBaseUrl().isBlank() ? llmBaseUrl : docker.llmBaseUrl();
         this.pool = new WarmPool(docker.warmPoolSize(), (int) Math.max(1, config.stopTimeout().toSeconds()),
-                config.startTimeout(), docker.deployment(), this::poolMemberOf, routes, launched::claimed);
+                config.startTimeout(), docker.deployment(), this::poolMemberOf, routes, launched::claimed,
+                docker.warmPoolRefillDelay());
     }
 
     private final WarmPool pool;

@@ -35,12 +35,17 @@ public record DockerLauncherProperties(
         @DefaultValue("30d") java.time.Duration volumeRetention,
         /** Started, unclaimed containers a new user's first message claims (docs/operations.md "Warm pool"); 0 = none. */
         @DefaultValue("0") int warmPoolSize,
+        /** How long after a claim the pool starts its replacement: a JVM starting meanwhile would slow the claimed turn. */
+        @DefaultValue("2s") java.time.Duration warmPoolRefillDelay,
         /** gateway.plane.launcher=auto (profile dev): the longest checking or building the local plane image may take. */
         @DefaultValue("120s") java.time.Duration imageBuildTimeout) {
 
     public DockerLauncherProperties {
         if (warmPoolSize < 0 || warmPoolSize > 100) {
             throw new IllegalArgumentException("gateway.plane.docker.warm-pool-size must be 0-100, was " + warmPoolSize);
+        }
+        if (warmPoolRefillDelay.isNegative()) {
+            throw new IllegalArgumentException("gateway.plane.docker.warm-pool-refill-delay must not be negative");
         }
     }
 

@@ -3,8 +3,7 @@ package io.chatgw.plane.launch.docker;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,7 +45,9 @@ final class WarmPool {
     private final Object closing = new Object();
     private volatile boolean closed;
     private final Runnable claimed;
-    private final ExecutorService filler = Executors.newSingleThreadExecutor(r -> {
+    /** gateway.plane.docker.warm-pool-refill-delay: a claim's replacement starts this long after it. */
+    private final Duration refillDelay;
+    private final ScheduledThreadPoolExecutor filler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "plane-warm-pool");
         t.setDaemon(true);
         return t;
@@ -57,7 +58,7 @@ final class WarmPool {
      * @param claimed  counts a claim (LaunchedPlanes)
      */
     WarmPool(int size, int stopSeconds, Duration startWait, String deployment, Function<String, PlaneContainer> memberOf,
-             ProducerTemplate routes, Runnable claimed) {
+             ProducerTemplate routes, Runnable claimed, Duration refillDelay) {
         this.size = size;
         this.stopSeconds = stopSeconds;
         this.startWait = startWait;
@@ -65,6 +66,8 @@ final class WarmPool {
         this.memberOf = memberOf;
         this.routes = routes;
         this.claimed = claimed;
+        this.refillDelay = refillDelay;
+        filler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a refill still in its delay at the stop never runs
     }
 
     /** The name prefix of pool members (also their label io.chatgw.pool). */
@@ -72,13 +75,19 @@ final class WarmPool {
         return "chatgw-" + PlaneContainer.safe(deployment) + "-pool-";
     }
 
-    /** A started member for a user's first message, or null if none is ready (a cold start then). */
+    /**
+     * A started member for a user's first message, or null if none is ready (a cold start then). Its replacement starts
+     * after the refill delay, so that the new member's JVM start does not take the CPU the claimed plane's first turn
+     * needs.
+     */
     Member claim() {
         Member member = ready.pollFirst();
         if (member != null) {
             claimed.run();
+            refill(refillDelay);
+        } else {
+            refill();
         }
-        refill();
         return member;
     }
 
@@ -128,11 +137,15 @@ final class WarmPool {
 
     /** Starts members until the pool has {@code size}, in the background. */
     void refill() {
+        refill(Duration.ZERO);
+    }
+
+    private void refill(Duration after) {
         if (size <= 0 || closed || !refilling.compareAndSet(false, true)) {
             return;
         }
         try {
-            filler.execute(this::fill);
+            filler.schedule(this::fill, after.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             refilling.set(false); // the gateway stops (close shut the filler down after the check above)
         }

@@ -34,6 +34,10 @@ class WarmPoolTest {
     private volatile boolean startFails;
 
     private WarmPool pool(int size, Duration startWait) throws Exception {
+        return pool(size, startWait, Duration.ZERO);
+    }
+
+    private WarmPool pool(int size, Duration startWait, Duration refillDelay) throws Exception {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -53,7 +57,8 @@ class WarmPoolTest {
         });
         camel.start();
         return new WarmPool(size, 1, startWait, "d1", name -> new PlaneContainer(name, name + "-data", "image",
-                Map.of(), List.of(), List.of(), List.of(), 1, 1, "host"), camel.createProducerTemplate(), () -> { });
+                Map.of(), List.of(), List.of(), List.of(), 1, 1, "host"), camel.createProducerTemplate(), () -> { },
+                refillDelay);
     }
 
     @AfterEach
@@ -120,5 +125,32 @@ class WarmPoolTest {
 
         Thread.sleep(200);
         assertThat(starts.get()).isZero();
+    }
+
+    @Test
+    void aClaimedMembersReplacementStartsOnlyAfterTheRefillDelay() throws Exception {
+        WarmPool pool = pool(1, Duration.ofSeconds(1), Duration.ofMillis(800));
+        startMayReturn.countDown();
+        pool.refill();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
+
+        assertThat(pool.claim()).isNotNull();
+        Thread.sleep(400);
+        assertThat(starts.get()).as("the claimed plane's first turn has the CPU meanwhile").isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
+        assertThat(starts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefillStillInItsDelayWhenTheGatewayStopsNeverStarts() throws Exception {
+        WarmPool pool = pool(1, Duration.ofSeconds(1), Duration.ofMillis(300));
+        startMayReturn.countDown();
+        pool.refill();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
+        assertThat(pool.claim()).isNotNull();
+
+        pool.close();
+        Thread.sleep(600);
+        assertThat(starts.get()).isEqualTo(1);
     }
 }
