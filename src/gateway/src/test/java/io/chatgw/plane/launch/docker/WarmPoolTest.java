@@ -129,12 +129,7 @@ class WarmPoolTest {
 
     @Test
     void aClaimedMembersReplacementStartsOnlyAfterTheRefillDelay() throws Exception {
-        WarmPool pool = pool(1, Duration.ofSeconds(1), Duration.ofMillis(800));
-        startMayReturn.countDown();
-        pool.refill();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
-
-        assertThat(pool.claim()).isNotNull();
+        WarmPool pool = poolWithItsMemberClaimed(Duration.ofMillis(800));
         Thread.sleep(400);
         assertThat(starts.get()).as("the claimed plane's first turn has the CPU meanwhile").isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
@@ -143,14 +138,20 @@ class WarmPoolTest {
 
     @Test
     void aRefillStillInItsDelayWhenTheGatewayStopsNeverStarts() throws Exception {
-        WarmPool pool = pool(1, Duration.ofSeconds(1), Duration.ofMillis(300));
-        startMayReturn.countDown();
-        pool.refill();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
-        assertThat(pool.claim()).isNotNull();
+        WarmPool pool = poolWithItsMemberClaimed(Duration.ofMillis(300));
 
         pool.close();
         Thread.sleep(600);
         assertThat(starts.get()).isEqualTo(1);
+    }
+
+    /** A pool of one whose member has started and has just been claimed. */
+    private WarmPool poolWithItsMemberClaimed(Duration refillDelay) throws Exception {
+        WarmPool pool = pool(1, Duration.ofSeconds(1), refillDelay);
+        startMayReturn.countDown();
+        pool.refill();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pool.size() == 1);
+        assertThat(pool.claim()).isNotNull();
+        return pool;
     }
 }
