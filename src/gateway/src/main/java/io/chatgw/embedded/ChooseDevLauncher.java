@@ -25,8 +25,8 @@ import org.springframework.core.io.FileSystemResource;
 
 /**
  * {@code gateway.plane.launcher=auto} (profile dev, README command 1 only): the docker launcher when a Docker engine
- * answers on {@code gateway.plane.docker.host} and the local plane image exists or {@code docker/build-local-plane-image}
- * builds it (then {@code config/application-docker-local.yaml} applies, as with profile docker-local); otherwise the
+ * answers on {@code gateway.plane.docker.host} and {@code docker/build-local-plane-image --if-stale} has the local plane
+ * image and the plane's class archive (then {@code config/application-docker-local.yaml} applies, as with profile docker-local); otherwise the
  * local launcher. Says which in one log line. A configuration that names {@code docker} is never changed: only
  * {@code auto} is resolved here.
  */
@@ -109,7 +109,8 @@ public class ChooseDevLauncher implements EnvironmentPostProcessor, Ordered {
     }
 
     private static boolean imageReady(java.time.Duration timeout) {
-        return run(timeout, "docker", "image", "inspect", IMAGE) || run(timeout, "docker/build-local-plane-image", IMAGE);
+        // the image if it is missing, the plane's class archive if it is older than the plane's jars
+        return run(timeout, "docker/build-local-plane-image", "--if-stale", IMAGE);
     }
 
     private static boolean run(java.time.Duration timeout, String... command) {

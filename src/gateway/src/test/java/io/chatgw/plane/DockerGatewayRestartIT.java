@@ -116,7 +116,8 @@ class DockerGatewayRestartIT extends GatewayTestBase {
                 "gateway.plane.docker.deployment", deployment, "gateway.plane.docker.warm-pool-size", warmPoolSize,
                 "gateway.plane.start-timeout", "60s", "gateway.plane.missed-pongs", "10",
                 "gateway.plane.first-event-timeout", "15s", "gateway.plane.idle-timeout", "15s",
-                "gateway.plane.docker.command", java + ",-Xmx128m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-cp,"
+                "gateway.plane.docker.command", java + ",-Xmx128m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,"
+                        + "-XX:SharedArchiveFile=/plane/cds/plane.jsa,-cp,"
                         + "/plane/reference-runtime.jar:/plane/lib/*,io.chatgw.runtime.RuntimeMain,--mode=ws,"
                         + "--backoff-base-ms=100,--backoff-cap-ms=500"));
     }

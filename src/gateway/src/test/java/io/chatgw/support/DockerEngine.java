@@ -27,13 +27,11 @@ public final class DockerEngine {
         }
     }
 
-    /** The local plane image (docker/build-local-plane-image), built if it is missing. */
+    /** The local plane image and the plane's class archive (docker/build-local-plane-image), built if missing or stale. */
     public static void buildLocalPlaneImage() throws Exception {
-        if (exec("docker", "image", "inspect", "chatgw/execution-plane:local").code != 0) {
-            Result built = exec("docker/build-local-plane-image");
-            if (built.code != 0) {
-                throw new AssertionError("docker/build-local-plane-image failed: " + built.out);
-            }
+        Result built = exec("docker/build-local-plane-image", "--if-stale");
+        if (built.code != 0) {
+            throw new AssertionError("docker/build-local-plane-image failed: " + built.out);
         }
     }
 

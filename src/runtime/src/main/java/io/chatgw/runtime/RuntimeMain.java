@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code java -jar reference-runtime-exec.jar --mode=ws --gateway-url=ws://host:8081/ws/vm
  *       --token=JWT --vm-id=ID --data-dir=DIR --llm-base-url=URL [--llm-api-key=K] [--model=M]
  *       [--token-in-query]}: the execution plane ({@code --token} defaults to the environment
- *       variable {@value #TOKEN_ENV}).</li>
+ *       variable {@value #TOKEN_ENV});</li>
+ *   <li>{@code java -cp ... io.chatgw.runtime.RuntimeMain --mode=rehearse [--data-dir=DIR]}: a plane's rehearsal on
+ *       its own, then exit: the training run of the plane's class archive.</li>
  * </ul>
  */
 public final class RuntimeMain {
@@ -30,7 +32,10 @@ public final class RuntimeMain {
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar reference-runtime-exec.jar --mode=legacy --llm-base-url=URL [options]",
       "       java -jar reference-runtime-exec.jar --mode=ws --gateway-url=URL --token=JWT --llm-base-url=URL [options]",
-      "  --mode=M             what to run: legacy (HTTP + SSE runtime) or ws (execution plane); default legacy",
+      "       java -jar reference-runtime-exec.jar --mode=rehearse [--data-dir=D]",
+      "  --mode=M             what to run: legacy (HTTP + SSE runtime), ws (execution plane) or rehearse (a plane's",
+      "                       turns against in-process stand-ins, then exit: a class archive's training run);",
+      "                       default legacy",
       "  --llm-base-url=U     OpenAI-compatible LLM, e.g. http://127.0.0.1:1234 (required)",
       "  --llm-api-key=K      API key for the LLM (default: none)",
       "  --model=M            model to ask the LLM for (default " + RuntimeOptions.DEFAULT_MODEL + ")",
@@ -48,7 +53,9 @@ public final class RuntimeMain {
       "  --backoff-base-ms=N  reconnect backoff base (default " + PlaneOptions.DEFAULT_BACKOFF_BASE_MS + ")",
       "  --backoff-cap-ms=N   longest reconnect delay (default " + PlaneOptions.DEFAULT_BACKOFF_CAP_MS + ")",
       "  --request-timeout-ms=N  how long a request to the gateway may take (default "
-          + PlaneOptions.DEFAULT_REQUEST_TIMEOUT_MS + ")");
+          + PlaneOptions.DEFAULT_REQUEST_TIMEOUT_MS + ")",
+      " rehearse mode:",
+      "  --data-dir=D         where the throwaway rehearsal dir is made (default: java.io.tmpdir)");
 
   private static final Set<String> COMMON_OPTIONS = Set.of("mode", "llm-base-url", "llm-api-key", "model");
   private static final Set<String> LEGACY_OPTIONS = Set.of("host", "port");
@@ -83,6 +90,10 @@ public final class RuntimeMain {
       return;
     }
     Vertx vertx = Vertx.vertx();
+    if (commandLine.mode() == RuntimeMode.REHEARSE) {
+      rehearseAndExit(vertx, commandLine.plane());
+      return;
+    }
     try {
       String description = start(vertx, commandLine).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -93,6 +104,21 @@ public final class RuntimeMain {
       closeQuietly(vertx, null);
       System.exit(1);
     }
+  }
+
+  /** {@code --mode=rehearse}: exits 0 when every turn completed (then {@code -XX:ArchiveClassesAtExit} writes). */
+  private static void rehearseAndExit(Vertx vertx, PlaneOptions options) {
+    int code;
+    try {
+      System.out.println(PlaneRehearsal.runAlone(vertx, options).toCompletionStage().toCompletableFuture()
+          .get(PlaneRehearsal.TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS));
+      code = 0;
+    } catch (Exception e) {
+      System.err.println("error: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      code = 1;
+    }
+    closeQuietly(vertx, null);
+    System.exit(code);
   }
 
   /** With --parent-pid, a plane launched by a gateway does not outlive it (no orphans after a crash). */
@@ -188,6 +214,15 @@ public final class RuntimeMain {
       values.put(arg.substring(2, equals), arg.substring(equals + 1));
     }
     RuntimeMode mode = RuntimeMode.fromFlag(values.getOrDefault("mode", RuntimeMode.LEGACY.flag()));
+    if (mode == RuntimeMode.REHEARSE) { // no gateway nor LLM: the rehearsal brings its stand-ins
+      for (String name : values.keySet()) {
+        if (!name.equals("mode") && !name.equals("data-dir")) {
+          throw new IllegalArgumentException("--" + name + " does not apply to --mode=rehearse");
+        }
+      }
+      return new CommandLine(mode, null,
+          new PlaneOptions().setDataDir(values.getOrDefault("data-dir", System.getProperty("java.io.tmpdir"))));
+    }
     if (mode == RuntimeMode.WS) {
       // a container's plane is configured through its environment (docker launcher): a missing option comes from it
       PLANE_ENV.forEach((option, variable) -> {

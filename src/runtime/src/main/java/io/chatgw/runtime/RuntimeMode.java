@@ -11,7 +11,13 @@ public enum RuntimeMode {
   LEGACY("legacy"),
 
   /** The execution plane, dialling the gateway over WebSocket: {@link io.chatgw.runtime.plane.ExecutionPlane}. */
-  WS("ws");
+  WS("ws"),
+
+  /**
+   * {@link io.chatgw.runtime.plane.PlaneRehearsal}'s turns against its stand-ins, then exit (0 when they all completed):
+   * the training run of the plane's class archive ({@code -XX:ArchiveClassesAtExit}, docker/build-local-plane-image).
+   */
+  REHEARSE("rehearse");
 
   private final String flag;
 

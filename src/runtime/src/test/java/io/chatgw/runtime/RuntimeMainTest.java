@@ -103,4 +103,16 @@ class RuntimeMainTest {
     assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
         "--llm-base-url=http://llm", "--gateway-url=ws://gw/ws/vm"}));
   }
+
+  @Test
+  void theRehearseModeNeedsNoGatewayNorLlmAndTakesOnlyADataDir() {
+    RuntimeMain.CommandLine commandLine = RuntimeMain.parseArguments(new String[] {"--mode=rehearse", "--data-dir=/tmp/r"});
+    assertEquals(RuntimeMode.REHEARSE, commandLine.mode());
+    assertEquals("/tmp/r", commandLine.plane().getDataDir());
+    assertEquals(System.getProperty("java.io.tmpdir"),
+        RuntimeMain.parseArguments(new String[] {"--mode=rehearse"}).plane().getDataDir());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(
+        new String[] {"--mode=rehearse", "--gateway-url=ws://gw/ws/vm"}));
+    assertEquals("--gateway-url does not apply to --mode=rehearse", e.getMessage());
+  }
 }

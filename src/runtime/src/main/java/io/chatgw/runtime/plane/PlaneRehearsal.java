@@ -29,7 +29,7 @@ public final class PlaneRehearsal {
   static final String DIR = ".rehearsal";
   static final int TURNS = 3;
   static final int CHUNKS = 24;
-  static final long TIMEOUT_MS = 30_000;
+  public static final long TIMEOUT_MS = 30_000;
   private static final String SESSION = "rehearsal";
 
   private final Vertx vertx;
@@ -55,6 +55,16 @@ public final class PlaneRehearsal {
     PlaneRehearsal rehearsal = new PlaneRehearsal(vertx, options);
     claimed.onComplete(ignored -> rehearsal.ended.tryFail("claimed first"));
     return rehearsal.run();
+  }
+
+  /**
+   * The rehearsal on its own (nothing to wait for; {@code --mode=rehearse}, a class archive's training run): fails,
+   * with what happened, unless all {@link #TURNS} turns completed.
+   */
+  public static Future<String> runAlone(Vertx vertx, PlaneOptions options) {
+    PlaneRehearsal rehearsal = new PlaneRehearsal(vertx, options);
+    return rehearsal.run().compose(said -> rehearsal.ended.future().succeeded()
+        ? Future.succeededFuture(said) : Future.failedFuture(said));
   }
 
   private Future<String> run() {

@@ -70,6 +70,32 @@ class PlaneRehearsalTest extends ExecutionPlaneSupport {
     assertFalse(Files.exists(dataDir.resolve(PlaneRehearsal.DIR)));
   }
 
+  @Test
+  void aRehearsalOnItsOwnCompletesWhenAllItsTurnsDo() {
+    String said = await(PlaneRehearsal.runAlone(vertx, options()));
+
+    assertTrue(said.startsWith("rehearsed " + PlaneRehearsal.TURNS + " turns in "), said);
+    assertFalse(Files.exists(dataDir.resolve(PlaneRehearsal.DIR)));
+  }
+
+  @Test
+  void aRehearsalOnItsOwnThatCannotRunFailsAndSaysWhy() throws IOException {
+    Path notADir = dataDir.resolve("a-file");
+    Files.writeString(notADir, "x"); // its throwaway dir cannot be made under a file
+
+    Throwable failure = awaitFailure(PlaneRehearsal.runAlone(vertx, options().setDataDir(notADir.toString())));
+
+    assertTrue(failure.getMessage().startsWith("rehearsal stopped after "), failure.getMessage());
+  }
+
+  private static Throwable awaitFailure(Future<?> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().handle((ok, e) -> e).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private void answersAMessage(ExecutionPlane plane) {
     try {
       gateway.sendUserMessage("s1", "r1", "[[standin chunks=3]] hello");
