@@ -33,6 +33,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 class DockerIdlePlanesIT extends GatewayTestBase {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final io.chatgw.support.LoggedErrors errors = new io.chatgw.support.LoggedErrors();
+
     private static final String DEPLOYMENT = "idle" + Long.toHexString(System.nanoTime());
 
     @Autowired
@@ -187,6 +190,8 @@ class DockerIdlePlanesIT extends GatewayTestBase {
         assertThat(data.resolve("claim.json")).as("the claim (with its token) is not left on the volume").doesNotExist();
         assertThat(data.resolve(".rehearsal")).as("the rehearsal leaves nothing on the user's volume").doesNotExist();
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> gauge("gateway.plane.warm.pool.size") == 1);
+        assertThat(errors.lines()).as("the claim's expected engine answers (no old container of the name) are no ERRORs")
+                .isEmpty();
     }
 
     private double gauge(String name) {

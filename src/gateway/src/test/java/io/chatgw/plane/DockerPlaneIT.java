@@ -26,6 +26,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class DockerPlaneIT extends DockerPlaneTestBase {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final io.chatgw.support.LoggedErrors errors = new io.chatgw.support.LoggedErrors();
+
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -63,6 +66,8 @@ class DockerPlaneIT extends DockerPlaneTestBase {
         assertThat(chat(u.token, newSession(u.token), "[[standin chunks=2 delay_ms=1]] again")).last()
                 .extracting(Event::type).isEqualTo("done");
         assertThat(DockerEngine.inspect(containerOf(u)).get("Id").asText()).isEqualTo(id);
+        assertThat(errors.lines()).as("the start's expected engine answers (no old container of the name) are no ERRORs")
+                .isEmpty();
     }
 
     @Test
