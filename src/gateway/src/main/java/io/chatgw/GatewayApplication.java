@@ -14,6 +14,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        try {
+            SpringApplication.run(GatewayApplication.class, args);
+        } catch (RuntimeException | Error startFailed) {
+            // Spring has logged why and closed the context; the exit runs the shutdown handlers (the embedded
+            // PostgreSQL and Kafka), whose threads would otherwise keep a gateway that cannot serve alive, unnoticed
+            System.exit(1);
+        }
     }
 }

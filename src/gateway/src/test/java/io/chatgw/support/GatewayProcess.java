@@ -33,6 +33,22 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts a gateway with these properties (on top of its own ports); waits until it started (300 s at most). */
     public static GatewayProcess start(Map<String, String> properties) throws Exception {
+        GatewayProcess gateway = launch(properties);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        // started = the application context refreshed (Camel's routes run); its health may still be DOWN (a sink
+        // a test stopped on purpose), and the HTTP server answers before the routes run
+        while (!Files.readString(gateway.log).contains("Started GatewayApplication")) {
+            if (!gateway.process.isAlive() || System.nanoTime() > deadline) {
+                gateway.process.destroyForcibly();
+                throw new IllegalStateException("the gateway did not start; its log:\n" + gateway.logTail());
+            }
+            Thread.sleep(250);
+        }
+        return gateway;
+    }
+
+    /** Starts a gateway with these properties, not waiting for anything: for one that is not expected to start. */
+    public static GatewayProcess launch(Map<String, String> properties) throws Exception {
         int port = KafkaProcess.freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("spring.profiles.active", "dev");
@@ -49,18 +65,24 @@ public final class GatewayProcess implements AutoCloseable {
         Path log = Files.createTempFile("gateway-proc-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        GatewayProcess gateway = new GatewayProcess(process, log, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        // started = the application context refreshed (Camel's routes run); its health may still be DOWN (a sink
-        // a test stopped on purpose), and the HTTP server answers before the routes run
-        while (!Files.readString(log).contains("Started GatewayApplication")) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the gateway did not start; its log:\n" + gateway.logTail());
-            }
-            Thread.sleep(250);
+        return new GatewayProcess(process, log, port);
+    }
+
+    /** The processes it started (the embedded PostgreSQL's, say), as of now. */
+    public List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits (at most {@code seconds}) for the process to end by itself; its exit code. */
+    public int exitWithin(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the gateway was still running after " + seconds + " s; its log:\n" + logTail());
         }
-        return gateway;
+        return process.exitValue();
     }
 
     public int port() {
