@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.DoubleSupplier;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether a sampled request's shadow may run now: the shadow-run route is running, at most
- * {@code gateway.shadow.max-concurrent} in flight, and the per-minute cost cap ({@link ShadowBudget}). A sample that
+ * Whether a sampled request's shadow may run now: the shadow-run route is running, the machine's CPU has room
+ * ({@code gateway.shadow.max-cpu-load}, {@link MachineCpuLoad}), at most {@code gateway.shadow.max-concurrent} in
+ * flight, and the per-minute cost cap ({@link ShadowBudget}). A sample that
  * may not is skipped and counted (metric and shadow_skips), never queued: the primary never waits for a shadow. The
  * shadow pool's own bound (pool_full) is the last check, in routes/shadow.yaml. Each admitted shadow holds a
  * {@link ShadowSlot} until it is given back, once; stopping or suspending the shadow-run route gives back every slot
@@ -18,15 +21,18 @@ import org.springframework.stereotype.Component;
 public class ShadowAdmission {
 
     public static final String CONCURRENCY = "concurrency";
+    public static final String CPU_BUSY = "cpu_busy";
     public static final String COST_CAP = "cost_cap";
     public static final String POOL_FULL = "pool_full";
     public static final String ROUTE_STOPPED = "route_stopped";
-    static final List<String> SKIP_REASONS = List.of(COST_CAP, POOL_FULL, CONCURRENCY, ROUTE_STOPPED);
+    static final List<String> SKIP_REASONS = List.of(COST_CAP, POOL_FULL, CONCURRENCY, ROUTE_STOPPED, CPU_BUSY);
     static final String STOPPED_CODE = "shadow_stopped";
 
     private final Semaphore permits;
     private final int maxConcurrent;
     private final ShadowBudget budget;
+    private final double maxCpuLoad;
+    private final DoubleSupplier cpuLoad;
     private final ShadowSkips skips;
     private final ShadowMeters meters;
     private final Set<ShadowSlot> held = ConcurrentHashMap.newKeySet();
@@ -34,8 +40,11 @@ public class ShadowAdmission {
     private final Object lifecycle = new Object();
     private boolean running = true;
 
-    public ShadowAdmission(ShadowProperties config, ShadowSkips skips, ShadowMeters meters) {
+    public ShadowAdmission(ShadowProperties config, ShadowSkips skips, ShadowMeters meters,
+            @Qualifier("machineCpuLoad") DoubleSupplier machineCpuLoad) {
         this.maxConcurrent = config.maxConcurrent();
+        this.maxCpuLoad = config.maxCpuLoad();
+        this.cpuLoad = machineCpuLoad;
         this.permits = new Semaphore(maxConcurrent);
         this.budget = new ShadowBudget(config.runsPerMinute(), config.tokensPerMinute(), System::nanoTime);
         this.skips = skips;
@@ -47,7 +56,7 @@ public class ShadowAdmission {
     ShadowSlot admit(ShadowPlan plan, String orgId) {
         String skipped;
         synchronized (lifecycle) {
-            skipped = !running ? ROUTE_STOPPED : !permits.tryAcquire() ? CONCURRENCY : null;
+            skipped = !running ? ROUTE_STOPPED : cpuBusy() ? CPU_BUSY : !permits.tryAcquire() ? CONCURRENCY : null;
             if (skipped == null && !budget.tryStart()) {
                 permits.release();
                 skipped = COST_CAP;
@@ -101,6 +110,11 @@ public class ShadowAdmission {
     /** The tokens a shadow run reported count against the cost cap. */
     void spend(long tokens) {
         budget.spend(tokens);
+    }
+
+    /** Above max-cpu-load (1: never); an unknown load (negative: no sample yet) is not busy. */
+    private boolean cpuBusy() {
+        return maxCpuLoad < 1 && cpuLoad.getAsDouble() > maxCpuLoad;
     }
 
     int inFlight() {

@@ -40,7 +40,14 @@ public record ShadowProperties(
          * Event loops of the shadows' own Vert.x ({@link ShadowEventLoops}): their upstream HTTP clients, streams and
          * timers, never on the primaries' loops.
          */
-        @DefaultValue("1") int eventLoops) {
+        @DefaultValue("1") int eventLoops,
+        /**
+         * Above this share (0-1) of the machine's CPU in use over the last sample, samples are skipped
+         * ({@code cpu_busy}): shadows are the first work to go when the primaries need the cores. 1: never.
+         */
+        @DefaultValue("0.75") double maxCpuLoad,
+        /** How often the machine's CPU load is read ({@link MachineCpuLoad}). */
+        @DefaultValue("1s") Duration cpuSampleInterval) {
 
     public ShadowProperties {
         if (noiseShare < 0 || noiseShare > 1) {
@@ -49,13 +56,17 @@ public record ShadowProperties(
         if (textSimilarityThreshold < 0 || textSimilarityThreshold > 1) {
             throw new IllegalArgumentException("gateway.shadow.text-similarity-threshold must be between 0 and 1");
         }
+        if (maxCpuLoad <= 0 || maxCpuLoad > 1) {
+            throw new IllegalArgumentException("gateway.shadow.max-cpu-load must be above 0 and at most 1");
+        }
         if (threads < 1 || queue < 1 || maxConcurrent < 1 || runsPerMinute < 1 || tokensPerMinute < 1
                 || storedEvents < 1 || storedTextChars < 1 || eventLoops < 1) {
             throw new IllegalArgumentException("gateway.shadow.threads, queue, max-concurrent, runs-per-minute, "
                     + "tokens-per-minute, stored-events, stored-text-chars and event-loops must be at least 1");
         }
-        if (timeout.isNegative() || timeout.isZero() || primaryWait.isNegative() || primaryWait.isZero()) {
-            throw new IllegalArgumentException("gateway.shadow.timeout and primary-wait must be positive");
+        if (timeout.isNegative() || timeout.isZero() || primaryWait.isNegative() || primaryWait.isZero()
+                || cpuSampleInterval.isNegative() || cpuSampleInterval.isZero()) {
+            throw new IllegalArgumentException("gateway.shadow.timeout, primary-wait and cpu-sample-interval must be positive");
         }
     }
 }

@@ -27,8 +27,9 @@ class ShadowAdmissionTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ShadowAdmission admission = new ShadowAdmission(new ShadowProperties(true, 0, 1, 1, 2,
-            Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1),
-            new ShadowSkips(null), new ShadowMeters(meters));
+            Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1, 0.75, Duration.ofSeconds(1)),
+            new ShadowSkips(null), new ShadowMeters(meters), () -> this.cpuLoad);
+    private double cpuLoad = -1;
     private final ShadowPlan plan = ShadowPlan.of(ShadowPlan.SHADOW, ExecutionMode.DIRECT_LLM, ExecutionMode.LEGACY,
             "org", UUID.randomUUID());
 
@@ -108,5 +109,42 @@ class ShadowAdmissionTest {
         slot.opened(shadow, Duration.ofMillis(300));
         admission.release(slot); // it ended and was compared
         verify(shadow, after(1000).never()).stop(any());
+    }
+
+    @Test
+    void aSampleDrawnWhileTheMachinesCpuIsAboveMaxCpuLoadIsSkippedAsCpuBusyAndTakesNoPlace() {
+        cpuLoad = 0.9;
+        assertThat(admission.admit(plan, "o")).isNull();
+        assertThat(skipped(ShadowAdmission.CPU_BUSY)).isEqualTo(1);
+        assertThat(admission.inFlight()).isZero();
+
+        cpuLoad = 0.75; // at the bound: room
+        assertThat(admission.admit(plan, "o")).isNotNull();
+        cpuLoad = -1; // no sample yet, or a JVM that cannot tell: not busy
+        assertThat(admission.admit(plan, "o")).isNotNull();
+        assertThat(skipped(ShadowAdmission.CPU_BUSY)).isEqualTo(1);
+    }
+
+    @Test
+    void maxCpuLoadOneNeverSkipsForCpu() {
+        ShadowAdmission never = new ShadowAdmission(new ShadowProperties(true, 0, 1, 1, 2, Duration.ofSeconds(120),
+                Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1, 1.0, Duration.ofSeconds(1)),
+                new ShadowSkips(null), new ShadowMeters(meters), () -> 1.0);
+        assertThat(never.admit(plan, "o")).isNotNull();
+    }
+
+    @Test
+    void theMachinesCpuLoadIsUnknownUntilSampledThenAShareOfTheWholeMachine() throws Exception {
+        MachineCpuLoad load = new MachineCpuLoad();
+        assertThat(load.getAsDouble()).isNegative();
+        load.sample();
+        long until = System.nanoTime() + 300_000_000L;
+        long spin = 0;
+        while (System.nanoTime() < until) {
+            spin++; // busy, so the interval has load to see
+        }
+        load.sample();
+        assertThat(spin).isPositive();
+        assertThat(load.getAsDouble()).isGreaterThan(0).isLessThanOrEqualTo(1);
     }
 }
