@@ -3,6 +3,7 @@ package io.chatgw.plane.launch.docker;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import com.github.dockerjava.api.exception.DockerException;
@@ -22,24 +23,52 @@ import org.springframework.stereotype.Component;
  * stream: an {@code IOException}) still are, since nothing else logs those.
  */
 @Component
-public class QuietAnsweredEngineErrors extends TurboFilter {
+public class QuietAnsweredEngineErrors extends TurboFilter implements LoggerContextListener {
 
     static final String CLIENT_LOGGER = "com.github.dockerjava.api.async.ResultCallbackTemplate";
 
     @PostConstruct
     void install() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            setName(getClass().getSimpleName());
-            start();
-            context.addTurboFilter(this);
+            installInto(context);
         }
+    }
+
+    void installInto(LoggerContext context) {
+        setName(getClass().getSimpleName());
+        start();
+        context.addTurboFilter(this);
+        context.addListener(this); // a reset (logging initialised again, as each new Spring context does) drops it
     }
 
     @PreDestroy
     void uninstall() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.removeListener(this);
             context.getTurboFilterList().remove(this);
         }
+    }
+
+    @Override
+    public boolean isResetResistant() {
+        return true;
+    }
+
+    @Override
+    public void onReset(LoggerContext context) {
+        context.addTurboFilter(this);
+    }
+
+    @Override
+    public void onStart(LoggerContext context) {
+    }
+
+    @Override
+    public void onStop(LoggerContext context) {
+    }
+
+    @Override
+    public void onLevelChange(Logger logger, Level level) {
     }
 
     @Override

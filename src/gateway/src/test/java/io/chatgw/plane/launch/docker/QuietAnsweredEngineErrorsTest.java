@@ -55,4 +55,21 @@ class QuietAnsweredEngineErrorsTest {
         assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
                 .containsExactly("Error during callback", "Error during callback", "could not start");
     }
+
+    @Test
+    void itStaysInstalledWhenLoggingIsInitialisedAgainAsEachNewSpringContextDoes() {
+        ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext(); // not the tests' own
+        QuietAnsweredEngineErrors own = new QuietAnsweredEngineErrors();
+        own.installInto(context);
+        context.reset();
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        Logger logger = context.getLogger(QuietAnsweredEngineErrors.CLIENT_LOGGER);
+        logger.addAppender(seen);
+
+        logger.error("Error during callback", new NotFoundException("No such container: chatgw-x-u-1"));
+        logger.error("Error during callback", new IOException("Connection reset by peer"));
+
+        assertThat(seen.list).extracting(e -> e.getThrowableProxy().getClassName()).containsExactly("java.io.IOException");
+    }
 }
