@@ -8,7 +8,6 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import com.github.dockerjava.api.exception.DockerException;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.springframework.stereotype.Component;
@@ -34,14 +33,23 @@ public class QuietAnsweredEngineErrors extends TurboFilter implements LoggerCont
         }
     }
 
+    /**
+     * Once per logging context, and never taken out when a Spring context closes: it holds no state, and in a JVM
+     * with several Spring contexts (the tests) each new one initialises logging again, dropping the filter an earlier
+     * one installed; the one it installs must outlive it.
+     */
     void installInto(LoggerContext context) {
-        setName(getClass().getSimpleName());
-        start();
-        context.addTurboFilter(this);
-        context.addListener(this); // a reset (logging initialised again, as each new Spring context does) drops it
+        if (context.getTurboFilterList().stream().noneMatch(QuietAnsweredEngineErrors.class::isInstance)) {
+            setName(getClass().getSimpleName());
+            start();
+            context.addTurboFilter(this);
+        }
+        if (!context.getCopyOfListenerList().contains(this)) {
+            context.addListener(this); // a reset that keeps reset-resistant listeners puts it back (onReset)
+        }
     }
 
-    @PreDestroy
+    /** Takes this one out (a test's own). */
     void uninstall() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.removeListener(this);
@@ -56,7 +64,7 @@ public class QuietAnsweredEngineErrors extends TurboFilter implements LoggerCont
 
     @Override
     public void onReset(LoggerContext context) {
-        context.addTurboFilter(this);
+        installInto(context);
     }
 
     @Override
