@@ -11,11 +11,11 @@ import org.springframework.stereotype.Component;
 /**
  * Whether a sampled request's shadow may run now: the shadow-run route is running, the machine's CPU has room
  * ({@code gateway.shadow.max-cpu-load}, {@link MachineCpuLoad}), at most {@code gateway.shadow.max-concurrent} in
- * flight, and the per-minute cost cap ({@link ShadowBudget}). A sample that
- * may not is skipped and counted (metric and shadow_skips), never queued: the primary never waits for a shadow. The
- * shadow pool's own bound (pool_full) is the last check, in routes/shadow.yaml. Each admitted shadow holds a
- * {@link ShadowSlot} until it is given back, once; stopping or suspending the shadow-run route gives back every slot
- * still held and cancels their runs ({@link ShadowRunLifecycle}).
+ * flight, and the per-minute cost cap ({@link ShadowBudget}). A sample that may not is skipped and counted (metric
+ * and shadow_skips), never queued: the primary never waits for a shadow. The shadow pool's own bound (pool_full) is
+ * the last check, in routes/shadow.yaml. Each admitted shadow holds a {@link ShadowSlot} until it is given back,
+ * once; stopping or suspending the shadow-run route gives back every slot still held and cancels their runs
+ * ({@link ShadowRunLifecycle}).
  */
 @Component
 public class ShadowAdmission {
