@@ -25,10 +25,10 @@ import org.springframework.core.io.FileSystemResource;
 
 /**
  * {@code gateway.plane.launcher=auto} (profile dev, README command 1 only): the docker launcher when a Docker engine
- * answers on {@code gateway.plane.docker.host} and {@code docker/build-local-plane-image --if-stale} has the local plane
- * image and the plane's class archive (then {@code config/application-docker-local.yaml} applies, as with profile docker-local); otherwise the
- * local launcher. Says which in one log line. A configuration that names {@code docker} is never changed: only
- * {@code auto} is resolved here.
+ * answers on {@code gateway.plane.docker.host} and {@code docker/build-local-plane-image --if-stale} has the local
+ * plane image and the plane's class archive (then {@code config/application-docker-local.yaml} applies, as with
+ * profile docker-local); otherwise the local launcher. Says which in one log line. A configuration that names
+ * {@code docker} is never changed: only {@code auto} is resolved here.
  */
 public class ChooseDevLauncher implements EnvironmentPostProcessor, Ordered {
 

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatgw.plane.launch.docker.DockerLauncherProperties;
 import io.chatgw.support.DockerEngine;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -31,28 +29,28 @@ class DockerPlaneClassArchiveIT extends DockerPlaneTestBase {
 
     @Test
     void aPlaneContainerStartedWithProfileDockerLocalsCommandMapsTheClassArchiveAndRunsItsTurns() throws Exception {
-        Run run = planeWithArchiveRequired();
+        DockerEngine.Result run = planeWithArchiveRequired();
 
-        assertThat(run.code).as(run.out).isZero();
-        assertThat(run.out).contains("rehearsed 3 turns in ");
+        assertThat(run.code()).as(run.out()).isZero();
+        assertThat(run.out()).contains("rehearsed 3 turns in ");
     }
 
     @Test
     void aClassArchiveOlderThanThePlanesJarsNoLongerFitsAndTheImageBuildMakesItAgain() throws Exception {
         Files.setLastModifiedTime(JAR, FileTime.fromMillis(System.currentTimeMillis())); // as a rebuild of the jar does
-        Run stale = planeWithArchiveRequired();
-        assertThat(stale.code).as(stale.out).isNotZero();
-        assertThat(stale.out).contains("shared archive");
+        DockerEngine.Result stale = planeWithArchiveRequired();
+        assertThat(stale.code()).as(stale.out()).isNotZero();
+        assertThat(stale.out()).contains("shared archive");
 
         DockerEngine.buildLocalPlaneImage(); // --if-stale, as README command 1 and the tests' set-up call it
 
         assertThat(Files.getLastModifiedTime(ARCHIVE).toMillis()).isGreaterThanOrEqualTo(Files.getLastModifiedTime(JAR).toMillis());
-        Run fresh = planeWithArchiveRequired();
-        assertThat(fresh.code).as(fresh.out).isZero();
-        assertThat(fresh.out).contains("rehearsed 3 turns in ");
+        DockerEngine.Result fresh = planeWithArchiveRequired();
+        assertThat(fresh.code()).as(fresh.out()).isZero();
+        assertThat(fresh.out()).contains("rehearsed 3 turns in ");
     }
 
-    private Run planeWithArchiveRequired() throws IOException, InterruptedException {
+    private DockerEngine.Result planeWithArchiveRequired() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--network", "none"));
         docker.bindsOrNone().forEach(bind -> command.addAll(List.of("-v", bind)));
         command.add(docker.image());
@@ -63,12 +61,6 @@ class DockerPlaneClassArchiveIT extends DockerPlaneTestBase {
         for (String arg : plane.subList(1, plane.size())) {
             command.add(arg.equals("--mode=ws") ? "--mode=rehearse" : arg);
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the plane container ended").isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private record Run(int code, String out) {
+        return DockerEngine.exec(command.toArray(String[]::new));
     }
 }

@@ -26,12 +26,17 @@ import org.junit.jupiter.api.Test;
 class ShadowAdmissionTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ShadowAdmission admission = new ShadowAdmission(new ShadowProperties(true, 0, 1, 1, 2,
-            Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1, 0.75, Duration.ofSeconds(1)),
-            new ShadowSkips(null), new ShadowMeters(meters), () -> this.cpuLoad);
+    private final ShadowAdmission admission = new ShadowAdmission(properties(0.75), new ShadowSkips(null),
+            new ShadowMeters(meters), () -> this.cpuLoad);
     private double cpuLoad = -1;
     private final ShadowPlan plan = ShadowPlan.of(ShadowPlan.SHADOW, ExecutionMode.DIRECT_LLM, ExecutionMode.LEGACY,
             "org", UUID.randomUUID());
+
+    /** max-concurrent 2, the other bounds their defaults or wide. */
+    private static ShadowProperties properties(double maxCpuLoad) {
+        return new ShadowProperties(true, 0, 1, 1, 2, Duration.ofSeconds(120), Duration.ofMinutes(10), 600, 500_000, 0.8,
+                200, 4000, Duration.ofSeconds(10), 1, maxCpuLoad, Duration.ofSeconds(1));
+    }
 
     private double skipped(String reason) {
         return meters.get("gateway.shadow.skipped").tag("reason", reason).counter().count();
@@ -127,9 +132,8 @@ class ShadowAdmissionTest {
 
     @Test
     void maxCpuLoadOneNeverSkipsForCpu() {
-        ShadowAdmission never = new ShadowAdmission(new ShadowProperties(true, 0, 1, 1, 2, Duration.ofSeconds(120),
-                Duration.ofMinutes(10), 600, 500_000, 0.8, 200, 4000, Duration.ofSeconds(10), 1, 1.0, Duration.ofSeconds(1)),
-                new ShadowSkips(null), new ShadowMeters(meters), () -> 1.0);
+        ShadowAdmission never = new ShadowAdmission(properties(1.0), new ShadowSkips(null), new ShadowMeters(meters),
+                () -> 1.0);
         assertThat(never.admit(plan, "o")).isNotNull();
     }
 

@@ -78,10 +78,11 @@ public final class DockerEngine {
         return out.isBlank() ? List.of() : Arrays.stream(out.split("\\s+")).filter(s -> !s.isBlank()).toList();
     }
 
-    private record Result(int code, String out) {
+    /** A command's exit code (-1: it ran past 120 s and was killed) and its output, stderr included. */
+    public record Result(int code, String out) {
     }
 
-    private static Result exec(String... command) throws IOException, InterruptedException {
+    public static Result exec(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
