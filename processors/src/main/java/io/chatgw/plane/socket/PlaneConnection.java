@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket of a plane, from OPEN to CLOSE: its frames run one after another on {@link #frames}
- * (in arrival order), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
+ * (in arrival order), its snapshots are stored one after another on {@link #snapshots} (beside the frames, so a
+ * write that waits on PostgreSQL never holds the plane's events), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
  * connection; frames and callbacks of an older one are ignored ({@link PlaneLink#isCurrent}).
  *
  * <p>Backpressure: frames waiting here are counted; past {@code gateway.plane.frame-queue-high-water}
@@ -25,6 +26,7 @@ public final class PlaneConnection {
     final String key;
     final ServerWebSocket socket;
     final SerialExecutor frames;
+    final SerialExecutor snapshots;
     private final AtomicLong queued = new AtomicLong();
     private final int highWater;
     private boolean paused;
@@ -34,10 +36,12 @@ public final class PlaneConnection {
     /** Rejected frames of the current audit window ({@link PlaneRejectionAudit}). */
     final RejectionTally rejections = new RejectionTally();
 
-    public PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, int highWater) {
+    public PlaneConnection(String key, ServerWebSocket socket, SerialExecutor frames, SerialExecutor snapshots,
+                           int highWater) {
         this.key = key;
         this.socket = socket;
         this.frames = frames;
+        this.snapshots = snapshots;
         this.highWater = Math.max(2, highWater);
     }
 
@@ -59,7 +63,7 @@ public final class PlaneConnection {
         this.link = link;
     }
 
-    /** Characters of frames received and not yet handled. */
+    /** Characters of frames received and not yet handled (a snapshot's until it is stored). */
     public long backlog() {
         return queued.get();
     }

@@ -21,7 +21,10 @@ import org.springframework.stereotype.Component;
  * The open /ws/vm sockets by the vertx-websocket consumer's connection key, and how their work runs:
  * every route a connection triggers ({@code direct:plane-admit}, {@code direct:plane-frame},
  * {@code direct:plane-closed}) runs on that connection's {@link SerialExecutor} over the shared frame
- * pool, so one plane's frames are handled in arrival order and different planes in parallel.
+ * pool, so one plane's frames are handled in arrival order and different planes in parallel. Its snapshots
+ * ({@code direct:store-snapshot}) are stored in arrival order on its second {@link SerialExecutor}, over the
+ * plane request pool: PostgreSQL's latency stays off the frame sequence, and a snapshot counts in the
+ * connection's backlog until stored, so a slow database still pushes back on the plane.
  */
 @Component
 public class PlaneConnections {
@@ -31,14 +34,17 @@ public class PlaneConnections {
     private final Map<String, PlaneConnection> open = new ConcurrentHashMap<>();
     private final ProducerTemplate routes;
     private final ExecutorService framePool;
+    private final ExecutorService workPool;
     private final PlaneProperties config;
 
     private final Counter pauses;
 
     public PlaneConnections(ProducerTemplate routes, @Qualifier("planeFramePool") ExecutorService framePool,
-                            PlaneProperties config, MeterRegistry meters) {
+                            @Qualifier("planeWorkPool") ExecutorService workPool, PlaneProperties config,
+                            MeterRegistry meters) {
         this.routes = routes;
         this.framePool = framePool;
+        this.workPool = workPool;
         this.config = config;
         this.pauses = Counter.builder("gateway.plane.socket.paused")
                 .description("times a plane's socket was paused because its received frames waited past the high-water mark")
@@ -49,7 +55,7 @@ public class PlaneConnections {
 
     PlaneConnection open(String key, ServerWebSocket socket) {
         PlaneConnection connection = new PlaneConnection(key, socket, new SerialExecutor(framePool),
-                config.frameQueueHighWater());
+                new SerialExecutor(workPool), config.frameQueueHighWater());
         open.put(key, connection);
         return connection;
     }
@@ -78,7 +84,7 @@ public class PlaneConnections {
         }
         connection.frames.execute(() -> {
             try {
-                send(connection, "direct:plane-frame", frame, arrivedNanos);
+                send(connection, "direct:plane-frame", frame, arrivedNanos, Map.of());
             } finally {
                 connection.handled(size);
             }
@@ -87,15 +93,44 @@ public class PlaneConnections {
 
     /** Runs {@code endpoint} for the connection, after everything queued for it before. */
     void run(PlaneConnection connection, String endpoint, Object body, long arrivedNanos) {
-        connection.frames.execute(() -> send(connection, endpoint, body, arrivedNanos));
+        connection.frames.execute(() -> send(connection, endpoint, body, arrivedNanos, Map.of()));
     }
 
-    private void send(PlaneConnection connection, String endpoint, Object body, long arrivedNanos) {
+    /**
+     * Queues {@code direct:store-snapshot} for the connection after its earlier snapshots; {@code frame} is the
+     * exchange of the snapshot frame (body: the row to store; its link and parsed frame go along for an error
+     * frame). Its {@code size} stays in the connection's backlog until stored.
+     */
+    void runSnapshot(PlaneConnection connection, Exchange frame, int size) {
+        if (connection.queued(size)) {
+            pauses.increment();
+        }
+        Object row = frame.getMessage().getBody();
+        long arrived = frame.getProperty(PlaneConnection.ARRIVED, System.nanoTime(), Long.class);
+        Map<String, Object> carried = new java.util.HashMap<>();
+        for (String property : new String[] {PlaneConnection.LINK, ReadPlaneFrame.FRAME}) {
+            Object value = frame.getProperty(property);
+            if (value != null) {
+                carried.put(property, value);
+            }
+        }
+        connection.snapshots.execute(() -> {
+            try {
+                send(connection, "direct:store-snapshot", row, arrived, carried);
+            } finally {
+                connection.handled(size);
+            }
+        });
+    }
+
+    private void send(PlaneConnection connection, String endpoint, Object body, long arrivedNanos,
+                      Map<String, Object> properties) {
         try {
             Exchange exchange = new DefaultExchange(routes.getCamelContext(), ExchangePattern.InOnly);
             exchange.getIn().setBody(body);
             exchange.setProperty(PlaneConnection.CONNECTION, connection); // its socket and link come from it
             exchange.setProperty(PlaneConnection.ARRIVED, arrivedNanos);
+            properties.forEach(exchange::setProperty);
             routes.send(endpoint, exchange);
             if (exchange.getException() != null) {
                 log.error("plane connection {}: {} failed", connection.key, endpoint, exchange.getException());

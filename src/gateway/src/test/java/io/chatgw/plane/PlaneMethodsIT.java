@@ -7,6 +7,7 @@ import io.chatgw.support.TestPlane;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,5 +87,28 @@ class PlaneMethodsIT extends PlaneProtocolSupport {
             plane.send(Map.of("type", "snapshot", "session_id", foreign, "checkpoint", Map.of()));
             assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("foreign_session");
         }
+    }
+
+    @Test
+    void aSnapshotWaitingForPostgresqlDoesNotHoldThePlanesNextFrames() throws Exception {
+        NewUser u = newModeUser();
+        String session = newSession(u.token());
+        try (TestPlane plane = connectAndGreet(u);
+             java.sql.Connection lock = jdbc.getDataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (java.sql.Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE session_snapshots IN ACCESS EXCLUSIVE MODE"); // the snapshot's INSERT waits
+            }
+            plane.send(Map.of("type", "snapshot", "session_id", session, "checkpoint", Map.of("n", 1)));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted "
+                            + "AND a.query LIKE '%INSERT INTO session_snapshots%'", Long.class) == 1);
+            plane.send(Map.of("type", "no_such_frame"));
+            // answered from the frame sequence while the snapshot still waits for its table
+            assertThat(plane.next("error", 5).get("code").asText()).isEqualTo("unknown_type");
+            lock.rollback();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM session_snapshots WHERE session_id = ?::uuid", Long.class, session) == 1);
     }
 }

@@ -54,13 +54,15 @@ public final class RuntimeMain {
       "  --backoff-cap-ms=N   longest reconnect delay (default " + PlaneOptions.DEFAULT_BACKOFF_CAP_MS + ")",
       "  --request-timeout-ms=N  how long a request to the gateway may take (default "
           + PlaneOptions.DEFAULT_REQUEST_TIMEOUT_MS + ")",
+      "  --llm-max-connections=N  most turns streaming from the LLM at once; more wait (default "
+          + PlaneOptions.DEFAULT_LLM_MAX_CONNECTIONS + ")",
       " rehearse mode:",
       "  --data-dir=D         where the throwaway rehearsal dir is made (default: java.io.tmpdir)");
 
   private static final Set<String> COMMON_OPTIONS = Set.of("mode", "llm-base-url", "llm-api-key", "model");
   private static final Set<String> LEGACY_OPTIONS = Set.of("host", "port");
   private static final Set<String> WS_OPTIONS = Set.of("gateway-url", "token", "vm-id", "data-dir", "token-in-query",
-      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms", "parent-pid", "claim-file");
+      "backoff-base-ms", "backoff-cap-ms", "request-timeout-ms", "llm-max-connections", "parent-pid", "claim-file");
   /** The warm pool's claim file (a pool container's plane has no token nor vm_id until claimed). */
   static final String CLAIM_ENV = "PLANE_CLAIM_FILE";
 
@@ -316,6 +318,13 @@ public final class RuntimeMain {
     }
     if (values.containsKey("request-timeout-ms")) {
       options.setRequestTimeoutMs(parseNumber("request-timeout-ms", values.get("request-timeout-ms")));
+    }
+    if (values.containsKey("llm-max-connections")) {
+      long connections = parseNumber("llm-max-connections", values.get("llm-max-connections"));
+      if (connections > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("--llm-max-connections is too large: " + connections);
+      }
+      options.setLlmMaxConnections((int) connections);
     }
     return options;
   }

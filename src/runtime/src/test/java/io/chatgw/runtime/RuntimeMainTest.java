@@ -42,7 +42,8 @@ class RuntimeMainTest {
     RuntimeMain.CommandLine commandLine = RuntimeMain.parseArguments(new String[] {
         "--mode=ws", "--gateway-url=ws://127.0.0.1:8081/ws/vm", "--token=abc", "--vm-id=vm-7",
         "--data-dir=/tmp/plane-7", "--llm-base-url=http://127.0.0.1:1234", "--llm-api-key=k", "--model=m2",
-        "--token-in-query", "--backoff-base-ms=10", "--backoff-cap-ms=100", "--request-timeout-ms=500"});
+        "--token-in-query", "--backoff-base-ms=10", "--backoff-cap-ms=100", "--request-timeout-ms=500",
+        "--llm-max-connections=32"});
     assertEquals(RuntimeMode.WS, commandLine.mode());
     assertNull(commandLine.options());
     PlaneOptions plane = commandLine.plane();
@@ -57,6 +58,7 @@ class RuntimeMainTest {
     assertEquals(10, plane.getBackoffBaseMs());
     assertEquals(100, plane.getBackoffCapMs());
     assertEquals(500, plane.getRequestTimeoutMs());
+    assertEquals(32, plane.getLlmMaxConnections());
   }
 
   @Test
@@ -87,6 +89,7 @@ class RuntimeMainTest {
     assertEquals(Paths.get("plane-data", "vm-42").toString(), plane.getDataDir());
     assertFalse(plane.isTokenInQuery());
     assertEquals(PlaneOptions.DEFAULT_BACKOFF_BASE_MS, plane.getBackoffBaseMs());
+    assertEquals(PlaneOptions.DEFAULT_LLM_MAX_CONNECTIONS, plane.getLlmMaxConnections());
   }
 
   @Test
@@ -102,6 +105,11 @@ class RuntimeMainTest {
         "--port=1"}));
     assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
         "--llm-base-url=http://llm", "--gateway-url=ws://gw/ws/vm"}));
+    for (String connections : new String[] {"0", "-1", "many", "4294967296"}) {
+      assertThrows(IllegalArgumentException.class, () -> RuntimeMain.parseArguments(new String[] {
+          "--mode=ws", "--gateway-url=ws://gw/ws/vm", "--token=t", "--vm-id=v", "--llm-base-url=http://llm",
+          "--llm-max-connections=" + connections}), connections);
+    }
   }
 
   @Test

@@ -82,7 +82,8 @@ class PlaneRegistryTest {
             written.add(call.getArgument(0));
             return Future.succeededFuture();
         });
-        PlaneConnection connection = new PlaneConnection("k" + System.nanoTime(), socket, new SerialExecutor(Executors.newSingleThreadExecutor()), 1000);
+        PlaneConnection connection = new PlaneConnection("k" + System.nanoTime(), socket, new SerialExecutor(Executors.newSingleThreadExecutor()),
+                new SerialExecutor(Executors.newSingleThreadExecutor()), 1000);
         PlaneLink link = planes.registry().attach(new VmTokens.VmIdentity("u-1", "org-1", "vm-u-1"), connection);
         planes.greeting().greet(link, connection, JSON.createObjectNode().put("type", "hello"));
         return new Plane(planes, link, connection, socket, written);

@@ -19,6 +19,8 @@ public final class PlaneOptions {
   public static final long DEFAULT_BACKOFF_CAP_MS = 30_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
   public static final int DEFAULT_MAX_UNACKED_PER_SESSION = 1_000;
+  /** Concurrent turns streaming from the LLM at once; a turn beyond it waits for a connection. */
+  public static final int DEFAULT_LLM_MAX_CONNECTIONS = 256;
 
   private String gatewayUrl;
   private String token;
@@ -32,6 +34,7 @@ public final class PlaneOptions {
   private long backoffCapMs = DEFAULT_BACKOFF_CAP_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private int maxUnackedPerSession = DEFAULT_MAX_UNACKED_PER_SESSION;
+  private int llmMaxConnections = DEFAULT_LLM_MAX_CONNECTIONS;
   private boolean exitProcessOnExitAfter;
   /** Warm pool: the file whose arrival claims this plane (PlaneClaim); null for a plane with its identity. */
   private String claimFile;
@@ -53,6 +56,7 @@ public final class PlaneOptions {
     this.backoffCapMs = other.backoffCapMs;
     this.requestTimeoutMs = other.requestTimeoutMs;
     this.maxUnackedPerSession = other.maxUnackedPerSession;
+    this.llmMaxConnections = other.llmMaxConnections;
     this.exitProcessOnExitAfter = other.exitProcessOnExitAfter;
     this.claimFile = other.claimFile;
   }
@@ -191,6 +195,16 @@ public final class PlaneOptions {
     return this;
   }
 
+  public int getLlmMaxConnections() {
+    return llmMaxConnections;
+  }
+
+  /** Most connections to the LLM at once, so most turns streaming at once; a turn beyond it waits for one. */
+  public PlaneOptions setLlmMaxConnections(int llmMaxConnections) {
+    this.llmMaxConnections = (int) requirePositive(llmMaxConnections, "llmMaxConnections");
+    return this;
+  }
+
   public boolean isExitProcessOnExitAfter() {
     return exitProcessOnExitAfter;
   }
@@ -255,6 +269,7 @@ public final class PlaneOptions {
         + ", tokenInQuery=" + tokenInQuery + ", vmId=" + vmId + ", dataDir=" + dataDir
         + ", llmBaseUrl=" + llmBaseUrl + ", llmApiKey=" + (llmApiKey == null ? "none" : "***")
         + ", model=" + model + ", backoffBaseMs=" + backoffBaseMs + ", backoffCapMs=" + backoffCapMs
-        + ", requestTimeoutMs=" + requestTimeoutMs + ", maxUnackedPerSession=" + maxUnackedPerSession + '}';
+        + ", requestTimeoutMs=" + requestTimeoutMs + ", maxUnackedPerSession=" + maxUnackedPerSession
+        + ", llmMaxConnections=" + llmMaxConnections + '}';
   }
 }

@@ -20,7 +20,6 @@ final class PlaneVerticle extends AbstractVerticle {
 
   static final int MAX_FRAME_BYTES = 1024 * 1024;
   static final int CONNECT_TIMEOUT_MS = 10_000;
-  static final int LLM_MAX_CONNECTIONS = 64;
 
   private static final Logger LOG = Logger.getLogger(PlaneVerticle.class.getName());
 
@@ -55,7 +54,7 @@ final class PlaneVerticle extends AbstractVerticle {
       store.content(state.source(options.getVmId()));
       llmHttpClient = vertx.createHttpClient(
           new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(LLM_MAX_CONNECTIONS));
+          new PoolOptions().setHttp1MaxSize(options.getLlmMaxConnections()));
       webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
           .setConnectTimeout(CONNECT_TIMEOUT_MS)
           .setMaxFrameSize(MAX_FRAME_BYTES)
