@@ -39,6 +39,26 @@ public class PlaneSender {
         return true;
     }
 
+    /**
+     * Sends {@code {"type":"ack","session_id":...,"seq":...}} now if the plane is live: the frame every accepted event
+     * is answered with, written without building a map or walking it with Jackson (the id is escaped as Jackson
+     * would: {@link #ackFrame}).
+     */
+    public boolean ack(PlaneLink link, String sessionId, long seq) {
+        if (!link.sendIfLive(ackFrame(sessionId, seq))) {
+            return false;
+        }
+        count("ack", "out");
+        return true;
+    }
+
+    /** The ack frame's text: the same JSON {@code write} makes of a map of type, session_id and seq, in that order. */
+    static String ackFrame(String sessionId, long seq) {
+        char[] quoted = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(sessionId);
+        return new StringBuilder(48 + quoted.length).append("{\"type\":\"ack\",\"session_id\":\"").append(quoted)
+                .append("\",\"seq\":").append(seq).append('}').toString();
+    }
+
     /** Sends a frame to this socket, attached and greeted or not (error frames). */
     public void sendRaw(ServerWebSocket socket, Map<String, Object> frame) {
         socket.writeTextMessage(write(frame));

@@ -14,7 +14,6 @@ import io.chatgw.turn.ReportedValues;
 import io.chatgw.turn.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,11 +131,7 @@ public class RelayPlaneEvent implements Processor {
     }
 
     private void ack(PlaneLink link, String sessionId, long seq) {
-        Map<String, Object> ack = new LinkedHashMap<>();
-        ack.put("type", "ack");
-        ack.put("session_id", sessionId);
-        ack.put("seq", seq);
-        sender.sendNow(link, ack);
+        sender.ack(link, sessionId, seq);
     }
 
     private boolean ownsSession(String userId, String sessionId) {
