@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One WebSocket of a plane, from OPEN to CLOSE: its frames run one after another on {@link #frames}
  * (in arrival order), its snapshots are stored one after another on {@link #snapshots} (beside the frames, so a
- * write that waits on PostgreSQL never holds the plane's events), and its {@link PlaneLink} once admitted. A plane that reconnects gets a new
+ * write that waits on PostgreSQL never holds the plane's events), and its {@link PlaneLink} once admitted. A
+ * plane that reconnects gets a new
  * connection; frames and callbacks of an older one are ignored ({@link PlaneLink#isCurrent}).
  *
  * <p>Backpressure: frames waiting here are counted; past {@code gateway.plane.frame-queue-high-water}
